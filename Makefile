@@ -1,0 +1,66 @@
+# The project's verbs. `make serve` and `make test` are all a newcomer needs.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+BIN := $(VENV)/bin
+REF_VENV := .venv-ref
+export NO_MKDOCS_2_WARNING := 1
+
+# The site's tools need Python >= 3.12 (the package itself supports 3.11+). Take the first
+# that runs: python3.12, python3.13, then any pyenv-installed 3.12+ interpreter.
+PYTHON ?= $(shell for p in python3.12 python3.13; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; exit; }; done; \
+	for p in $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3; do [ -x "$$p" ] && { echo "$$p"; exit; }; done)
+# The reference environment (PyTorch 2.13 CPU) needs Python 3.11.
+PYTHON311 ?= $(shell for p in python3.11 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.11*/bin/python3; do $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null && { echo $$p; exit; }; done)
+
+.PHONY: help venv serve build test test-fast bench reference lock clean
+
+help:
+	@echo "make serve      build the site and serve it on http://127.0.0.1:8000"
+	@echo "make test       run everything CI checks"
+	@echo "make build      build the static site into site/"
+	@echo "make bench      benchmark lossref against NumPy and PyTorch"
+	@echo "make reference  regenerate tests/data/reference.json with PyTorch and scikit-learn"
+
+$(BIN)/.installed: requirements/dev.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
+		|| $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+venv: $(BIN)/.installed
+
+serve: venv
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+build: venv
+	$(BIN)/mkdocs build --strict --site-dir site
+
+test: venv
+	$(BIN)/python -m pytest
+	$(BIN)/mkdocs build --strict --site-dir site
+
+test-fast: venv
+	HYPOTHESIS_PROFILE=fast $(BIN)/python -m pytest -x -q
+
+$(REF_VENV)/.installed: requirements/reference.txt
+	@test -n "$(PYTHON311)" || { echo "Python 3.11 is needed for the PyTorch 2.13 CPU wheel"; exit 1; }
+	$(PYTHON311) -m venv $(REF_VENV)
+	$(REF_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/reference.txt
+	touch $@
+
+bench: venv $(REF_VENV)/.installed
+	PYTHONPATH=$(CURDIR) $(REF_VENV)/bin/python benchmarks/bench_losses.py
+
+reference: $(REF_VENV)/.installed
+	PYTHONPATH=$(CURDIR) $(REF_VENV)/bin/python tests/data/make_reference.py
+
+lock: venv
+	{ echo "# Pinned development environment (Python >= 3.12), generated from dev.in by 'make lock'."; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^lossref'; } > requirements/dev.txt
+
+clean:
+	rm -rf site .pytest_cache .hypothesis

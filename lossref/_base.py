@@ -1,0 +1,301 @@
+"""The ``Loss`` base class: reduction, weights, validation and chunked evaluation.
+
+A loss only has to say what one example costs and how that cost changes with the
+prediction. Everything else lives here, once:
+
+* ``reduction="mean"`` is the weighted mean ``sum(w * l) / sum(w)`` (the plain mean when
+  there are no weights); ``"sum"`` is ``sum(w * l)``; ``"none"`` returns ``w * l`` per
+  example, and its gradient is that of the sum.
+* The effective weight of an example is its ``sample_weight`` times its class weight
+  (for losses with classes) times 0 when the example is ignored.
+* If the weights sum to zero there is nothing to average: the mean is 0 and so is its
+  gradient (PyTorch returns NaN there).
+* Large inputs are processed in blocks of rows that fit in the CPU cache, so temporaries
+  stay small and each input element is read from memory once.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import numpy as np
+
+from . import _validation as V
+from ._info import LossInfo, Properties
+
+__all__ = ["Loss", "REQUIRED"]
+
+#: Elements per block. About 256 KB of float32: a few temporaries of this size fit in L2.
+BLOCK_ELEMENTS = 1 << 16
+
+#: Default of a parameter that has none: the caller must give it.
+REQUIRED = inspect.Parameter.empty
+
+
+class Loss:
+    """Base class of every loss; subclass it to write your own.
+
+    A user-defined loss gives its per-example value and its derivative; reduction, sample
+    weights, input validation, ``grad``, ``value_and_grad`` and ``lossref.check_grad``
+    come for free::
+
+        import numpy as np
+        import lossref as lr
+
+        class Cauchy(lr.Loss):
+            r"log(1 + (r / c)^2) with r = y_pred - y"
+            name = "cauchy"
+            formula = r"\\log\\left(1 + \\frac{(\\hat y - y)^2}{c^2}\\right)"
+
+            def pointwise(self, y, y_pred, c=1.0):
+                return np.log1p(((y_pred - y) / c) ** 2)
+
+            def pointwise_grad(self, y, y_pred, c=1.0):
+                r = y_pred - y
+                return 2 * r / (c**2 + r**2)
+
+        cauchy = Cauchy()
+        cauchy([0.0, 1.0], [1.0, 1.0])            # mean loss
+        lr.check_grad(cauchy, [0.0, 1.0], [0.5, 2.0], c=2.0)
+
+    Keyword arguments of ``pointwise`` (after ``y`` and the prediction) are the loss's
+    parameters; their defaults are the loss's defaults.
+    """
+
+    #: Name used in messages, repr and the registry.
+    name: str | None = None
+    #: Name of the prediction argument in messages ("y_pred", "probs", "logits", "scores").
+    pred_name: str = "y_pred"
+    #: What the prediction is: "real", "probability", "logit" or "score".
+    prediction: str = "real"
+    #: True when an example is a whole row of the last axis (one loss per row).
+    per_row: bool = False
+    #: LaTeX of the pointwise loss, for user-defined losses (built-ins carry full ``info``).
+    formula: str = ""
+    #: Parameter defaults of a built-in loss (user losses declare them in ``pointwise``).
+    defaults: dict | None = None
+
+    _info: LossInfo | None = None
+
+    def __init__(self, **params):
+        self._param_defaults = self._declared_params()
+        unknown = set(params) - set(self._param_defaults)
+        if unknown:
+            self._unknown(unknown)
+        self._bound = dict(params)
+
+    # ------------------------------------------------------------------ what a subclass gives
+    def pointwise(self, y, pred, **params):
+        """Per-example loss values (the shape of the prediction, or one per row)."""
+        raise NotImplementedError(f"{type(self).__name__} must define pointwise(y, {self.pred_name})")
+
+    def pointwise_grad(self, y, pred, **params):
+        """Derivative of each example's loss with respect to the prediction (its shape)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must define pointwise_grad(y, {self.pred_name}) to have a gradient"
+        )
+
+    # ------------------------------------------------------------------ public API
+    def __call__(self, y, pred, *, reduction="mean", sample_weight=None, **params):
+        """The loss: a scalar for "mean" and "sum", per-example values for "none"."""
+        value, _ = self._evaluate(y, pred, reduction, sample_weight, params, want_grad=False)
+        return value
+
+    def grad(self, y, pred, *, reduction="mean", sample_weight=None, **params):
+        """Gradient of the reduced loss with respect to the prediction (same shape, same dtype)."""
+        _, grad = self._evaluate(y, pred, reduction, sample_weight, params, want_grad=True)
+        return grad
+
+    def value_and_grad(self, y, pred, *, reduction="mean", sample_weight=None, **params):
+        """``(value, grad)`` computed together, sharing the work."""
+        return self._evaluate(y, pred, reduction, sample_weight, params, want_grad=True)
+
+    def bind(self, **params) -> "Loss":
+        """A copy of this loss with different default parameters, e.g. ``lr.huber.bind(delta=2.0)``."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        unknown = set(params) - set(self._param_defaults)
+        if unknown:
+            self._unknown(unknown)
+        clone._bound = {**self._bound, **params}
+        return clone
+
+    @property
+    def params(self) -> dict:
+        """The current default parameters."""
+        return {**self._param_defaults, **self._bound}
+
+    @property
+    def info(self) -> LossInfo:
+        """Registry metadata (formula, gradient, properties, framework equivalents)."""
+        if self._info is not None:
+            return self._info
+        return LossInfo(
+            name=self._name(),
+            title=self._name().replace("_", " ").capitalize(),
+            family="custom",
+            formula=self.formula,
+            gradient="",
+            prediction=self.prediction,
+            target="",
+            properties=Properties(False, False, False, False, False),
+            minimizer="",
+            when_to_use=(inspect.getdoc(type(self)) or "").split("\n")[0],
+            per_row=self.per_row,
+        )
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{k}={'<required>' if v is REQUIRED else repr(v)}" for k, v in self.params.items() if not isinstance(v, np.ndarray)
+        )
+        return f"<loss {self._name()}({shown})>"
+
+    # ------------------------------------------------------------------ hooks for built-in losses
+    def _declared_params(self) -> dict:
+        """Parameter defaults: ``defaults`` for built-ins, else the keywords of ``pointwise``."""
+        if self.defaults is not None:
+            return dict(self.defaults)
+        params = list(inspect.signature(self.pointwise).parameters.values())[2:]
+        return {p.name: p.default for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+
+    def _check_params(self, params: dict, pred: np.ndarray) -> dict:
+        """Validate parameter values; built-ins override."""
+        return params
+
+    def _prepare_target(self, y, pred: np.ndarray, params: dict) -> np.ndarray:
+        """Read and check ``y`` against the prediction (whole-array checks)."""
+        y = V.as_target(y, "y", pred.dtype)
+        if self.per_row:
+            if y.shape != pred.shape and y.shape != pred.shape[:-1]:
+                raise ValueError(
+                    f"y must have shape {pred.shape[:-1]} or {pred.shape} to match {self.pred_name} {pred.shape}; got {y.shape}"
+                )
+        else:
+            V.check_same_shape(y, pred, "y", self.pred_name)
+        return y
+
+    def _aligned_params(self, y, pred, params) -> dict:
+        """Array parameters with one entry per element of the prediction (sliced with it)."""
+        return {}
+
+    def _example_weight(self, y, pred, params, sample_weight):
+        """Effective weight per example (class weights, ignored examples); None means all ones."""
+        return sample_weight
+
+    def _check_block(self, y, pred, start, params) -> None:
+        """Value checks on one block of rows (domain of targets and predictions)."""
+
+    def _forward(self, y, pred, grad_out, **params):
+        """Per-example losses of one block; fills ``grad_out`` with d loss_i / d pred when given."""
+        loss = np.asarray(self.pointwise(y, pred, **params), dtype=pred.dtype)
+        expected = pred.shape[:-1] if self.per_row else pred.shape
+        if loss.shape != expected:
+            raise ValueError(f"{type(self).__name__}.pointwise returned shape {loss.shape}; expected {expected}")
+        if grad_out is not None:
+            g = np.asarray(self.pointwise_grad(y, pred, **params), dtype=pred.dtype)
+            if g.shape != pred.shape:
+                raise ValueError(
+                    f"{type(self).__name__}.pointwise_grad returned shape {g.shape}; expected {pred.shape} (the prediction's)"
+                )
+            grad_out[...] = g
+        return loss
+
+    # ------------------------------------------------------------------ the driver
+    def _name(self) -> str:
+        return self.name or type(self).__name__.lower()
+
+    def _unknown(self, unknown) -> None:
+        known = ", ".join(self._param_defaults) or "none"
+        raise TypeError(
+            f"{self._name()} got unexpected parameter(s) {', '.join(sorted(map(repr, unknown)))}; its parameters are: {known}"
+        )
+
+    def _resolve(self, params: dict) -> dict:
+        unknown = set(params) - set(self._param_defaults)
+        if unknown:
+            self._unknown(unknown)
+        merged = {**self._param_defaults, **self._bound, **params}
+        missing = [k for k, v in merged.items() if v is REQUIRED]
+        if missing:
+            raise TypeError(f"{self._name()} needs the parameter(s) {', '.join(missing)}")
+        return merged
+
+    def _evaluate(self, y, pred, reduction, sample_weight, params, want_grad):
+        reduction = V.check_reduction(reduction)
+        params = self._resolve(params)
+        pred = V.as_prediction(pred, self.pred_name)
+        scalar_shape = None
+        if pred.ndim == 0:
+            if self.per_row:
+                raise ValueError(f"{self.pred_name} must have a class axis (shape (n, C)); got a scalar")
+            scalar_shape = pred.shape
+            pred = pred.reshape(1)
+            y = np.reshape(np.asarray(y), (1,)) if np.ndim(y) == 0 else y
+        params = self._check_params(params, pred)
+        y = self._prepare_target(y, pred, params)
+        per_row = self._is_per_row(y, pred)
+        loss_shape = pred.shape[:-1] if per_row else pred.shape
+        if per_row and len(loss_shape) == 0:
+            raise ValueError(f"{self.pred_name} must have shape (n, C) with a batch axis; got {pred.shape}")
+        weight = V.check_sample_weight(sample_weight, loss_shape, pred.dtype)
+        weight = self._example_weight(y, pred, params, weight)
+        aligned = self._aligned_params(y, pred, params)
+
+        total_weight = float(np.sum(weight, dtype=np.float64)) if weight is not None else math.prod(loss_shape)
+        if reduction == "mean":
+            scale = 1.0 / total_weight if total_weight > 0 else 0.0
+        else:
+            scale = 1.0
+
+        grad = np.empty_like(pred) if want_grad else None
+        losses = np.empty(loss_shape, dtype=pred.dtype) if reduction == "none" else None
+        total = 0.0
+        row_size = max(1, math.prod(pred.shape[1:]))
+        step = max(1, BLOCK_ELEMENTS // row_size)
+        n = pred.shape[0]
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            y_b, pred_b = y[start:stop], pred[start:stop]
+            block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
+            self._check_block(y_b, pred_b, start, block_params)
+            grad_b = grad[start:stop] if want_grad else None
+            loss_b = self._forward(y_b, pred_b, grad_b, **block_params)
+            w_b = None if weight is None else weight[start:stop]
+            if w_b is not None:
+                loss_b = loss_b * w_b
+            block_sum = loss_b.sum()
+            if not np.isfinite(block_sum):
+                self._explain_nonfinite(y_b, pred_b, loss_b, start)
+            total += float(block_sum)
+            if losses is not None:
+                losses[start:stop] = loss_b
+            if grad_b is not None:
+                if w_b is None:
+                    if scale != 1.0:
+                        grad_b *= pred.dtype.type(scale)
+                else:
+                    factor = w_b * pred.dtype.type(scale) if scale != 1.0 else w_b
+                    grad_b *= factor[..., None] if per_row else factor
+
+        if losses is not None:
+            value = losses.reshape(scalar_shape) if scalar_shape is not None else losses
+        else:
+            value = pred.dtype.type(total * scale)
+        if grad is not None and scalar_shape is not None:
+            grad = grad.reshape(scalar_shape)
+        return value, grad
+
+    def _is_per_row(self, y, pred) -> bool:
+        return self.per_row
+
+    def _explain_nonfinite(self, y, pred, loss, start):
+        """A block's sum is inf or NaN: name the input responsible, or report the overflow."""
+        if y.dtype.kind == "f":
+            V.check_finite(y, "y", start)
+        V.check_finite(pred, self.pred_name, start)
+        bad = int(np.flatnonzero(~np.isfinite(loss))[0]) if not np.isfinite(loss).all() else 0
+        raise ValueError(
+            f"{self._name()} overflows {pred.dtype} at example {start + bad}: the loss there is too large to "
+            f"represent; rescale the inputs or compute in float64"
+        )

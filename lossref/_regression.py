@@ -1,0 +1,324 @@
+"""Regression losses: the prediction is a real value ``y_pred`` and the target a real ``y``.
+
+Each loss is applied element by element; with ``reduction="mean"`` the mean runs over all
+elements (as in PyTorch), and ``sample_weight`` may give one weight per row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _validation as V
+from ._base import REQUIRED, Loss
+
+__all__ = ["MSE", "MAE", "Huber", "SmoothL1", "LogCosh", "Quantile", "PoissonNLL", "GaussianNLL"]
+
+
+class MSE(Loss):
+    r"""Squared error, :math:`L = (\hat y - y)^2`, or :math:`\tfrac12(\hat y - y)^2` with ``half=True``.
+
+    Gradient: :math:`\partial L/\partial \hat y = 2(\hat y - y)`, or :math:`\hat y - y` with
+    ``half=True``: the residual itself, the reason textbooks carry the 1/2.
+
+    The population minimiser is the conditional mean :math:`E[y \mid x]`.
+
+    >>> import lossref as lr
+    >>> lr.mse([2.0, 3.0], [1.0, 2.0])
+    np.float64(1.0)
+    >>> lr.mse([2.0, 3.0], [1.0, 2.0], half=True)
+    np.float64(0.5)
+    >>> lr.mse.grad([2.0, 3.0], [1.0, 2.0], half=True)   # (y_pred - y) / n
+    array([-0.5, -0.5])
+    """
+
+    name = "mse"
+    defaults = {"half": False}
+
+    def _check_params(self, params, pred):
+        if not isinstance(params["half"], (bool, np.bool_)):
+            raise TypeError(f"half must be True or False; got {params['half']!r}")
+        return params
+
+    def _forward(self, y, y_pred, grad_out, *, half, **_):
+        r = np.subtract(y_pred, y, out=grad_out)  # the residual is the gradient, up to a factor
+        loss = r * r
+        if half:
+            loss *= 0.5
+        elif grad_out is not None:
+            grad_out *= 2
+        return loss
+
+
+class MAE(Loss):
+    r"""Absolute error, :math:`L = |\hat y - y|`.
+
+    Gradient: :math:`\operatorname{sign}(\hat y - y)`; at :math:`\hat y = y` any value in
+    [-1, 1] is a subgradient and lossref returns 0. The minimiser is the conditional median.
+
+    >>> import lossref as lr
+    >>> lr.mae([0.0, 0.0, 0.0], [1.0, -2.0, 0.0], reduction="none")
+    array([1., 2., 0.])
+    >>> lr.mae.grad([0.0, 0.0, 0.0], [1.0, -2.0, 0.0], reduction="sum")
+    array([ 1., -1.,  0.])
+    """
+
+    name = "mae"
+    defaults = {}
+
+    def _forward(self, y, y_pred, grad_out, **_):
+        r = y_pred - y
+        if grad_out is not None:
+            np.sign(r, out=grad_out)
+        return np.abs(r)
+
+
+class Huber(Loss):
+    r"""Huber loss with threshold :math:`\delta`: quadratic for small residuals, linear beyond.
+
+    .. math::
+        L = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\ \delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases},
+        \qquad \frac{\partial L}{\partial \hat y} = \operatorname{clip}(r, -\delta, \delta),
+        \qquad r = \hat y - y.
+
+    The two pieces meet with equal value and slope at :math:`|r| = \delta`, so the loss is
+    differentiable everywhere and its gradient is bounded by :math:`\delta`. Same as
+    ``torch.nn.HuberLoss(delta=delta)``; ``smooth_l1`` is this divided by :math:`\delta`.
+
+    >>> import lossref as lr
+    >>> lr.huber([0.0, 0.0], [0.5, 3.0], reduction="none")
+    array([0.125, 2.5  ])
+    >>> lr.huber.grad([0.0, 0.0], [0.5, 3.0], reduction="sum")
+    array([0.5, 1. ])
+    """
+
+    name = "huber"
+    defaults = {"delta": 1.0}
+
+    def _check_params(self, params, pred):
+        V.check_scalar(params["delta"], "delta", low=0, low_open=True)
+        return params
+
+    def _forward(self, y, y_pred, grad_out, *, delta, **_):
+        r = y_pred - y
+        a = np.abs(r)
+        loss = np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+        if grad_out is not None:
+            np.clip(r, -delta, delta, out=grad_out)
+        return loss.astype(y_pred.dtype, copy=False)
+
+
+class SmoothL1(Loss):
+    r"""Smooth L1 loss (PyTorch's ``SmoothL1Loss``) with threshold :math:`\beta`.
+
+    .. math::
+        L = \begin{cases} \tfrac12 r^2/\beta & |r| < \beta \\ |r| - \tfrac12\beta & |r| \ge \beta \end{cases},
+        \qquad \frac{\partial L}{\partial \hat y} = \operatorname{clip}(r/\beta, -1, 1).
+
+    It equals ``huber(delta=beta) / beta``; ``beta=0`` gives the absolute error.
+
+    >>> import lossref as lr
+    >>> lr.smooth_l1([0.0, 0.0], [0.5, 3.0], reduction="none")
+    array([0.125, 2.5  ])
+    >>> lr.smooth_l1([0.0, 0.0], [0.5, 3.0], beta=2.0, reduction="none")
+    array([0.0625, 2.    ])
+    """
+
+    name = "smooth_l1"
+    defaults = {"beta": 1.0}
+
+    def _check_params(self, params, pred):
+        V.check_scalar(params["beta"], "beta", low=0)
+        return params
+
+    def _forward(self, y, y_pred, grad_out, *, beta, **_):
+        r = y_pred - y
+        a = np.abs(r)
+        if beta == 0:  # the limit beta -> 0 is the absolute error; avoid 0/0
+            if grad_out is not None:
+                np.sign(r, out=grad_out)
+            return a
+        loss = np.where(a < beta, 0.5 * r * r / beta, a - 0.5 * beta)
+        if grad_out is not None:
+            np.clip(r / beta, -1, 1, out=grad_out)
+        return loss.astype(y_pred.dtype, copy=False)
+
+
+class LogCosh(Loss):
+    r"""Log-cosh loss, :math:`L = \log\cosh(\hat y - y)`, with gradient :math:`\tanh(\hat y - y)`.
+
+    Quadratic near zero (:math:`r^2/2`) and linear far out (:math:`|r| - \log 2`), smooth
+    everywhere, gradient bounded by 1. Computed as
+    :math:`|r| + \operatorname{log1p}(e^{-2|r|}) - \log 2`: ``cosh(r)`` itself overflows
+    for :math:`|r| > 89` in float32 and 710 in float64.
+
+    >>> import lossref as lr
+    >>> float(lr.log_cosh([0.0], [1000.0]))   # finite where log(cosh(r)) overflows
+    999.3068528194401
+    """
+
+    name = "log_cosh"
+    defaults = {}
+
+    def _forward(self, y, y_pred, grad_out, **_):
+        r = y_pred - y
+        a = np.abs(r)
+        # log cosh r = |r| + log(1 + e^{-2|r|}) - log 2: the exponent is never positive.
+        loss = a + np.log1p(np.exp(-2 * a)) - y_pred.dtype.type(np.log(2.0))
+        # In float32 the two log 2 terms can differ by one rounding at r = 0; the loss is >= 0.
+        np.maximum(loss, 0, out=loss)
+        if grad_out is not None:
+            np.tanh(r, out=grad_out)
+        return loss
+
+
+class Quantile(Loss):
+    r"""Quantile (pinball) loss at level :math:`\tau \in (0, 1)`.
+
+    With the residual :math:`u = y - \hat y`,
+
+    .. math::
+        L = \max(\tau u, (\tau - 1) u), \qquad
+        \frac{\partial L}{\partial \hat y} = \begin{cases} -\tau & y > \hat y \\ 1 - \tau & y < \hat y \end{cases}
+
+    (0 at a tie, a valid subgradient). The minimiser is the conditional :math:`\tau`-quantile.
+    At :math:`\tau = 0.5` it is half the absolute error, as in scikit-learn's
+    ``mean_pinball_loss(alpha=0.5)``.
+
+    >>> import lossref as lr
+    >>> lr.quantile([1.0, 1.0], [0.0, 3.0], tau=0.9, reduction="none")
+    array([0.9, 0.2])
+    """
+
+    name = "quantile"
+    defaults = {"tau": 0.5}
+
+    def _check_params(self, params, pred):
+        V.check_scalar(params["tau"], "tau", low=0, high=1, low_open=True, high_open=True)
+        return params
+
+    def _forward(self, y, y_pred, grad_out, *, tau, **_):
+        u = y - y_pred
+        loss = np.maximum(tau * u, (tau - 1) * u)
+        if grad_out is not None:
+            grad_out[...] = np.where(u > 0, -tau, np.where(u < 0, 1 - tau, 0))
+        return loss.astype(y_pred.dtype, copy=False)
+
+
+_HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)
+
+
+class PoissonNLL(Loss):
+    r"""Poisson negative log-likelihood for counts :math:`y \ge 0`.
+
+    With ``log_input=True`` (default) the prediction is the log-rate :math:`\eta`:
+
+    .. math:: L = e^{\eta} - y\,\eta, \qquad \partial L/\partial\eta = e^{\eta} - y.
+
+    With ``log_input=False`` it is the rate :math:`\lambda \ge 0`:
+    :math:`L = \lambda - y \log(\lambda + \epsilon)`, gradient :math:`1 - y/(\lambda+\epsilon)`.
+
+    The constant :math:`\log y!` is dropped unless ``full=True``, which adds Stirling's
+    approximation :math:`y\log y - y + \tfrac12\log(2\pi y)` for :math:`y > 1` (0 otherwise),
+    exactly as ``torch.nn.PoissonNLLLoss``. The minimiser is :math:`\lambda = E[y \mid x]`.
+
+    A log-rate above :math:`\log(\text{max float})` (88.7 in float32, 709.8 in float64)
+    means a rate that does not exist in that dtype; lossref raises instead of returning inf.
+
+    >>> import lossref as lr
+    >>> lr.poisson_nll([2.0], [0.0], reduction="none")       # e^0 - 2*0
+    array([1.])
+    """
+
+    name = "poisson_nll"
+    pred_name = "y_pred"
+    defaults = {"log_input": True, "full": False, "eps": 1e-8}
+
+    def _check_params(self, params, pred):
+        for flag in ("log_input", "full"):
+            if not isinstance(params[flag], (bool, np.bool_)):
+                raise TypeError(f"{flag} must be True or False; got {params[flag]!r}")
+        V.check_scalar(params["eps"], "eps", low=0, low_open=True)
+        return params
+
+    def _check_block(self, y, y_pred, start, params):
+        V.check_nonnegative(y, "y", "counts", start)
+        if params["log_input"]:
+            limit = np.log(np.finfo(y_pred.dtype).max)
+            if y_pred.max() > limit:
+                i = int(np.flatnonzero(y_pred > limit)[0])
+                raise ValueError(
+                    f"y_pred holds log-rates (log_input=True); got {y_pred.flat[i]:g} at index {start + i}, above "
+                    f"{limit:.1f}, whose rate exp(y_pred) overflows {y_pred.dtype}; expected log-rates <= {limit:.1f}"
+                )
+        else:
+            V.check_nonnegative(y_pred, "y_pred", "rates (log_input=False)", start)
+
+    def _forward(self, y, y_pred, grad_out, *, log_input, full, eps, **_):
+        if log_input:
+            rate = np.exp(y_pred)
+            loss = rate - y * y_pred
+            if grad_out is not None:
+                np.subtract(rate, y, out=grad_out)
+        else:
+            shifted = y_pred + y_pred.dtype.type(eps)  # eps keeps log away from 0 at a zero rate
+            loss = y_pred - y * np.log(shifted)
+            if grad_out is not None:
+                np.subtract(1, y / shifted, out=grad_out)
+        if full:
+            big = y > 1
+            safe = np.where(big, y, 1)
+            stirling = safe * np.log(safe) - safe + _HALF_LOG_2PI + 0.5 * np.log(safe)
+            loss = loss + np.where(big, stirling, 0).astype(y_pred.dtype)
+        return loss
+
+
+class GaussianNLL(Loss):
+    r"""Gaussian negative log-likelihood of ``y`` under :math:`\mathcal N(\hat y, \sigma^2)`.
+
+    .. math::
+        L = \tfrac12\left(\log \max(\sigma^2, \epsilon) + \frac{(y - \hat y)^2}{\max(\sigma^2, \epsilon)}\right)
+        \;[+\, \tfrac12 \log 2\pi \text{ if full}], \qquad
+        \frac{\partial L}{\partial \hat y} = \frac{\hat y - y}{\max(\sigma^2, \epsilon)}.
+
+    ``var`` is the predicted variance, of the prediction's shape or broadcastable to it
+    (a shared variance), and must be non-negative. The clamp at ``eps`` matches
+    ``torch.nn.GaussianNLLLoss``. The gradient is taken with respect to the mean ``y_pred``.
+
+    >>> import lossref as lr
+    >>> lr.gaussian_nll([1.0], [0.0], var=1.0, reduction="none")
+    array([0.5])
+    """
+
+    name = "gaussian_nll"
+    defaults = {"var": REQUIRED, "full": False, "eps": 1e-6}
+
+    def _check_params(self, params, pred):
+        if not isinstance(params["full"], (bool, np.bool_)):
+            raise TypeError(f"full must be True or False; got {params['full']!r}")
+        V.check_scalar(params["eps"], "eps", low=0, low_open=True)
+        var = np.asarray(params["var"])
+        if var.dtype.kind not in "iuf" or var.dtype.kind == "b":
+            raise TypeError(f"var has dtype {var.dtype}; expected non-negative numbers")
+        var = var.astype(pred.dtype, copy=False)
+        try:
+            var = np.broadcast_to(var, pred.shape)  # a read-only view: no copy
+        except ValueError:
+            raise ValueError(
+                f"var must have the shape of y_pred {pred.shape} or broadcast to it; got {var.shape}"
+            ) from None
+        V.check_finite(var, "var")
+        V.check_nonnegative(var, "var", "variances")
+        return {**params, "var": var}
+
+    def _aligned_params(self, y, pred, params):
+        return {"var": params["var"]}
+
+    def _forward(self, y, y_pred, grad_out, *, var, full, eps, **_):
+        v = np.maximum(var, y_pred.dtype.type(eps))  # torch's clamp: a zero variance would divide by 0
+        r = y_pred - y
+        loss = 0.5 * (np.log(v) + r * r / v)
+        if full:
+            loss += y_pred.dtype.type(_HALF_LOG_2PI)
+        if grad_out is not None:
+            np.divide(r, v, out=grad_out)
+        return loss

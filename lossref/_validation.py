@@ -1,0 +1,253 @@
+"""Input checks for every loss, in one place.
+
+Each check raises ``TypeError`` (wrong kind of thing) or ``ValueError`` (right kind, wrong
+value) with a message that names the argument, says what was expected and shows what came.
+The loss code calls these helpers and never formats an error message itself.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_prediction",
+    "as_target",
+    "as_labels",
+    "check_reduction",
+    "check_same_shape",
+    "check_sample_weight",
+    "check_class_weight",
+    "check_finite",
+    "check_in_interval",
+    "check_pm1_labels",
+    "check_nonnegative",
+    "check_prob_rows",
+    "check_class_range",
+    "check_scalar",
+    "check_choice",
+    "REDUCTIONS",
+]
+
+REDUCTIONS = ("mean", "sum", "none")
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _where(flat_index: int, shape: tuple[int, ...], start: int = 0) -> str:
+    """Position of ``flat_index`` in an array of ``shape`` that is rows ``start:`` of a bigger one."""
+    if len(shape) <= 1:
+        return f"index {start + flat_index}"
+    coords = [int(i) for i in np.unravel_index(flat_index, shape)]
+    coords[0] += start
+    return f"index {tuple(coords)}"
+
+
+def _show(value) -> str:
+    return np.format_float_positional(value, trim="-") if isinstance(value, np.floating) else repr(
+        value.item() if isinstance(value, np.generic) else value
+    )
+
+
+def as_prediction(value, name: str) -> np.ndarray:
+    """The prediction as a float32 or float64 array (dtype in is dtype out).
+
+    Python numbers and lists carry no dtype, so they become float64. A NumPy array must
+    already be floating point: an integer array would make the gradient's dtype a guess.
+    """
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        arr = np.asarray(value)
+    else:
+        if value is None:
+            raise TypeError(f"{name} is None; expected an array of floats")
+        try:
+            arr = np.asarray(value)
+        except ValueError as exc:  # ragged lists
+            raise ValueError(f"{name} could not be read as an array ({exc}); expected a rectangular array of floats") from None
+        if arr.dtype.kind in "biu":
+            arr = arr.astype(np.float64)
+    if arr.dtype.kind in "biu":
+        raise TypeError(
+            f"{name} has integer dtype {arr.dtype}; expected float32 or float64 "
+            f"(convert with np.asarray({name}, dtype=np.float64))"
+        )
+    if arr.dtype.kind == "f" and arr.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected float32 or float64")
+    if arr.dtype.kind != "f":
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected an array of float32 or float64 numbers")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); expected at least one example")
+    return arr
+
+
+def as_target(value, name: str, dtype: np.dtype) -> np.ndarray:
+    """A real-valued target cast to the prediction's dtype."""
+    if value is None:
+        raise TypeError(f"{name} is None; expected an array of numbers")
+    try:
+        arr = np.asarray(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} could not be read as an array ({exc}); expected a rectangular array of numbers") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected numbers")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); expected at least one example")
+    return arr.astype(dtype, copy=False)
+
+
+def as_labels(value, name: str) -> np.ndarray:
+    """Integer class labels (0-indexed)."""
+    arr = np.asarray(value)
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} has dtype {arr.dtype}; expected integer class labels"
+            + (" (convert with np.asarray(y).astype(int) if they are whole numbers)" if arr.dtype.kind == "f" else "")
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); expected at least one example")
+    return arr
+
+
+def check_reduction(reduction) -> str:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of 'mean', 'sum' or 'none'; got {reduction!r}")
+    return reduction
+
+
+def check_same_shape(y: np.ndarray, pred: np.ndarray, y_name: str, pred_name: str) -> None:
+    if y.shape != pred.shape:
+        raise ValueError(
+            f"{y_name} and {pred_name} must have the same shape; got {y_name} {y.shape} and {pred_name} {pred.shape}"
+        )
+
+
+def check_finite(arr: np.ndarray, name: str, start: int = 0) -> None:
+    """Raise if ``arr`` holds NaN or infinity; ``offset`` locates a chunk in the whole array."""
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        what = "NaN" if np.isnan(arr.flat[i]) else "an infinity"
+        raise ValueError(
+            f"{name} contains {what} at {_where(i, arr.shape, start)}; expected finite numbers"
+        )
+
+
+def check_in_interval(arr: np.ndarray, name: str, low: float, high: float, what: str, start=0) -> None:
+    bad = (arr < low) | (arr > high)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} must hold {what} in [{low:g}, {high:g}]; got {_show(arr.flat[i])} at "
+            f"{_where(i, arr.shape, start)}"
+        )
+
+
+def check_nonnegative(arr: np.ndarray, name: str, what: str, start=0) -> None:
+    bad = arr < 0
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} must hold {what} (>= 0); got {_show(arr.flat[i])} at {_where(i, arr.shape, start)}"
+        )
+
+
+def check_pm1_labels(y: np.ndarray, name: str, loss_name: str, start=0) -> None:
+    """Margin losses take labels in {-1, +1}; a {0, 1} encoding gets the conversion."""
+    bad = (y != 1) & (y != -1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        value = y.flat[i]
+        hint = ""
+        if np.all((y == 0) | (y == 1)):
+            hint = "; these look like {0, 1} labels: convert them with y = 2 * y - 1"
+        raise ValueError(
+            f"{name} must hold labels in {{-1, +1}} for {loss_name}; got {_show(value)} at "
+            f"{_where(i, y.shape, start)}{hint}"
+        )
+
+
+def check_prob_rows(y: np.ndarray, name: str, start=0) -> None:
+    """Soft targets: each row a probability distribution over the last axis."""
+    check_in_interval(y, name, 0.0, 1.0, "probabilities", start)
+    sums = y.sum(axis=-1, dtype=np.float64)
+    tol = 1e-6 if y.dtype == np.float64 else 1e-4
+    bad = np.abs(sums - 1.0) > tol * max(1, y.shape[-1])
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} must hold probability rows that sum to 1 along the last axis; the row at "
+            f"{_where(i, sums.shape, start)} sums to {sums.flat[i]:.6g}"
+        )
+
+
+def check_class_range(labels: np.ndarray, name: str, n_classes: int, ignore_index=None, start=0) -> None:
+    bad = (labels < 0) | (labels >= n_classes)
+    if ignore_index is not None:
+        bad &= labels != ignore_index
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        value = int(labels.flat[i])
+        hint = ""
+        if value == n_classes and labels.min() >= 1:
+            hint = " (labels look 1-indexed: subtract 1)"
+        raise ValueError(
+            f"{name} holds class {value} at {_where(i, labels.shape, start)}; expected labels in "
+            f"[0, {n_classes}) since there are {n_classes} classes (0-indexed){hint}"
+        )
+
+
+def check_sample_weight(sample_weight, loss_shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray | None:
+    """Weights per example: shape ``(n,)`` (one per row) or the per-example loss shape."""
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight)
+    if w.dtype.kind not in "biuf" or w.dtype.kind == "b":
+        raise TypeError(f"sample_weight has dtype {w.dtype}; expected non-negative numbers")
+    w = w.astype(dtype, copy=False)
+    if w.shape != loss_shape and w.shape != loss_shape[:1]:
+        expected = f"{loss_shape[:1]} or {loss_shape}" if len(loss_shape) > 1 else f"{loss_shape}"
+        raise ValueError(f"sample_weight must have shape {expected} (one weight per example); got {w.shape}")
+    check_finite(w, "sample_weight")
+    check_nonnegative(w, "sample_weight", "non-negative weights")
+    if w.shape != loss_shape:
+        w = w.reshape(w.shape + (1,) * (len(loss_shape) - 1))
+    return w
+
+
+def check_class_weight(class_weight, n_classes: int, dtype: np.dtype) -> np.ndarray | None:
+    if class_weight is None:
+        return None
+    w = np.asarray(class_weight)
+    if w.dtype.kind not in "iuf":
+        raise TypeError(f"class_weight has dtype {w.dtype}; expected non-negative numbers, one per class")
+    w = w.astype(dtype, copy=False)
+    if w.shape != (n_classes,):
+        raise ValueError(f"class_weight must have shape ({n_classes},), one weight per class; got {w.shape}")
+    check_finite(w, "class_weight")
+    check_nonnegative(w, "class_weight", "non-negative weights")
+    return w
+
+
+def check_scalar(value, name: str, *, low=None, high=None, low_open=False, high_open=False, integer=False):
+    """A real (or integer) parameter inside an interval."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{name} must be {'an integer' if integer else 'a real number'}; got {value!r}")
+    if not integer and not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value!r}")
+    ok = True
+    if low is not None:
+        ok &= value > low if low_open else value >= low
+    if high is not None:
+        ok &= value < high if high_open else value <= high
+    if not ok:
+        lo = "(-inf" if low is None else ("(" if low_open else "[") + f"{low:g}"
+        hi = "inf)" if high is None else f"{high:g}" + (")" if high_open else "]")
+        raise ValueError(f"{name} must be in {lo}, {hi}; got {value!r}")
+    return value
+
+
+def check_choice(value, name: str, choices) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
+    return value
