@@ -78,8 +78,14 @@ class Loss:
 
     _info: LossInfo | None = None
 
+    _param_defaults: dict = {}
+    _bound: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._param_defaults = cls._declared_params()
+
     def __init__(self, **params):
-        self._param_defaults = self._declared_params()
         unknown = set(params) - set(self._param_defaults)
         if unknown:
             self._unknown(unknown)
@@ -152,11 +158,12 @@ class Loss:
         return f"<loss {self._name()}({shown})>"
 
     # ------------------------------------------------------------------ hooks for built-in losses
-    def _declared_params(self) -> dict:
+    @classmethod
+    def _declared_params(cls) -> dict:
         """Parameter defaults: ``defaults`` for built-ins, else the keywords of ``pointwise``."""
-        if self.defaults is not None:
-            return dict(self.defaults)
-        params = list(inspect.signature(self.pointwise).parameters.values())[2:]
+        if cls.defaults is not None:
+            return dict(cls.defaults)
+        params = list(inspect.signature(cls.pointwise).parameters.values())[3:]  # after self, y, pred
         return {p.name: p.default for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
 
     def _check_params(self, params: dict, pred: np.ndarray) -> dict:
@@ -186,8 +193,15 @@ class Loss:
     def _check_block(self, y, pred, start, params) -> None:
         """Value checks on one block of rows (domain of targets and predictions)."""
 
-    def _forward(self, y, pred, grad_out, **params):
-        """Per-example losses of one block; fills ``grad_out`` with d loss_i / d pred when given."""
+    def _grad_factor(self, params) -> float:
+        """A constant that ``_forward`` leaves out of the gradient; applied with the reduction's scale."""
+        return 1.0
+
+    def _forward(self, y, pred, grad_out, *, each=True, **params):
+        """Per-example losses of one block; fills ``grad_out`` with d loss_i / d pred when given.
+
+        With ``each=False`` only the block's sum is used, and a built-in may return it directly.
+        """
         loss = np.asarray(self.pointwise(y, pred, **params), dtype=pred.dtype)
         expected = pred.shape[:-1] if self.per_row else pred.shape
         if loss.shape != expected:
@@ -250,17 +264,21 @@ class Loss:
 
         grad = np.empty_like(pred) if want_grad else None
         losses = np.empty(loss_shape, dtype=pred.dtype) if reduction == "none" else None
+        # Only the block's total is needed when nothing weights or keeps the per-example losses.
+        each = losses is not None or weight is not None
+        grad_scale = pred.dtype.type(scale * self._grad_factor(params))
         total = 0.0
-        row_size = max(1, math.prod(pred.shape[1:]))
-        step = max(1, BLOCK_ELEMENTS // row_size)
+        step = max(1, BLOCK_ELEMENTS // max(1, math.prod(pred.shape[1:])))
         n = pred.shape[0]
+        block_params = params
         for start in range(0, n, step):
             stop = min(n, start + step)
             y_b, pred_b = y[start:stop], pred[start:stop]
-            block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
+            if aligned:
+                block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
             self._check_block(y_b, pred_b, start, block_params)
             grad_b = grad[start:stop] if want_grad else None
-            loss_b = self._forward(y_b, pred_b, grad_b, **block_params)
+            loss_b = self._forward(y_b, pred_b, grad_b, each=each, **block_params)
             w_b = None if weight is None else weight[start:stop]
             if w_b is not None:
                 loss_b = loss_b * w_b
@@ -272,10 +290,10 @@ class Loss:
                 losses[start:stop] = loss_b
             if grad_b is not None:
                 if w_b is None:
-                    if scale != 1.0:
-                        grad_b *= pred.dtype.type(scale)
+                    if grad_scale != 1:
+                        grad_b *= grad_scale
                 else:
-                    factor = w_b * pred.dtype.type(scale) if scale != 1.0 else w_b
+                    factor = w_b * grad_scale
                     grad_b *= factor[..., None] if per_row else factor
 
         if losses is not None:
@@ -294,8 +312,10 @@ class Loss:
         if y.dtype.kind == "f":
             V.check_finite(y, "y", start)
         V.check_finite(pred, self.pred_name, start)
-        bad = int(np.flatnonzero(~np.isfinite(loss))[0]) if not np.isfinite(loss).all() else 0
+        where = ""
+        if np.ndim(loss) > 0 and not np.isfinite(loss).all():
+            where = f" at example {start + int(np.flatnonzero(~np.isfinite(loss))[0])}"
         raise ValueError(
-            f"{self._name()} overflows {pred.dtype} at example {start + bad}: the loss there is too large to "
-            f"represent; rescale the inputs or compute in float64"
+            f"{self._name()} overflows {pred.dtype}{where}: the loss is too large to represent; rescale the inputs "
+            f"or compute in float64"
         )

@@ -131,22 +131,28 @@ class BCEWithLogits(_BinaryTarget):
 
     def _forward(self, y, logits, grad_out, *, pos_weight, **_):
         z = logits
-        e = np.exp(-np.abs(z))  # the only exponential; e <= 1 cannot overflow
+        e = np.abs(z)
+        np.negative(e, out=e)
+        np.exp(e, out=e)  # e = exp(-|z|) <= 1: the only exponential, shared by value and gradient
         log1p_e = np.log1p(e)
-        positive = z >= 0
-        inv = 1 / (1 + e)
         if pos_weight is None:
-            # L = softplus(z) - y z, written as log1p(e) + z (step(z) - y): for 0/1 labels the
-            # bracket is exactly -1, 0 or 1, so no large terms cancel when the loss is tiny.
-            step_minus_y = positive - y
-            loss = log1p_e + z * step_minus_y
+            # L = softplus(z) - y z = log1p(e) + z (step(z) - y), with step(z) = 1 for z >= 0. For 0/1
+            # labels the bracket is exactly -1, 0 or 1, so no large terms cancel when the loss is tiny.
+            step_minus_y = np.subtract(1, y)
+            np.subtract(step_minus_y, np.signbit(z), out=step_minus_y)  # signbit(-0.0) is set: see below
+            loss = np.multiply(z, step_minus_y)
+            loss += log1p_e
             if grad_out is not None:
-                # sigma(z) - y = (step(z) - y) -/+ e/(1+e): the small tail is added, not a difference of
-                # two numbers close to 1.
-                e *= inv
-                np.copysign(e, np.where(positive, -1, 1).astype(z.dtype), out=e)
-                np.add(step_minus_y, e, out=grad_out)
+                # sigma(z) - y = (step(z) - y) - sign(z) e/(1+e): the tail e/(1+e) is subtracted from a
+                # small integer instead of forming 1 - sigma(z) as a difference of numbers near 1. At
+                # z = -0.0 both step = 0 and the sign are those of a negative z, so the result is 0.5 - y.
+                tail = np.add(e, 1, out=log1p_e)
+                np.divide(e, tail, out=e)
+                np.copysign(e, z, out=e)
+                np.subtract(step_minus_y, e, out=grad_out)
             return loss
+        inv = 1 / (1 + e)
+        positive = z >= 0
         softplus_pos = np.maximum(z, 0) + log1p_e  # -log(1 - sigma(z))
         softplus_neg = np.maximum(-z, 0) + log1p_e  # -log sigma(z)
         loss = (1 - y) * softplus_pos + pos_weight * y * softplus_neg

@@ -39,13 +39,19 @@ class MSE(Loss):
             raise TypeError(f"half must be True or False; got {params['half']!r}")
         return params
 
-    def _forward(self, y, y_pred, grad_out, *, half, **_):
-        r = np.subtract(y_pred, y, out=grad_out)  # the residual is the gradient, up to a factor
+    def _grad_factor(self, params):
+        return 1.0 if params["half"] else 2.0
+
+    def _forward(self, y, y_pred, grad_out, *, half, each=True, **_):
+        r = np.subtract(y_pred, y, out=grad_out)  # the residual: the gradient up to the factor above
+        if not each:  # only the total is needed: sum of squares without a temporary array
+            # (einsum's own loop rather than np.dot, which may start BLAS threads for every block)
+            flat = r.ravel()
+            total = np.einsum("i,i->", flat, flat)
+            return total * 0.5 if half else total
         loss = r * r
         if half:
             loss *= 0.5
-        elif grad_out is not None:
-            grad_out *= 2
         return loss
 
 

@@ -133,6 +133,10 @@ def check_finite(arr: np.ndarray, name: str, start: int = 0) -> None:
 
 
 def check_in_interval(arr: np.ndarray, name: str, low: float, high: float, what: str, start=0) -> None:
+    if arr.min() >= low and arr.max() <= high:  # fast path: two reductions, no temporaries
+        return
+    if arr.dtype.kind == "f":
+        check_finite(arr, name, start)
     bad = (arr < low) | (arr > high)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
