@@ -27,8 +27,7 @@ $(BIN)/.installed: requirements/dev.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
-		|| $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(BIN)/.installed
@@ -60,7 +59,7 @@ reference: $(REF_VENV)/.installed
 
 lock: venv
 	{ echo "# Pinned development environment (Python >= 3.12), generated from dev.in by 'make lock'."; \
-	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^lossref'; } > requirements/dev.txt
+	  $(BIN)/python -m pip freeze --all --exclude-editable | grep -vE '^(lossref|pip)=='; } > requirements/dev.txt
 
 clean:
 	rm -rf site .pytest_cache .hypothesis
