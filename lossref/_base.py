@@ -256,7 +256,10 @@ class Loss:
         weight = self._example_weight(y, pred, params, weight)
         aligned = self._aligned_params(y, pred, params)
 
-        total_weight = float(np.sum(weight, dtype=np.float64)) if weight is not None else math.prod(loss_shape)
+        if weight is None:
+            total_weight = math.prod(loss_shape)
+        else:  # a weight per row counts once for every element of that row's loss
+            total_weight = float(np.sum(np.broadcast_to(weight, loss_shape), dtype=np.float64))
         if reduction == "mean":
             scale = 1.0 / total_weight if total_weight > 0 else 0.0
         else:

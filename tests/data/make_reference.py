@@ -1,0 +1,1085 @@
+"""Regenerate ``tests/data/reference.json``: reference values and gradients for every lossref loss.
+
+Rerun with ``make reference`` (or, from the repository root,
+``.venv-ref/bin/python tests/data/make_reference.py``). It needs the reference environment of
+``requirements/reference.txt`` (Python 3.11, PyTorch 2.13 CPU, scikit-learn, NumPy, SciPy, mpmath)
+and deliberately does not import lossref: every expected number comes from elsewhere.
+
+Where the numbers come from (each case's ``source`` says which):
+
+* ``torch``: the PyTorch function called with the case's inputs in float64; the gradient is
+  autograd's gradient of the reduced loss with respect to the prediction (for
+  ``reduction="none"``, of the sum of the per-example losses).
+* ``torch, converted``: PyTorch's per-example losses, combined by lossref's conventions with an
+  explicit formula (for example the weighted mean ``sum(w * l) / sum(w)``, or the factor ``C``
+  between ``MultiMarginLoss`` and Weston-Watkins); autograd differentiates the converted
+  expression.
+* ``sklearn``: a scikit-learn metric gives the value (metrics have no gradient; the gradient
+  then comes from PyTorch).
+* ``mpmath``: a 60-digit evaluation of the loss's defining formula, used where float64
+  frameworks lose precision or overflow (extreme logits, PyTorch's NaN/inf), and for lossref
+  conventions no framework implements.
+
+Independently of the source, every case is also evaluated with mpmath from lossref's
+documented formulas, and the script stops if the two disagree (beyond a documented tolerance).
+So a framework number only becomes an expectation when a second computation agrees with it.
+
+Where lossref deliberately differs from the framework (weighted means, class-weighted label
+smoothing, Weston-Watkins without the 1/C, BCE clipping, KL's "mean", ...), the case carries a
+``framework`` block with the framework's own call, its raw value (and gradient when
+meaningful) and a ``difference`` sentence; ``expected`` is always lossref's convention. The
+site shows both numbers; ``tests/test_reference.py`` asserts lossref's.
+
+Output is deterministic: fixed seeds, sorted keys, floats written with ``repr(float)``,
+non-finite framework numbers written as the strings ``"inf"``, ``"-inf"`` and ``"nan"``.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUTPUT = HERE / "reference.json"
+SCRIPT = "tests/data/make_reference.py"
+
+# Tolerances of the cross-check between the source of a case and the mpmath evaluation.
+CHECK_RTOL = 1e-11
+CHECK_ATOL = 1e-14
+
+CASES: list[dict] = []
+
+
+def _import_tools() -> None:
+    """Import the reference tools.
+
+    Done here rather than at the top so that importing this file (pytest's doctest collection
+    runs in the test environment, which has no torch) needs only the standard library.
+    """
+    global np, torch, F, mp, skm, sklearn, scipy
+    import mpmath as mp
+    import numpy as np
+    import scipy
+    import sklearn
+    import sklearn.metrics as skm
+    import torch
+    import torch.nn.functional as F
+
+    torch.set_default_dtype(torch.float64)
+    mp.mp.dps = 60
+
+
+# ---------------------------------------------------------------------------------------------
+# small helpers
+# ---------------------------------------------------------------------------------------------
+def rand(seed, shape, scale=1.0, decimals=3):
+    """Reproducible normal numbers, rounded so that the JSON stays readable."""
+    rng = np.random.default_rng(seed)
+    return np.round(rng.normal(size=shape) * scale, decimals)
+
+
+def uniform(seed, shape, low, high, decimals=3):
+    rng = np.random.default_rng(seed)
+    return np.round(rng.uniform(low, high, size=shape), decimals)
+
+
+def integers(seed, shape, low, high):
+    rng = np.random.default_rng(seed)
+    return rng.integers(low, high, size=shape)
+
+
+def prob_rows(seed, shape, zeros=0):
+    """Probability rows (last axis), optionally with ``zeros`` exact zeros per row."""
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(0.05, 1.0, size=shape)
+    if zeros:
+        for idx in np.ndindex(shape[:-1]):
+            p[idx][rng.choice(shape[-1], size=zeros, replace=False)] = 0.0
+    p = np.round(p / p.sum(axis=-1, keepdims=True), 4)
+    # make each row sum to 1 up to rounding by putting the remainder on the largest entry
+    for idx in np.ndindex(shape[:-1]):
+        row = p[idx]
+        j = int(np.argmax(row))
+        row[j] = round(1.0 - (row.sum() - row[j]), 4)
+    return p
+
+
+def T(a):
+    return torch.as_tensor(np.asarray(a, dtype=np.float64))
+
+
+def L(a):
+    return torch.as_tensor(np.asarray(a, dtype=np.int64))
+
+
+def autograd(fn, pred):
+    """Value of ``fn(pred)`` and the gradient of its sum with respect to ``pred``."""
+    p = torch.tensor(np.asarray(pred, dtype=np.float64), requires_grad=True)
+    out = fn(p)
+    (g,) = torch.autograd.grad(out.sum(), p)
+    value = out.detach().numpy()
+    return (float(value) if value.ndim == 0 else value), g.numpy()
+
+
+def reduce(per_example, weight, reduction):
+    """lossref's reduction of per-example losses with per-example weights (a torch expression)."""
+    if weight is None:
+        weight = torch.ones_like(per_example)
+    if reduction == "none":
+        return weight * per_example
+    total = (weight * per_example).sum()
+    if reduction == "sum":
+        return total
+    return total / weight.sum()
+
+
+def jsonable(x):
+    """Plain Python numbers and lists; non-finite floats become strings."""
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return jsonable(x.tolist())
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        x = float(x)
+        if x != x:
+            return "nan"
+        if x in (float("inf"), float("-inf")):
+            return "inf" if x > 0 else "-inf"
+        return x
+    if isinstance(x, dict):
+        return {k: jsonable(v) for k, v in x.items()}
+    return x
+
+
+# ---------------------------------------------------------------------------------------------
+# mpmath evaluation of lossref's documented formulas (the independent cross-check)
+# ---------------------------------------------------------------------------------------------
+def M(x):
+    return mp.mpf(float(x))
+
+
+def m_softplus(x):
+    """log(1 + e^x) at high precision."""
+    return x + mp.log1p(mp.exp(-x)) if x > 0 else mp.log1p(mp.exp(x))
+
+
+def m_sigmoid(x):
+    return 1 / (1 + mp.exp(-x))
+
+
+def m_sign(x):
+    return mp.mpf(1) if x > 0 else (mp.mpf(-1) if x < 0 else mp.mpf(0))
+
+
+def m_binary_class_weight(p_positive, class_weight):
+    if class_weight is None:
+        return mp.mpf(1)
+    w0, w1 = M(class_weight[0]), M(class_weight[1])
+    return w0 + (w1 - w0) * M(p_positive)
+
+
+def m_elementwise(loss, y, p, prm, k):
+    """(loss, d loss / d pred, class weight) of one element; ``k`` indexes aligned array parameters."""
+    y_, p_ = M(y), M(p)
+    if loss == "mse":
+        r = p_ - y_
+        return (r * r / 2, r, 1) if prm.get("half", False) else (r * r, 2 * r, 1)
+    if loss == "mae":
+        r = p_ - y_
+        return abs(r), m_sign(r), 1
+    if loss == "huber":
+        d = M(prm.get("delta", 1.0))
+        r = p_ - y_
+        if abs(r) <= d:
+            return r * r / 2, r, 1
+        return d * (abs(r) - d / 2), d * m_sign(r), 1
+    if loss == "smooth_l1":
+        b = M(prm.get("beta", 1.0))
+        r = p_ - y_
+        if b == 0:
+            return abs(r), m_sign(r), 1
+        if abs(r) < b:
+            return r * r / (2 * b), r / b, 1
+        return abs(r) - b / 2, m_sign(r), 1
+    if loss == "log_cosh":
+        r = p_ - y_
+        return mp.log(mp.cosh(r)), mp.tanh(r), 1
+    if loss == "quantile":
+        tau = M(prm.get("tau", 0.5))
+        u = y_ - p_
+        value = max(tau * u, (tau - 1) * u)
+        return value, (-tau if u > 0 else (1 - tau if u < 0 else mp.mpf(0))), 1
+    if loss == "poisson_nll":
+        eps = float(prm.get("eps", 1e-8))
+        if prm.get("log_input", True):
+            value, grad = mp.exp(p_) - y_ * p_, mp.exp(p_) - y_
+        else:
+            shifted = M(p) + M(eps)
+            value, grad = p_ - y_ * mp.log(shifted), 1 - y_ / shifted
+        if prm.get("full", False) and y_ > 1:
+            value += y_ * mp.log(y_) - y_ + mp.log(2 * mp.pi * y_) / 2
+        return value, grad, 1
+    if loss == "gaussian_nll":
+        var = np.broadcast_to(np.asarray(prm["var"], dtype=np.float64), prm["_shape"]).flat[k]
+        v = max(M(var), M(prm.get("eps", 1e-6)))
+        r = p_ - y_
+        value = (mp.log(v) + r * r / v) / 2
+        if prm.get("full", False):
+            value += mp.log(2 * mp.pi) / 2
+        return value, r / v, 1
+    if loss == "bce":
+        eps = float(np.finfo(np.float64).eps)
+        pc = M(min(max(float(p), eps), 1 - eps))  # clipped in float64, as documented
+        value = -(y_ * mp.log(pc) + (1 - y_) * mp.log(1 - pc))
+        return value, (pc - y_) / (pc * (1 - pc)), m_binary_class_weight(y, prm.get("class_weight"))
+    if loss == "bce_with_logits":
+        pw = prm.get("pos_weight")
+        w = mp.mpf(1) if pw is None else M(np.broadcast_to(np.asarray(pw, dtype=np.float64), prm["_shape"]).flat[k])
+        value = (1 - y_) * m_softplus(p_) + w * y_ * m_softplus(-p_)
+        grad = (1 - y_) * m_sigmoid(p_) - w * y_ * m_sigmoid(-p_)
+        return value, grad, m_binary_class_weight(y, prm.get("class_weight"))
+    if loss == "focal":
+        gamma, alpha = M(prm.get("gamma", 2.0)), prm.get("alpha")
+        s, s_neg = m_sigmoid(p_), m_sigmoid(-p_)  # p and 1 - p, each without a subtraction
+        ce = y_ * m_softplus(-p_) + (1 - y_) * m_softplus(p_)
+        q = y_ * s_neg + (1 - y_) * s
+        a = mp.mpf(1) if alpha is None else M(alpha) * y_ + (1 - M(alpha)) * (1 - y_)
+        dq = (1 - 2 * y_) * s * s_neg
+        dce = (1 - y_) * s - y_ * s_neg
+        qg = q**gamma if q > 0 else (mp.mpf(1) if gamma == 0 else mp.mpf(0))
+        dqg = gamma * q ** (gamma - 1) * dq if (gamma != 0 and q > 0) else mp.mpf(0)
+        return a * qg * ce, a * (dqg * ce + qg * dce), m_binary_class_weight(y, prm.get("class_weight"))
+    if loss in ("hinge", "squared_hinge", "logistic"):
+        m = y_ * p_
+        cw = m_binary_class_weight((y + 1) / 2, prm.get("class_weight"))
+        if loss == "hinge":
+            v = 1 - m
+            return max(v, 0), (-y_ if v > 0 else mp.mpf(0)), cw
+        if loss == "squared_hinge":
+            v = max(1 - m, 0)
+            return v * v, -2 * y_ * v, cw
+        return m_softplus(-m), -y_ * m_sigmoid(-m), cw
+    if loss == "zero_one":
+        return mp.mpf(1 if y_ * p_ <= 0 else 0), None, m_binary_class_weight((y + 1) / 2, prm.get("class_weight"))
+    raise KeyError(loss)
+
+
+def m_row(loss, y, z, prm):
+    """(loss, gradient row, example weight) of one row for the per-row losses."""
+    zs = [M(v) for v in z]
+    C = len(zs)
+    cw = prm.get("class_weight")
+    if loss in ("cross_entropy", "kl_divergence"):
+        top = max(zs)
+        lse = top + mp.log(mp.fsum(mp.exp(v - top) for v in zs))
+        logp = [v - lse for v in zs]
+        soft = [mp.exp(v) for v in logp]
+        if loss == "cross_entropy":
+            eps = M(prm.get("label_smoothing", 0.0))
+            if np.ndim(y) == 0:
+                label = int(y)
+                ignore = prm.get("ignore_index")
+                if ignore is not None and label == ignore:
+                    return mp.mpf(0), [mp.mpf(0)] * C, mp.mpf(0)
+                target = [mp.mpf(1 if j == label else 0) for j in range(C)]
+                weight = M(cw[label]) if cw is not None else mp.mpf(1)
+            else:
+                target = [M(v) for v in y]
+                weight = mp.fsum(t * M(w) for t, w in zip(target, cw)) if cw is not None else mp.mpf(1)
+            target = [(1 - eps) * t + eps / C for t in target]
+            mass = mp.fsum(target)
+            value = -mp.fsum(t * lp for t, lp in zip(target, logp))
+            return value, [mass * s - t for s, t in zip(soft, target)], weight
+        target = [M(v) for v in y]
+        weight = mp.fsum(t * M(w) for t, w in zip(target, cw)) if cw is not None else mp.mpf(1)
+        mass = mp.fsum(target)
+        value = mp.fsum(t * (mp.log(t) - lp) for t, lp in zip(target, logp) if t > 0)
+        return value, [mass * s - t for s, t in zip(soft, target)], weight
+    label = int(y)
+    weight = M(cw[label]) if cw is not None else mp.mpf(1)
+    if loss == "multiclass_hinge":
+        margin = M(prm.get("margin", 1.0))
+        gaps = [margin + zs[j] - zs[label] if j != label else None for j in range(C)]
+        grad = [mp.mpf(0)] * C
+        if prm.get("variant", "crammer_singer") == "crammer_singer":
+            rival = max((j for j in range(C) if j != label), key=lambda j: (gaps[j], -j))
+            value = max(gaps[rival], 0)
+            if value > 0:
+                grad[rival], grad[label] = mp.mpf(1), mp.mpf(-1)
+            return value, grad, weight
+        active = [j for j in range(C) if j != label and gaps[j] > 0]
+        for j in active:
+            grad[j] = mp.mpf(1)
+        grad[label] = -mp.mpf(len(active))
+        return mp.fsum(gaps[j] for j in active), grad, weight
+    if loss == "zero_one":
+        best = max(range(C), key=lambda j: (zs[j], -j))
+        return mp.mpf(1 if best != label else 0), None, weight
+    raise KeyError(loss)
+
+
+PER_ROW = {"cross_entropy", "kl_divergence", "multiclass_hinge"}
+
+
+def mp_reference(loss, y, pred, params, reduction, sample_weight):
+    """lossref's value and gradient by its documented formulas, in 60-digit arithmetic."""
+    pred = np.asarray(pred, dtype=np.float64)
+    y = np.asarray(y)
+    per_row = loss in PER_ROW or (loss == "zero_one" and y.shape != pred.shape)
+    loss_shape = pred.shape[:-1] if per_row else pred.shape
+    prm = {**params, "_shape": pred.shape}
+    values = np.empty(loss_shape, dtype=object)
+    weights = np.empty(loss_shape, dtype=object)
+    grads = np.empty(pred.shape, dtype=object)
+    has_grad = loss != "zero_one"
+    if per_row:
+        for idx in np.ndindex(loss_shape):
+            v, g, w = m_row(loss, y[idx], pred[idx], prm)
+            values[idx], weights[idx] = v, w
+            if has_grad:
+                grads[idx] = np.array(g + [None], dtype=object)[:-1]
+    else:
+        for k, idx in enumerate(np.ndindex(loss_shape)):
+            v, g, w = m_elementwise(loss, y[idx], pred[idx], prm, k)
+            values[idx], weights[idx], grads[idx] = v, M(w) if not isinstance(w, mp.mpf) else w, g
+    if sample_weight is not None:
+        sw = np.asarray(sample_weight, dtype=np.float64)
+        sw = sw.reshape(sw.shape + (1,) * (len(loss_shape) - sw.ndim))
+        sw = np.broadcast_to(sw, loss_shape)
+        for idx in np.ndindex(loss_shape):
+            weights[idx] = weights[idx] * M(sw[idx])
+    total_weight = mp.fsum(weights.flat)
+    if reduction == "mean":
+        scale = 1 / total_weight if total_weight > 0 else mp.mpf(0)
+    else:
+        scale = mp.mpf(1)
+    weighted = np.empty(loss_shape, dtype=object)
+    for idx in np.ndindex(loss_shape):
+        weighted[idx] = weights[idx] * values[idx]
+    if reduction == "none":
+        value = np.vectorize(float, otypes=[float])(weighted)
+    else:
+        value = float(mp.fsum(weighted.flat) * scale)
+    grad = None
+    if has_grad:
+        grad = np.empty(pred.shape, dtype=np.float64)
+        for idx in np.ndindex(pred.shape):
+            w = weights[idx[: len(loss_shape)]]
+            grad[idx] = float(grads[idx] * w * scale)
+    return value, grad
+
+
+# ---------------------------------------------------------------------------------------------
+# recording a case
+# ---------------------------------------------------------------------------------------------
+def close(a, b, rtol=CHECK_RTOL, atol=CHECK_ATOL):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    scale = max(1.0, float(np.max(np.abs(b)))) if b.size else 1.0
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= rtol * np.abs(b) + atol * scale))
+
+
+def add(
+    id,
+    loss,
+    y,
+    pred,
+    *,
+    source,
+    value=None,
+    grad=None,
+    params=None,
+    reduction="mean",
+    sample_weight=None,
+    framework=None,
+    note=None,
+    grad_atol=None,
+    check_rtol=CHECK_RTOL,
+):
+    """Record one case; ``value``/``grad`` None means "take mpmath's" (source mpmath)."""
+    params = dict(params or {})
+    mv, mg = mp_reference(loss, y, pred, params, reduction, sample_weight)
+    if value is None:
+        value = mv
+    elif not close(value, mv, rtol=check_rtol):
+        raise AssertionError(f"{id}: {source} value {value!r} disagrees with mpmath {mv!r}")
+    if loss == "zero_one":
+        grad = None
+    elif grad is None:
+        grad = mg
+    elif not close(grad, mg, rtol=max(check_rtol, 1e-9)):
+        raise AssertionError(f"{id}: {source} grad {grad!r} disagrees with mpmath {mg!r}")
+    if not np.all(np.isfinite(value)) or (grad is not None and not np.all(np.isfinite(grad))):
+        raise AssertionError(f"{id}: expected values must be finite")
+    if any(c["id"] == id for c in CASES):
+        raise AssertionError(f"duplicate case id {id}")
+    if framework is not None and not framework.get("difference"):
+        raise AssertionError(f"{id}: a framework block needs its difference")
+    case = {
+        "id": id,
+        "loss": loss,
+        "params": params,
+        "reduction": reduction,
+        "sample_weight": None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64),
+        "y": np.asarray(y),
+        "pred": np.asarray(pred, dtype=np.float64),
+        "expected": value,
+        "grad": grad,
+        "source": source,
+    }
+    if framework is not None:
+        case["framework"] = framework
+    if note is not None:
+        case["note"] = note
+    if grad_atol is not None:
+        case["grad_atol"] = grad_atol
+    CASES.append(jsonable(case))
+
+
+def torch_case(id, loss, y, pred, torch_fn, *, source="torch", **kw):
+    """A case whose expected value and gradient are ``torch_fn``'s (differentiated by autograd)."""
+    value, grad = autograd(torch_fn, pred)
+    add(id, loss, y, pred, value=value, grad=grad, source=source, **kw)
+
+
+def framework_block(call, fn, pred, difference, with_grad=True):
+    value, grad = autograd(fn, pred)
+    block = {"call": call, "value": value, "difference": difference}
+    if with_grad:
+        block["grad"] = grad
+    return block
+
+
+# ---------------------------------------------------------------------------------------------
+# the cases
+# ---------------------------------------------------------------------------------------------
+def regression_cases():
+    # ---- mse
+    y, p = rand(1, 8), rand(2, 8)
+    torch_case("mse_mean", "mse", y, p, lambda q: F.mse_loss(q, T(y)))
+    y, p = rand(3, (4, 3)), rand(4, (4, 3), 2.0)
+    torch_case("mse_sum_2d", "mse", y, p, lambda q: F.mse_loss(q, T(y), reduction="sum"), reduction="sum")
+    y, p, w = rand(5, 6), rand(6, 6), uniform(7, 6, 0.1, 3.0)
+    torch_case(
+        "mse_none_sample_weight", "mse", y, p,
+        lambda q: reduce(F.mse_loss(q, T(y), reduction="none"), T(w), "none"),
+        source="torch, converted", reduction="none", sample_weight=w,
+        note="w * mse_loss(y_pred, y, reduction='none'); the gradient is that of the weighted sum.",
+    )
+    y, p = rand(8, 7), rand(9, 7)
+    torch_case(
+        "mse_half", "mse", y, p, lambda q: F.mse_loss(q, T(y)) / 2, source="torch, converted",
+        params={"half": True},
+        framework=framework_block(
+            "torch.nn.functional.mse_loss(y_pred, y)", lambda q: F.mse_loss(q, T(y)), p,
+            "half=True is the textbook 1/2 convention, whose gradient is the residual; PyTorch's mse_loss has no 1/2 "
+            "(it equals lossref's default half=False). expected = torch value / 2.",
+        ),
+    )
+    y, p, w = rand(10, 9), rand(11, 9), uniform(12, 9, 0.0, 2.0)
+    _, grad = autograd(lambda q: reduce(F.mse_loss(q, T(y), reduction="none"), T(w), "mean"), p)
+    add(
+        "mse_sample_weight_sklearn", "mse", y, p, sample_weight=w, grad=grad,
+        value=skm.mean_squared_error(y, p, sample_weight=w), source="sklearn (value), torch (grad)",
+        note="sklearn.metrics.mean_squared_error(y, y_pred, sample_weight=w) is the weighted mean, as in lossref.",
+    )
+    y, p, w = rand(56, (4, 3)), rand(57, (4, 3)), np.array([1.0, 2.0, 0.5, 0.0])
+    torch_case(
+        "mse_row_sample_weight_2d_mean", "mse", y, p,
+        lambda q: reduce(F.mse_loss(q, T(y), reduction="none"), T(w)[:, None].expand(4, 3), "mean"),
+        source="torch, converted", sample_weight=w,
+        note="one weight per row (shape (n,)) weights every element of the row: the mean is "
+        "sum_ij w_i l_ij / sum_ij w_i, so sample_weight=ones(n) gives the unweighted mean.",
+    )
+    # ---- mae
+    y = rand(13, 8)
+    p = rand(14, 8)
+    p[[2, 5]] = y[[2, 5]]  # exact ties: the subgradient is 0 in lossref and in torch (sign(0) = 0)
+    torch_case("mae_mean_with_ties", "mae", y, p, lambda q: F.l1_loss(q, T(y)))
+    y, p, w = rand(15, 8), rand(16, 8), uniform(17, 8, 0.2, 2.0)
+    _, grad = autograd(lambda q: reduce(F.l1_loss(q, T(y), reduction="none"), T(w), "mean"), p)
+    add(
+        "mae_sample_weight_sklearn", "mae", y, p, sample_weight=w, grad=grad,
+        value=skm.mean_absolute_error(y, p, sample_weight=w), source="sklearn (value), torch (grad)",
+    )
+    y, p = rand(18, (3, 4)), rand(19, (3, 4))
+    torch_case("mae_sum_2d", "mae", y, p, lambda q: F.l1_loss(q, T(y), reduction="sum"), reduction="sum")
+    # ---- huber / smooth_l1 (residuals on both sides of the threshold)
+    y, p = rand(20, 10), rand(21, 10, 1.5)
+    torch_case("huber_delta_0p5_mean", "huber", y, p, lambda q: F.huber_loss(q, T(y), delta=0.5),
+               params={"delta": 0.5})
+    y, p, w = rand(22, 8), rand(23, 8, 2.0), uniform(24, 8, 0.5, 2.0)
+    torch_case(
+        "huber_none_sample_weight", "huber", y, p,
+        lambda q: reduce(F.huber_loss(q, T(y), reduction="none"), T(w), "none"),
+        source="torch, converted", reduction="none", sample_weight=w,
+    )
+    y, p = rand(25, (3, 3)), rand(26, (3, 3), 3.0)
+    torch_case("huber_delta_2_sum", "huber", y, p, lambda q: F.huber_loss(q, T(y), delta=2.0, reduction="sum"),
+               params={"delta": 2.0}, reduction="sum")
+    y, p = rand(27, 10), rand(28, 10, 2.5)
+    torch_case("smooth_l1_beta_2_mean", "smooth_l1", y, p, lambda q: F.smooth_l1_loss(q, T(y), beta=2.0),
+               params={"beta": 2.0})
+    y, p = rand(29, 8), rand(30, 8)
+    torch_case("smooth_l1_beta_0p25_sum", "smooth_l1", y, p,
+               lambda q: F.smooth_l1_loss(q, T(y), beta=0.25, reduction="sum"),
+               params={"beta": 0.25}, reduction="sum")
+    y, p = rand(31, 6), rand(32, 6)
+    torch_case("smooth_l1_beta_0_none", "smooth_l1", y, p,
+               lambda q: F.smooth_l1_loss(q, T(y), beta=0.0, reduction="none"),
+               params={"beta": 0.0}, reduction="none", note="beta=0 is the absolute error in both.")
+    # ---- log_cosh: no torch loss; a stable torch formula |r| + log1p(exp(-2|r|)) - log 2
+    y, p = rand(33, 9), rand(34, 9, 3.0)
+
+    def log_cosh_torch(q):
+        a = (q - T(y)).abs()
+        return (a + torch.log1p(torch.exp(-2 * a)) - torch.log(torch.tensor(2.0))).mean()
+
+    torch_case("log_cosh_mean", "log_cosh", y, p, log_cosh_torch, source="torch (stable formula)",
+               note="PyTorch has no log-cosh loss; torch ops |r| + log1p(exp(-2|r|)) - log 2, autograd gradient.")
+    y = np.array([0.0, 0.0, 1.0, -2.0, 0.5, 0.0, 3.0])
+    p = np.array([1000.0, -1000.0, 1.0 + 1e-8, -2.0 - 1e-8, 0.5, 25.0, -40.0])
+    add("log_cosh_extreme_sum", "log_cosh", y, p, reduction="sum", source="mpmath",
+        note="log(cosh(r)) in float64 overflows for |r| > 710; the value at r = +-1000 is 1000 - log 2.")
+    # ---- quantile
+    y, p = rand(35, 10), rand(36, 10)
+    _, grad = autograd(lambda q: torch.maximum(0.5 * (T(y) - q), -0.5 * (T(y) - q)).mean(), p)
+    add(
+        "quantile_tau_0p5_sklearn", "quantile", y, p, params={"tau": 0.5}, grad=grad,
+        value=skm.mean_pinball_loss(y, p, alpha=0.5), source="sklearn (value), torch (grad)",
+        note=f"tau=0.5 gives half the mean absolute error (MAE here: {float(skm.mean_absolute_error(y, p))!r}), "
+        "in sklearn's mean_pinball_loss and in lossref alike.",
+    )
+    y, p, w = rand(37, 10), rand(38, 10), uniform(39, 10, 0.1, 2.0)
+    _, grad = autograd(lambda q: reduce(torch.maximum(0.9 * (T(y) - q), -0.1 * (T(y) - q)), T(w), "mean"), p)
+    add(
+        "quantile_tau_0p9_sample_weight_sklearn", "quantile", y, p, params={"tau": 0.9}, sample_weight=w,
+        grad=grad, value=skm.mean_pinball_loss(y, p, alpha=0.9, sample_weight=w),
+        source="sklearn (value), torch (grad)",
+    )
+    y, p = rand(40, 7), rand(41, 7)
+    torch_case("quantile_tau_0p1_none", "quantile", y, p,
+               lambda q: torch.maximum(0.1 * (T(y) - q), (0.1 - 1) * (T(y) - q)),
+               params={"tau": 0.1}, reduction="none", source="torch (formula)")
+    # ---- poisson_nll (zero counts included)
+    y = np.array([0.0, 1.0, 2.0, 0.0, 5.0, 3.0, 10.0, 1.0])
+    p = rand(42, 8)
+    torch_case("poisson_nll_log_input_mean", "poisson_nll", y, p, lambda q: F.poisson_nll_loss(q, T(y)),
+               params={"log_input": True, "full": False})
+    torch_case("poisson_nll_log_input_full_sum", "poisson_nll", y, p,
+               lambda q: F.poisson_nll_loss(q, T(y), full=True, reduction="sum"),
+               params={"log_input": True, "full": True}, reduction="sum")
+    rates = uniform(43, 8, 0.05, 6.0)
+    torch_case("poisson_nll_rate_mean", "poisson_nll", y, rates,
+               lambda q: F.poisson_nll_loss(q, T(y), log_input=False),
+               params={"log_input": False, "full": False})
+    rates0 = rates.copy()
+    rates0[[0, 5]] = 0.0  # a zero rate with y = 0 and with y = 3: eps = 1e-8 keeps the log finite
+    torch_case("poisson_nll_rate_full_zero_rate_none", "poisson_nll", y, rates0,
+               lambda q: F.poisson_nll_loss(q, T(y), log_input=False, full=True, reduction="none"),
+               params={"log_input": False, "full": True}, reduction="none")
+    w = uniform(44, 8, 0.0, 2.0)
+    torch_case("poisson_nll_sample_weight_mean", "poisson_nll", y, p,
+               lambda q: reduce(F.poisson_nll_loss(q, T(y), reduction="none"), T(w), "mean"),
+               source="torch, converted", sample_weight=w)
+    # ---- gaussian_nll
+    y, p, var = rand(45, 8), rand(46, 8), uniform(47, 8, 0.1, 3.0)
+    torch_case("gaussian_nll_var_per_element_mean", "gaussian_nll", y, p,
+               lambda q: F.gaussian_nll_loss(q, T(y), T(var)), params={"var": var.tolist(), "full": False})
+    y, p = rand(48, (3, 4)), rand(49, (3, 4))
+    torch_case("gaussian_nll_scalar_var_full_sum", "gaussian_nll", y, p,
+               lambda q: F.gaussian_nll_loss(q, T(y), 0.7, full=True, reduction="sum"),
+               params={"var": 0.7, "full": True}, reduction="sum")
+    y, p = rand(50, 6), rand(51, 6, 0.01)
+    var = np.array([1e-9, 0.0, 1e-6, 2e-6, 1.0, 5e-7])
+    torch_case("gaussian_nll_small_var_none", "gaussian_nll", y, p,
+               lambda q: F.gaussian_nll_loss(q, T(y), T(var), full=True, reduction="none"),
+               params={"var": var.tolist(), "full": True}, reduction="none",
+               note="variances below eps = 1e-6 are clamped to eps (value and gradient), as in torch.")
+    y, p, var, w = rand(52, 6), rand(53, 6), uniform(54, 6, 0.2, 2.0), uniform(55, 6, 0.5, 1.5)
+    torch_case("gaussian_nll_sample_weight_mean", "gaussian_nll", y, p,
+               lambda q: reduce(F.gaussian_nll_loss(q, T(y), T(var), reduction="none"), T(w), "mean"),
+               source="torch, converted", params={"var": var.tolist()}, sample_weight=w)
+
+
+def binary_cases():
+    # ---- bce on probabilities
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.3, 0.8])
+    p = uniform(60, 8, 0.02, 0.98)
+    torch_case("bce_mean", "bce", y, p, lambda q: F.binary_cross_entropy(q, T(y)))
+
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0])
+    p = np.array([0.0, 1.0, 1.0, 0.0, 0.7, 0.2])
+    sk = skm.log_loss(y, y_proba=p, labels=[0, 1])
+    mv, _ = mp_reference("bce", y, p, {}, "mean", None)
+    if not close(sk, mv, rtol=1e-13):
+        raise AssertionError(f"bce clipping: sklearn log_loss {sk!r} != mpmath {mv!r}")
+    add(
+        "bce_probs_0_and_1_mean", "bce", y, p, source="mpmath (value equals sklearn.metrics.log_loss)",
+        framework=framework_block(
+            "torch.nn.functional.binary_cross_entropy(probs, y)", lambda q: F.binary_cross_entropy(q, T(y)), p,
+            "PyTorch clamps each log at -100, so a confidently wrong probability (y=1, p=0) costs 100 and the "
+            "gradient uses max(p(1-p), 1e-12). lossref clips p to [eps, 1-eps] with eps the float64 machine "
+            "epsilon 2.220446049250313e-16 (as sklearn.metrics.log_loss does): the cost is -log(eps) = 36.04, "
+            "and the gradient is (p-y)/(p(1-p)) at the clipped p.",
+        ),
+        note=f"sklearn.metrics.log_loss(y, p) = {float(sk)!r}",
+    )
+    y = np.array([1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0])
+    p, w = uniform(61, 7, 0.05, 0.95), uniform(62, 7, 0.2, 3.0)
+    torch_case(
+        "bce_sample_weight_mean", "bce", y, p,
+        lambda q: F.binary_cross_entropy(q, T(y), weight=T(w), reduction="sum") / T(w).sum(),
+        source="torch, converted", sample_weight=w,
+        framework=framework_block(
+            "torch.nn.functional.binary_cross_entropy(probs, y, weight=w)",
+            lambda q: F.binary_cross_entropy(q, T(y), weight=T(w)), p,
+            "PyTorch's weight= rescales each element but 'mean' still divides by the number of elements, "
+            "sum(w*l)/n; lossref's mean is the weighted mean sum(w*l)/sum(w). expected = torch "
+            "(weight=w, reduction='sum') / sum(w).",
+        ),
+    )
+    cw = [0.4, 2.5]
+    y = np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0])
+    p = uniform(63, 6, 0.05, 0.95)
+    wy = T(cw[0] * (1 - y) + cw[1] * y)
+    torch_case("bce_class_weight_sum", "bce", y, p,
+               lambda q: F.binary_cross_entropy(q, T(y), weight=wy, reduction="sum"),
+               source="torch, converted", params={"class_weight": cw}, reduction="sum",
+               note="class_weight=(w0, w1) is the per-element weight w0 (1-y) + w1 y (torch weight=).")
+    # ---- bce_with_logits
+    y = np.array([1.0, 0.0, 1.0, 0.0, 0.25, 1.0, 0.0, 0.6])
+    z = rand(64, 8, 2.0)
+    torch_case("bce_with_logits_mean", "bce_with_logits", y, z,
+               lambda q: F.binary_cross_entropy_with_logits(q, T(y)))
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.3, 0.3, 1.0, 0.0, 0.5, 1.0])
+    z = np.array([1000.0, -1000.0, -1000.0, 1000.0, 1e-8, -1e-8, 1000.0, -1000.0, 0.0, 0.0, 1e-8, 36.0])
+    value, grad = autograd(lambda q: F.binary_cross_entropy_with_logits(q, T(y), reduction="none"), z)
+    add("bce_with_logits_extreme_none", "bce_with_logits", y, z, reduction="none",
+        source="mpmath (torch agrees)", framework=None,
+        note="logits +-1000, +-1e-8 and 0 with hard and soft targets: the loss is finite everywhere.")
+    if not close(value, CASES[-1]["expected"]) or not close(grad, CASES[-1]["grad"]):
+        raise AssertionError("bce_with_logits_extreme_none: torch disagrees")
+    y = np.array([1.0, 1.0, 1.0, 1.0, 0.0, 0.0])
+    z = np.array([20.0, 30.0, 40.0, 50.0, -40.0, -745.0])
+    add(
+        "bce_with_logits_grad_cancellation_sum", "bce_with_logits", y, z, reduction="sum", source="mpmath",
+        grad_atol=0.0,
+        framework=framework_block(
+            "torch.nn.functional.binary_cross_entropy_with_logits(logits, y, reduction='sum')",
+            lambda q: F.binary_cross_entropy_with_logits(q, T(y), reduction="sum"), z,
+            "PyTorch's gradient sigmoid(z) - y cancels for a confident correct prediction: at z = 40, y = 1 it "
+            "is exactly 0 instead of -4.25e-18, and at z = 20 and 30 only a few digits are right. lossref forms "
+            "(1-y) sigma(z) - y sigma(-z), accurate to full relative precision; this case is checked with no "
+            "absolute tolerance on the gradient. PyTorch's value, log(1 + exp(-z)) rather than log1p, is right "
+            "to 1e-16 absolute but only about 1e-9 relative here.",
+        ),
+    )
+    y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0]])
+    z = rand(65, (3, 3), 1.5)
+    torch_case("bce_with_logits_pos_weight_scalar_mean", "bce_with_logits", y, z,
+               lambda q: F.binary_cross_entropy_with_logits(q, T(y), pos_weight=T(3.0)),
+               params={"pos_weight": 3.0})
+    y = (uniform(66, (5, 3), 0, 1) > 0.5).astype(np.float64)
+    z = rand(67, (5, 3), 1.5)
+    pw = [1.0, 2.5, 0.5]
+    torch_case("bce_with_logits_pos_weight_per_column_sum", "bce_with_logits", y, z,
+               lambda q: F.binary_cross_entropy_with_logits(q, T(y), pos_weight=T(pw), reduction="sum"),
+               params={"pos_weight": pw}, reduction="sum")
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0])
+    z, w = rand(68, 7, 2.0), uniform(69, 7, 0.1, 4.0)
+    torch_case(
+        "bce_with_logits_sample_weight_mean", "bce_with_logits", y, z,
+        lambda q: F.binary_cross_entropy_with_logits(q, T(y), weight=T(w), reduction="sum") / T(w).sum(),
+        source="torch, converted", sample_weight=w,
+        framework=framework_block(
+            "torch.nn.functional.binary_cross_entropy_with_logits(logits, y, weight=w)",
+            lambda q: F.binary_cross_entropy_with_logits(q, T(y), weight=T(w)), z,
+            "PyTorch's 'mean' with weight= is sum(w*l)/n; lossref's is sum(w*l)/sum(w). expected = torch "
+            "(weight=w, reduction='sum') / sum(w).",
+        ),
+    )
+    y = np.array([[1.0, 0.0], [0.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    z, w = rand(70, (4, 2)), np.array([1.0, 0.5, 2.0, 0.0])
+    torch_case(
+        "bce_with_logits_row_weight_pos_weight_mean", "bce_with_logits", y, z,
+        lambda q: reduce(F.binary_cross_entropy_with_logits(q, T(y), pos_weight=T([2.0, 0.5]), reduction="none"),
+                         T(w)[:, None].expand(4, 2), "mean"),
+        source="torch, converted", params={"pos_weight": [2.0, 0.5]}, sample_weight=w,
+        note="one sample weight per row (shape (n,)) applies to every column; one row has weight 0.",
+    )
+    # ---- focal (torchvision.ops.sigmoid_focal_loss written in torch ops)
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0])
+    z = rand(71, 8, 2.0)
+    torch_case(
+        "focal_gamma_2_mean", "focal", y, z, lambda q: sigmoid_focal_loss(q, T(y), alpha=-1, gamma=2.0).mean(),
+        source="torch (torchvision formula, alpha=-1)", params={"gamma": 2.0, "alpha": None},
+        framework=framework_block(
+            "torchvision.ops.sigmoid_focal_loss(logits, y, reduction='mean')  # defaults alpha=0.25, gamma=2",
+            lambda q: sigmoid_focal_loss(q, T(y), alpha=0.25, gamma=2.0).mean(), z,
+            "torchvision's default alpha=0.25 weights positives by 0.25 and negatives by 0.75; lossref's default "
+            "alpha=None applies no alpha weighting (torchvision's alpha=-1). Pass alpha=0.25 to match torchvision.",
+        ),
+    )
+    y = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    z = rand(72, (4, 3), 2.0)
+    torch_case("focal_alpha_0p25_sum", "focal", y, z,
+               lambda q: sigmoid_focal_loss(q, T(y), alpha=0.25, gamma=2.0).sum(),
+               source="torch (torchvision formula)", params={"gamma": 2.0, "alpha": 0.25}, reduction="sum")
+    y = np.array([1.0, 0.0, 1.0, 0.0, 0.3, 1.0])
+    z = rand(73, 6, 2.0)
+    torch_case("focal_gamma_0_equals_bce_with_logits_mean", "focal", y, z,
+               lambda q: F.binary_cross_entropy_with_logits(q, T(y)),
+               params={"gamma": 0.0}, note="gamma=0 is binary cross-entropy on logits.")
+    y = np.array([1.0, 0.0, 0.0, 1.0, 1.0])
+    z, cw = rand(74, 5, 2.0), [0.3, 1.7]
+    wy = T(cw[0] * (1 - y) + cw[1] * y)
+    torch_case("focal_class_weight_mean", "focal", y, z,
+               lambda q: reduce(sigmoid_focal_loss(q, T(y), alpha=-1, gamma=1.5), wy, "mean"),
+               source="torch (torchvision formula), converted", params={"gamma": 1.5, "class_weight": cw})
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.3, 0.3, 1.0, 0.0])
+    z = np.array([1000.0, -1000.0, -1000.0, 1000.0, 1e-8, -1e-8, 1000.0, -1000.0, 25.0, -25.0])
+    value, grad = autograd(lambda q: sigmoid_focal_loss(q, T(y), alpha=0.25, gamma=2.0).mean(), z)
+    add("focal_extreme_logits_mean", "focal", y, z, params={"gamma": 2.0, "alpha": 0.25},
+        source="mpmath (torch agrees)")
+    if not close(value, CASES[-1]["expected"]) or not close(grad, CASES[-1]["grad"]):
+        raise AssertionError("focal_extreme_logits_mean: torch disagrees")
+    y = np.array([1.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+    z = np.array([40.0, 1000.0, -1000.0, 2.0, -0.5, 10.0])
+    add(
+        "focal_gamma_0p5_confident_none", "focal", y, z, params={"gamma": 0.5}, reduction="none",
+        source="mpmath", grad_atol=0.0,
+        framework=framework_block(
+            "torchvision.ops.sigmoid_focal_loss(logits, y, alpha=-1, gamma=0.5, reduction='none')",
+            lambda q: sigmoid_focal_loss(q, T(y), alpha=-1, gamma=0.5), z,
+            "With gamma < 1, autograd of (1 - p_t)**gamma is gamma (1 - p_t)**(gamma-1) = inf at a confident "
+            "correct prediction, where 1 - p_t rounds to 0 (z = 40, y = 1 already), and inf * 0 gives a NaN "
+            "gradient. lossref computes q**gamma as exp(gamma log q) and never forms q**(gamma-1): its gradient is "
+            "finite (the true value, e.g. -1.3e-26 at z = 40).",
+        ),
+    )
+    # ---- margin losses on {-1, +1} labels
+    y = np.array([1, -1, 1, 1, -1, -1, 1, -1, 1])
+    s = rand(75, 9, 1.5)
+    _, grad = autograd(lambda q: torch.clamp(1 - T(y) * q, min=0).mean(), s)
+    add("hinge_mean_sklearn", "hinge", y, s, value=skm.hinge_loss(y, s), grad=grad,
+        source="sklearn (value), torch (grad)")
+    cw = [2.0, 0.5]
+    wy = np.where(y > 0, cw[1], cw[0])
+    _, grad = autograd(lambda q: reduce(torch.clamp(1 - T(y) * q, min=0), T(wy), "mean"), s)
+    add("hinge_class_weight_sklearn", "hinge", y, s, params={"class_weight": cw}, grad=grad,
+        value=skm.hinge_loss(y, s, sample_weight=wy), source="sklearn (value), torch (grad)",
+        note="class_weight=(weight of -1, weight of +1); sklearn gets them as sample_weight.")
+    y = np.array([1, -1, -1, 1, 1, -1])
+    s = rand(76, 6)
+    torch_case("hinge_none", "hinge", y, s, lambda q: torch.clamp(1 - T(y) * q, min=0),
+               reduction="none", source="torch (formula)")
+    y = np.array([1, -1, 1, -1, 1, -1, -1])
+    s = rand(77, 7, 1.5)
+    torch_case("squared_hinge_sum", "squared_hinge", y, s,
+               lambda q: (torch.clamp(1 - T(y) * q, min=0) ** 2).sum(), reduction="sum", source="torch (formula)")
+    w = uniform(78, 7, 0.0, 2.0)
+    torch_case("squared_hinge_sample_weight_mean", "squared_hinge", y, s,
+               lambda q: reduce(torch.clamp(1 - T(y) * q, min=0) ** 2, T(w), "mean"),
+               sample_weight=w, source="torch (formula), converted")
+    y = np.array([1, -1, 1, -1, 1, 1, -1, -1])
+    s = rand(79, 8, 2.0)
+    torch_case("logistic_mean", "logistic", y, s, lambda q: F.soft_margin_loss(q, T(y)))
+    y = np.array([1, -1, 1, -1, 1, -1, 1])
+    s = np.array([-1000.0, 1000.0, 1000.0, -1000.0, 1e-8, -1e-8, -50.0])
+    add(
+        "logistic_extreme_mean", "logistic", y, s, source="mpmath", grad_atol=0.0,
+        framework=framework_block(
+            "torch.nn.functional.soft_margin_loss(scores, y)", lambda q: F.soft_margin_loss(q, T(y)), s,
+            "PyTorch computes log(1 + exp(-y s)) directly: exp(1000) overflows, the loss is inf and the gradient "
+            "inf/inf = NaN at margin -1000. lossref uses softplus, max(-m, 0) + log1p(exp(-|m|)): the loss there is "
+            "1000 and the gradient -y.",
+        ),
+    )
+    y = np.array([1, -1, -1, 1, -1])
+    s, cw = rand(80, 5), [0.25, 4.0]
+    wy = np.where(y > 0, cw[1], cw[0])
+    torch_case("logistic_class_weight_sum", "logistic", y, s,
+               lambda q: reduce(F.soft_margin_loss(q, T(y), reduction="none"), T(wy), "sum"),
+               params={"class_weight": cw}, reduction="sum", source="torch, converted")
+
+
+def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0):
+    """torchvision.ops.sigmoid_focal_loss (reduction='none'), transcribed in torch ops."""
+    p = torch.sigmoid(inputs)
+    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
+        loss = alpha_t * loss
+    return loss
+
+
+def multiclass_cases():
+    n, C = 6, 4
+    labels = integers(90, n, 0, C)
+    z = rand(91, (n, C), 2.0)
+    # ---- cross_entropy
+    torch_case("cross_entropy_mean", "cross_entropy", labels, z, lambda q: F.cross_entropy(q, L(labels)))
+    torch_case("cross_entropy_sum", "cross_entropy", labels, z,
+               lambda q: F.cross_entropy(q, L(labels), reduction="sum"), reduction="sum")
+    w = uniform(92, n, 0.1, 3.0)
+    torch_case("cross_entropy_none_sample_weight", "cross_entropy", labels, z,
+               lambda q: reduce(F.cross_entropy(q, L(labels), reduction="none"), T(w), "none"),
+               reduction="none", sample_weight=w, source="torch, converted")
+    cw = [0.5, 2.0, 1.0, 3.0]
+    torch_case("cross_entropy_class_weight_mean", "cross_entropy", labels, z,
+               lambda q: F.cross_entropy(q, L(labels), weight=T(cw)), params={"class_weight": cw},
+               note="integer labels: torch's weighted 'mean' divides by the sum of the weights used, as lossref.")
+    torch_case("cross_entropy_class_and_sample_weight_mean", "cross_entropy", labels, z,
+               lambda q: reduce(F.cross_entropy(q, L(labels), reduction="none"), T(cw)[L(labels)] * T(w), "mean"),
+               params={"class_weight": cw}, sample_weight=w, source="torch, converted")
+    torch_case("cross_entropy_label_smoothing_mean", "cross_entropy", labels, z,
+               lambda q: F.cross_entropy(q, L(labels), label_smoothing=0.1), params={"label_smoothing": 0.1})
+    torch_case(
+        "cross_entropy_label_smoothing_class_weight_mean", "cross_entropy", labels, z,
+        lambda q: reduce(F.cross_entropy(q, L(labels), label_smoothing=0.2, reduction="none"), T(cw)[L(labels)],
+                         "mean"),
+        params={"class_weight": cw, "label_smoothing": 0.2}, source="torch, converted",
+        framework=framework_block(
+            "torch.nn.functional.cross_entropy(logits, y, weight=cw, label_smoothing=0.2)",
+            lambda q: F.cross_entropy(q, L(labels), weight=T(cw), label_smoothing=0.2), z,
+            "PyTorch weights the smoothing terms class by class, (1-eps) w_y (-log p_y) + eps/C sum_j w_j (-log p_j), "
+            "divided by sum_i w_{y_i}. lossref weights each example by its class, sum_i w_{y_i} CE(smoothed target_i) "
+            "/ sum_i w_{y_i}. expected = that weighted mean of torch's unweighted per-example smoothed losses.",
+        ),
+    )
+    labels_ign = labels.copy()
+    labels_ign[[1, 4]] = -100
+    torch_case("cross_entropy_ignore_index_minus100_mean", "cross_entropy", labels_ign, z,
+               lambda q: F.cross_entropy(q, L(labels_ign), ignore_index=-100), params={"ignore_index": -100})
+    labels0 = np.array([0, 1, 0, 3, 2, 0])
+    torch_case("cross_entropy_ignore_index_0_class_weight_mean", "cross_entropy", labels0, z,
+               lambda q: F.cross_entropy(q, L(labels0), weight=T(cw), ignore_index=0),
+               params={"class_weight": cw, "ignore_index": 0},
+               note="ignore_index may be a real class id: its examples leave the loss and the mean.")
+    torch_case("cross_entropy_ignore_index_label_smoothing_sum", "cross_entropy", labels_ign, z,
+               lambda q: F.cross_entropy(q, L(labels_ign), ignore_index=-100, label_smoothing=0.2, reduction="sum"),
+               params={"ignore_index": -100, "label_smoothing": 0.2}, reduction="sum")
+    all_ignored = np.full(3, -100)
+    z3 = rand(93, (3, C))
+    add(
+        "cross_entropy_all_ignored_mean", "cross_entropy", all_ignored, z3, params={"ignore_index": -100},
+        value=0.0, grad=np.zeros((3, C)), source="lossref convention (checked by mpmath)",
+        framework=framework_block(
+            "torch.nn.functional.cross_entropy(logits, y, ignore_index=-100)  # every label ignored",
+            lambda q: F.cross_entropy(q, L(all_ignored), ignore_index=-100), z3,
+            "Every example is ignored, so the weights sum to 0: PyTorch's mean is 0/0 = NaN (value and gradient); "
+            "lossref defines the mean of nothing as 0, with a zero gradient.",
+        ),
+    )
+    y_soft = prob_rows(94, (n, C), zeros=1)
+    torch_case("cross_entropy_soft_targets_mean", "cross_entropy", y_soft, z,
+               lambda q: F.cross_entropy(q, T(y_soft)))
+    torch_case("cross_entropy_soft_targets_label_smoothing_none", "cross_entropy", y_soft, z,
+               lambda q: F.cross_entropy(q, T(y_soft), label_smoothing=0.1, reduction="none"),
+               params={"label_smoothing": 0.1}, reduction="none")
+    torch_case(
+        "cross_entropy_soft_targets_class_weight_mean", "cross_entropy", y_soft, z,
+        lambda q: reduce(F.cross_entropy(q, T(y_soft), reduction="none"), T(y_soft) @ T(cw), "mean"),
+        params={"class_weight": cw}, source="torch, converted",
+        framework=framework_block(
+            "torch.nn.functional.cross_entropy(logits, y_prob, weight=cw)",
+            lambda q: F.cross_entropy(q, T(y_soft), weight=T(cw)), z,
+            "With probability targets PyTorch weights each term by its class, -sum_j w_j y_j log p_j, and 'mean' "
+            "divides by n. lossref weights each example by its expected class weight sum_j y_j w_j (a one-hot row "
+            "gives the integer-label result) and divides by the sum of those weights. expected = that weighted mean "
+            "of torch's unweighted per-example losses.",
+        ),
+    )
+    labels_x = np.array([1, 0, 2, 2, 0, 1])
+    zx = np.array([
+        [1000.0, -1000.0, 0.0],
+        [1000.0, -1000.0, 0.0],
+        [-1000.0, -1000.0, 1000.0],
+        [1e-8, -1e-8, 0.0],
+        [-1000.0, 1000.0, 1000.0],
+        [0.0, 1e-8, 1000.0],
+    ])
+    value, grad = autograd(lambda q: F.cross_entropy(q, L(labels_x), reduction="none"), zx)
+    add("cross_entropy_extreme_logits_none", "cross_entropy", labels_x, zx, reduction="none",
+        source="mpmath (torch agrees)")
+    if not close(value, CASES[-1]["expected"]) or not close(grad, CASES[-1]["grad"]):
+        raise AssertionError("cross_entropy_extreme_logits_none: torch disagrees")
+    labels3 = integers(95, (2, 3), 0, C)
+    z3d = rand(96, (2, 3, C), 1.5)
+    torch_case(
+        "cross_entropy_3d_classes_last_mean", "cross_entropy", labels3, z3d,
+        lambda q: F.cross_entropy(q.permute(0, 2, 1), L(labels3)), source="torch, converted",
+        note="lossref takes classes on the last axis (n, T, C); torch takes them on axis 1: "
+        "cross_entropy(logits.permute(0, 2, 1), y). The mean runs over the n*T rows in both.",
+    )
+    w3 = np.array([2.0, 0.5])
+    torch_case(
+        "cross_entropy_3d_row_sample_weight_mean", "cross_entropy", labels3, z3d,
+        lambda q: reduce(F.cross_entropy(q.permute(0, 2, 1), L(labels3), reduction="none"),
+                         T(w3)[:, None].expand(2, 3), "mean"),
+        source="torch, converted", sample_weight=w3,
+        note="logits (n, T, C) with one sample weight per leading row (shape (n,)): each of the T examples of "
+        "row i has weight w_i, and the mean divides by sum_it w_i.",
+    )
+    # ---- kl_divergence: (probability rows, logits); torch takes log-probabilities first
+    y_kl = prob_rows(97, (5, C), zeros=1)
+    zk = rand(98, (5, C), 2.0)
+
+    def kl_div_mean(q):
+        with warnings.catch_warnings():  # torch warns that 'mean' is not the KL: that is the point
+            warnings.simplefilter("ignore", UserWarning)
+            return F.kl_div(F.log_softmax(q, dim=-1), T(y_kl), reduction="mean")
+
+    torch_case(
+        "kl_divergence_batchmean", "kl_divergence", y_kl, zk,
+        lambda q: F.kl_div(F.log_softmax(q, dim=-1), T(y_kl), reduction="batchmean"),
+        framework=framework_block(
+            "torch.nn.functional.kl_div(log_softmax(logits, -1), y, reduction='mean')",
+            kl_div_mean, zk,
+            "PyTorch's 'mean' divides the sum by the number of elements n*C, which is not the mean KL; lossref's "
+            "'mean' is the mean over rows, PyTorch's reduction='batchmean' (the expected value here).",
+        ),
+    )
+    y_kl2 = prob_rows(99, (4, 5), zeros=2)
+    zk2 = rand(100, (4, 5), 2.0)
+    torch_case("kl_divergence_zero_targets_sum", "kl_divergence", y_kl2, zk2,
+               lambda q: F.kl_div(F.log_softmax(q, dim=-1), T(y_kl2), reduction="sum"), reduction="sum",
+               note="zero target probabilities contribute 0 (0 log 0 = 0).")
+    torch_case("kl_divergence_none", "kl_divergence", y_kl2, zk2,
+               lambda q: F.kl_div(F.log_softmax(q, dim=-1), T(y_kl2), reduction="none").sum(-1),
+               reduction="none", source="torch, converted",
+               note="torch's 'none' is per element; lossref's is per row: torch's summed over the last axis.")
+    y_x = np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5], [0.2, 0.3, 0.5], [0.0, 0.0, 1.0]])
+    zx = np.array([[1000.0, -1000.0, 0.0], [1000.0, -1000.0, 1e-8], [1e-8, -1e-8, 0.0], [-1000.0, 1000.0, 1000.0]])
+    value, grad = autograd(lambda q: F.kl_div(F.log_softmax(q, dim=-1), T(y_x), reduction="batchmean"), zx)
+    add("kl_divergence_extreme_logits_mean", "kl_divergence", y_x, zx, source="mpmath (torch agrees)")
+    if not close(value, CASES[-1]["expected"]) or not close(grad, CASES[-1]["grad"]):
+        raise AssertionError("kl_divergence_extreme_logits_mean: torch disagrees")
+    w = uniform(101, 5, 0.2, 2.0)
+    torch_case("kl_divergence_sample_weight_mean", "kl_divergence", y_kl, zk,
+               lambda q: reduce(F.kl_div(F.log_softmax(q, dim=-1), T(y_kl), reduction="none").sum(-1), T(w), "mean"),
+               sample_weight=w, source="torch, converted")
+    cwk = [1.0, 0.5, 2.0, 1.5]
+    torch_case("kl_divergence_class_weight_mean", "kl_divergence", y_kl, zk,
+               lambda q: reduce(F.kl_div(F.log_softmax(q, dim=-1), T(y_kl), reduction="none").sum(-1),
+                                T(y_kl) @ T(cwk), "mean"),
+               params={"class_weight": cwk}, source="torch, converted",
+               note="a probability row counts with its expected class weight sum_j y_j w_j.")
+    # ---- multiclass hinge
+    n, C = 7, 4
+    labels = integers(102, n, 0, C)
+    s = rand(103, (n, C), 1.0)
+
+    def crammer_singer(q, lab, margin=1.0):
+        true = q.gather(1, L(lab)[:, None])
+        gaps = (margin + q - true).masked_fill(F.one_hot(L(lab), q.shape[1]).bool(), float("-inf"))
+        return gaps.max(dim=1).values.clamp(min=0)
+
+    _, grad = autograd(lambda q: crammer_singer(q, labels).mean(), s)
+    add("multiclass_hinge_crammer_singer_sklearn", "multiclass_hinge", labels, s,
+        params={"variant": "crammer_singer"}, value=skm.hinge_loss(labels, s, labels=list(range(C))), grad=grad,
+        source="sklearn (value), torch (grad)",
+        note="sklearn.metrics.hinge_loss on multiclass scores is the Crammer-Singer mean.")
+    w, cwm = uniform(104, n, 0.5, 2.0), [1.0, 2.0, 0.5, 1.5]
+    torch_case("multiclass_hinge_crammer_singer_margin_2_weighted_mean", "multiclass_hinge", labels, s,
+               lambda q: reduce(crammer_singer(q, labels, 2.0), T(cwm)[L(labels)] * T(w), "mean"),
+               params={"variant": "crammer_singer", "margin": 2.0, "class_weight": cwm}, sample_weight=w,
+               source="torch (formula), converted")
+    torch_case(
+        "multiclass_hinge_weston_watkins_mean", "multiclass_hinge", labels, s,
+        lambda q: C * F.multi_margin_loss(q, L(labels)), params={"variant": "weston_watkins"},
+        source="torch, converted",
+        framework=framework_block(
+            "torch.nn.functional.multi_margin_loss(scores, y)", lambda q: F.multi_margin_loss(q, L(labels)), s,
+            f"PyTorch's MultiMarginLoss is Weston-Watkins divided by the number of classes C = {C}; lossref's "
+            "weston_watkins is the plain sum over rivals. expected = C * torch.",
+        ),
+    )
+    torch_case(
+        "multiclass_hinge_weston_watkins_margin_0p5_class_weight_mean", "multiclass_hinge", labels, s,
+        lambda q: C * F.multi_margin_loss(q, L(labels), margin=0.5, weight=T(cwm), reduction="sum")
+        / T(cwm)[L(labels)].sum(),
+        params={"variant": "weston_watkins", "margin": 0.5, "class_weight": cwm}, source="torch, converted",
+        framework=framework_block(
+            "torch.nn.functional.multi_margin_loss(scores, y, margin=0.5, weight=cw)",
+            lambda q: F.multi_margin_loss(q, L(labels), margin=0.5, weight=T(cwm)), s,
+            "PyTorch divides each example by C and its weighted 'mean' divides by n; lossref's weighted mean "
+            "divides by sum_i w_{y_i} and has no 1/C. expected = C * torch(reduction='sum') / sum_i w_{y_i}.",
+        ),
+    )
+    torch_case("multiclass_hinge_weston_watkins_none", "multiclass_hinge", labels, s,
+               lambda q: C * F.multi_margin_loss(q, L(labels), reduction="none"),
+               params={"variant": "weston_watkins"}, reduction="none", source="torch, converted",
+               note="C * multi_margin_loss(scores, y, reduction='none').")
+    torch_case("multiclass_hinge_crammer_singer_sum", "multiclass_hinge", labels, s,
+               lambda q: crammer_singer(q, labels).sum(), reduction="sum", source="torch (formula)")
+    # ---- zero_one (a metric: value only)
+    y = np.array([1, -1, 1, 1, -1, -1, 1, -1, 1, 1])
+    s = rand(105, 10)
+    add("zero_one_binary_sklearn", "zero_one", y, s, value=skm.zero_one_loss(y, np.where(s > 0, 1, -1)),
+        source="sklearn", note="sklearn.metrics.zero_one_loss(y, where(scores > 0, 1, -1)).")
+    labels = integers(106, 9, 0, 3)
+    s = rand(107, (9, 3))
+    w = uniform(108, 9, 0.1, 2.0)
+    add("zero_one_multiclass_sample_weight_sklearn", "zero_one", labels, s, sample_weight=w,
+        value=skm.zero_one_loss(labels, s.argmax(axis=1), sample_weight=w), source="sklearn",
+        note="sklearn.metrics.zero_one_loss(y, scores.argmax(1), sample_weight=w): the weighted error rate.")
+    add("zero_one_multiclass_sum_sklearn", "zero_one", labels, s, reduction="sum",
+        value=float(skm.zero_one_loss(labels, s.argmax(axis=1), normalize=False)), source="sklearn",
+        note="normalize=False: the number of errors.")
+    y = np.array([1, -1, 1, -1, 1, -1])
+    s = rand(109, 6)
+    add("zero_one_binary_none", "zero_one", y, s, reduction="none",
+        value=(np.asarray(y) * s <= 0).astype(np.float64), source="numpy (definition)")
+
+
+# ---------------------------------------------------------------------------------------------
+def main() -> None:
+    _import_tools()
+    regression_cases()
+    binary_cases()
+    multiclass_cases()
+    header = {
+        "generator": SCRIPT,
+        "regenerate": "make reference",
+        "dtype": "float64",
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "mpmath": mp.__version__,
+        },
+        "n_cases": len(CASES),
+        "cross_check": f"every case agrees with a 60-digit mpmath evaluation of lossref's formulas "
+        f"(rtol {CHECK_RTOL:g}, atol {CHECK_ATOL:g} relative to the largest magnitude)",
+        "fields": {
+            "y, pred": "target and prediction, in lossref's argument order (target first)",
+            "params": "lossref keyword parameters",
+            "expected": "lossref's value (a list for reduction 'none')",
+            "grad": "d(reduced loss)/d(pred); for reduction 'none' the gradient of the sum; null: no gradient",
+            "grad_atol": "optional absolute tolerance on the gradient that replaces the default (tighter)",
+            "framework": "the framework's own number where lossref's convention differs, with the difference",
+        },
+    }
+    lines = ["{", '"cases": [']
+    lines.append(",\n".join(json.dumps(case, sort_keys=True, allow_nan=False) for case in CASES))
+    lines.append("],")
+    lines.append('"header": ' + json.dumps(header, sort_keys=True, indent=1, allow_nan=False))
+    lines.append("}")
+    OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {len(CASES)} cases to {OUTPUT.relative_to(HERE.parent.parent)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
