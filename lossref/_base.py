@@ -23,6 +23,7 @@ import numpy as np
 
 from . import _validation as V
 from ._info import LossInfo, Properties
+from ._parallel import map_blocks
 
 __all__ = ["Loss", "REQUIRED"]
 
@@ -270,13 +271,12 @@ class Loss:
         # Only the block's total is needed when nothing weights or keeps the per-example losses.
         each = losses is not None or weight is not None
         grad_scale = pred.dtype.type(scale * self._grad_factor(params))
-        total = 0.0
-        step = max(1, BLOCK_ELEMENTS // max(1, math.prod(pred.shape[1:])))
-        n = pred.shape[0]
-        block_params = params
-        for start in range(0, n, step):
-            stop = min(n, start + step)
+        row_size = max(1, math.prod(pred.shape[1:]))
+        step = max(1, BLOCK_ELEMENTS // row_size)
+
+        def run_block(start, stop):
             y_b, pred_b = y[start:stop], pred[start:stop]
+            block_params = params
             if aligned:
                 block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
             self._check_block(y_b, pred_b, start, block_params)
@@ -288,7 +288,6 @@ class Loss:
             block_sum = loss_b.sum()
             if not np.isfinite(block_sum):
                 self._explain_nonfinite(y_b, pred_b, loss_b, start)
-            total += float(block_sum)
             if losses is not None:
                 losses[start:stop] = loss_b
             if grad_b is not None:
@@ -298,6 +297,10 @@ class Loss:
                 else:
                     factor = w_b * grad_scale
                     grad_b *= factor[..., None] if per_row else factor
+            return float(block_sum)
+
+        # Block sums are added in block order whatever the number of threads: same result every time.
+        total = math.fsum(map_blocks(run_block, pred.shape[0], step, pred.size))
 
         if losses is not None:
             value = losses.reshape(scalar_shape) if scalar_shape is not None else losses
