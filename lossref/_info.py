@@ -38,10 +38,13 @@ class Properties:
     """Yes/no facts that comparison tables show as columns.
 
     ``convex`` is convexity in the prediction argument the loss takes (for losses on logits,
-    in the logits). ``calibrated`` means the population minimiser is the true conditional
-    probability (a proper scoring rule). ``bounded_gradient`` means |dL/dprediction| has a
-    finite bound over all inputs. ``robust_to_outliers`` means a single huge residual or
-    margin violation has bounded influence on the gradient.
+    in the logits). ``calibrated`` means the population minimiser gives the true conditional
+    probability (a proper scoring rule, possibly after a fixed link such as the sigmoid).
+    ``bounded_gradient`` means |dL/dprediction| has a finite bound over all inputs.
+    ``robust_to_outliers`` means one wild example has bounded influence on the fit: for
+    regression, a bounded gradient in the residual (Huber's influence function); for
+    classification, a bounded loss, so that a single mislabelled example cannot outweigh the
+    rest (only the 0-1 loss has it here; cross-entropy and hinge grow without bound).
     """
 
     convex: bool
