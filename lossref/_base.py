@@ -30,6 +30,14 @@ __all__ = ["Loss", "REQUIRED"]
 #: Elements per block. About 256 KB of float32: a few temporaries of this size fit in L2.
 BLOCK_ELEMENTS = 1 << 16
 
+class _NotGiven:
+    def __repr__(self):
+        return "<not given>"
+
+
+#: Default of the prediction argument when it is passed by name instead (``logits=...``).
+NOT_GIVEN = _NotGiven()
+
 #: Default of a parameter that has none: the caller must give it.
 REQUIRED = inspect.Parameter.empty
 
@@ -104,19 +112,37 @@ class Loss:
         )
 
     # ------------------------------------------------------------------ public API
-    def __call__(self, y, pred, *, reduction="mean", sample_weight=None, **params):
-        """The loss: a scalar for "mean" and "sum", per-example values for "none"."""
+    def __call__(self, y, pred=NOT_GIVEN, /, *, reduction="mean", sample_weight=None, **params):
+        """The loss: a scalar for "mean" and "sum", per-example values for "none".
+
+        The prediction is the second positional argument, or the keyword that names what it is
+        (``y_pred``, ``probs``, ``logits`` or ``scores``: see ``pred_name``).
+        """
+        pred, params = self._take_pred(pred, params)
         value, _ = self._evaluate(y, pred, reduction, sample_weight, params, want_grad=False)
         return value
 
-    def grad(self, y, pred, *, reduction="mean", sample_weight=None, **params):
+    def grad(self, y, pred=NOT_GIVEN, /, *, reduction="mean", sample_weight=None, **params):
         """Gradient of the reduced loss with respect to the prediction (same shape, same dtype)."""
+        pred, params = self._take_pred(pred, params)
         _, grad = self._evaluate(y, pred, reduction, sample_weight, params, want_grad=True)
         return grad
 
-    def value_and_grad(self, y, pred, *, reduction="mean", sample_weight=None, **params):
+    def value_and_grad(self, y, pred=NOT_GIVEN, /, *, reduction="mean", sample_weight=None, **params):
         """``(value, grad)`` computed together, sharing the work."""
+        pred, params = self._take_pred(pred, params)
         return self._evaluate(y, pred, reduction, sample_weight, params, want_grad=True)
+
+    def _take_pred(self, pred, params):
+        """The prediction given positionally or by its name, e.g. ``logits=``."""
+        if self.pred_name in params:
+            if pred is not NOT_GIVEN:
+                raise TypeError(f"{self._name()} got the prediction twice: positionally and as {self.pred_name}=")
+            params = dict(params)
+            pred = params.pop(self.pred_name)
+        elif pred is NOT_GIVEN:
+            raise TypeError(f"{self._name()} needs the prediction: {self._name()}(y, {self.pred_name})")
+        return pred, params
 
     def bind(self, **params) -> "Loss":
         """A copy of this loss with different default parameters, e.g. ``lr.huber.bind(delta=2.0)``."""

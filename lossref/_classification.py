@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _validation as V
 from ._base import Loss
-from ._stable import xlogx
+from ._stable import exp_and_log_sum_exp, shift_by_row_max, xlogx
 
 __all__ = ["BCE", "BCEWithLogits", "CrossEntropy", "Focal", "KLDivergence", "binary_class_weight"]
 
@@ -310,7 +310,7 @@ class CrossEntropy(Loss):
     def _forward(self, y, logits, grad_out, *, label_smoothing, ignore_index, **_):
         n_classes = logits.shape[-1]
         eps = label_smoothing
-        shifted = np.subtract(logits, logits.max(axis=-1, keepdims=True), out=grad_out)  # max-shift: e^0 = 1 at most
+        shifted, top = shift_by_row_max(logits, out=grad_out)  # log-sum-exp shift: every exponent <= 0
         if y.dtype.kind == "f":
             target = y if eps == 0 else (1 - eps) * y + eps / n_classes
             target_dot_shifted = np.einsum("...j,...j->...", target, shifted)
@@ -322,9 +322,7 @@ class CrossEntropy(Loss):
             if eps:
                 target_dot_shifted = target_dot_shifted + eps * shifted.mean(axis=-1)
             target_mass = None
-        np.exp(shifted, out=shifted)  # the block's exponentials, reused as the softmax
-        sum_exp = shifted.sum(axis=-1)
-        log_sum_exp = np.log(sum_exp)
+        log_sum_exp, sum_exp = exp_and_log_sum_exp(shifted, top)  # shifted now holds the exponentials
         # -sum_j t_j log p_j = (sum_j t_j) logsumexp - sum_j t_j (z_j - m)
         loss = (log_sum_exp if target_mass is None else target_mass * log_sum_exp) - target_dot_shifted
         if grad_out is not None:
@@ -389,13 +387,12 @@ class KLDivergence(Loss):
         return weight if sample_weight is None else weight * sample_weight
 
     def _forward(self, y, logits, grad_out, **_):
-        shifted = np.subtract(logits, logits.max(axis=-1, keepdims=True), out=grad_out)
+        shifted, top = shift_by_row_max(logits, out=grad_out)
         target_dot_shifted = np.einsum("...j,...j->...", y, shifted)
         neg_entropy = xlogx(y).sum(axis=-1)  # sum y log y with 0 log 0 = 0
-        np.exp(shifted, out=shifted)
-        sum_exp = shifted.sum(axis=-1)
+        log_sum_exp, sum_exp = exp_and_log_sum_exp(shifted, top)
         mass = y.sum(axis=-1)
-        loss = neg_entropy + mass * np.log(sum_exp) - target_dot_shifted
+        loss = neg_entropy + mass * log_sum_exp - target_dot_shifted
         if grad_out is not None:
             shifted *= (mass / sum_exp)[..., None]
             shifted -= y

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validation as V
-from ._base import Loss
+from ._base import NOT_GIVEN, Loss
 from ._classification import binary_class_weight
 
 __all__ = ["Hinge", "SquaredHinge", "Logistic", "MulticlassHinge", "ZeroOne"]
@@ -223,7 +223,7 @@ class ZeroOne(Loss):
         weight = binary_class_weight((y + 1) / 2, cw, None, scores.dtype) if y.shape == scores.shape else cw[y]
         return weight if sample_weight is None else weight * sample_weight
 
-    def grad(self, y, scores, **kwargs):
+    def grad(self, y, scores=NOT_GIVEN, /, **kwargs):
         raise TypeError(
             "zero_one has no useful gradient: it is piecewise constant (0 almost everywhere, undefined at the "
             "boundary); train a surrogate such as hinge, logistic or cross_entropy and report zero_one as a metric"

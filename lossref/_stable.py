@@ -55,3 +55,27 @@ def xlogx(p: np.ndarray) -> np.ndarray:
     """p log p with the limit 0 log 0 = 0 (log is never evaluated at 0)."""
     positive = p > 0
     return np.where(positive, p * np.log(np.where(positive, p, 1)), 0)
+
+
+def shift_by_row_max(z: np.ndarray, out: np.ndarray | None = None):
+    """``z - max_j z_j`` along the last axis (written to ``out``), and the position of each maximum.
+
+    After the shift every exponent is <= 0, so no exponential overflows, and the largest is
+    exactly e^0 = 1.
+    """
+    top = z.argmax(axis=-1)[..., None]
+    return np.subtract(z, np.take_along_axis(z, top, axis=-1), out=out), top
+
+
+def exp_and_log_sum_exp(shifted: np.ndarray, top: np.ndarray):
+    r"""Exponentiate ``shifted`` in place; return :math:`\log\sum_j e^{s_j}` and :math:`\sum_j e^{s_j}` per row.
+
+    The maximum's term is exactly 1, so the sum is 1 + rest with ``rest`` summed over the other
+    classes, and the log is log1p(rest). For a confident prediction (rest ~ 1e-13) log(1 + rest)
+    would keep only three significant digits of the loss; log1p keeps them all.
+    """
+    np.exp(shifted, out=shifted)
+    np.put_along_axis(shifted, top, 0, axis=-1)
+    rest = shifted.sum(axis=-1)
+    np.put_along_axis(shifted, top, 1, axis=-1)
+    return np.log1p(rest), 1 + rest
