@@ -21,7 +21,7 @@ help:
 	@echo "make test       run everything CI checks"
 	@echo "make build      build the static site into site/"
 	@echo "make bench      benchmark lossref against NumPy and PyTorch"
-	@echo "make reference  regenerate tests/data/reference.json with PyTorch and scikit-learn"
+	@echo "make reference  regenerate tests/data/reference.json (PyTorch, Keras 3, scikit-learn, mpmath)"
 
 $(BIN)/.installed: requirements/dev.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }

@@ -154,8 +154,9 @@ class LogCosh(Loss):
 
     Quadratic near zero (:math:`r^2/2`) and linear far out (:math:`|r| - \log 2`), smooth
     everywhere, gradient bounded by 1. Computed as
-    :math:`|r| + \operatorname{log1p}(e^{-2|r|}) - \log 2`: ``cosh(r)`` itself overflows
-    for :math:`|r| > 89` in float32 and 710 in float64.
+    :math:`|r| + \operatorname{log1p}(e^{-2|r|}) - \log 2` for :math:`|r| \ge 1` (``cosh(r)``
+    itself overflows for :math:`|r| > 89` in float32 and 710 in float64) and as
+    :math:`\operatorname{log1p}(2\sinh^2(r/2))` below, where the first form would cancel.
 
     >>> import lossref as lr
     >>> float(lr.log_cosh([0.0], [1000.0]))   # finite where log(cosh(r)) overflows
@@ -168,10 +169,13 @@ class LogCosh(Loss):
     def _forward(self, y, y_pred, grad_out, **_):
         r = y_pred - y
         a = np.abs(r)
-        # log cosh r = |r| + log(1 + e^{-2|r|}) - log 2: the exponent is never positive.
-        loss = a + np.log1p(np.exp(-2 * a)) - y_pred.dtype.type(np.log(2.0))
-        # In float32 the two log 2 terms can differ by one rounding at r = 0; the loss is >= 0.
-        np.maximum(loss, 0, out=loss)
+        # Far out: log cosh r = |r| + log1p(e^{-2|r|}) - log 2, where cosh itself would overflow.
+        far = a + np.log1p(np.exp(-2 * a)) - y_pred.dtype.type(np.log(2.0))
+        # Near 0 that subtracts numbers close to log 2 from each other and loses the r^2/2; there
+        # log cosh r = log1p(cosh r - 1) = log1p(2 sinh(r/2)^2) is exact (|r| clipped: no overflow).
+        half_sinh = np.sinh(np.minimum(a, 1) / 2)
+        near = np.log1p(2 * half_sinh * half_sinh)
+        loss = np.where(a < 1, near, far)
         if grad_out is not None:
             np.tanh(r, out=grad_out)
         return loss

@@ -5,7 +5,9 @@ reference``, in the PyTorch environment); this test needs neither torch nor scik
 case gives lossref's inputs, parameters, reduction and sample weights, and the value and
 gradient lossref must return under its own conventions. Where a framework's convention differs,
 the case also holds the framework's number and the difference; that number is shown on the
-site, and here only checked to be documented.
+site, and here checked to be documented. For the Keras 3 conventions (framework calls starting
+with ``keras.``) the tests below also recompute Keras's number from lossref's own output or
+from Keras's formula with numpy, so that both numbers and the relation between them are shown.
 """
 
 from __future__ import annotations
@@ -117,3 +119,142 @@ def test_header_records_provenance():
     assert header["versions"]["torch"].startswith("2.13")
     for tool in ("scikit-learn", "numpy"):
         assert header["versions"][tool]
+
+
+# ---------------------------------------------------------------------------------- Keras 3
+KERAS_CASES = [case for case in CASES if case.get("framework", {}).get("call", "").startswith("keras.")]
+SAME_CASES = [case for case in CASES if case.get("framework", {}).get("difference") == "same"]
+
+
+def _keras_cases(what, predicate):
+    found = [case for case in KERAS_CASES if predicate(case)]
+    assert found, f"no case with a Keras framework block for {what}"
+    return found
+
+
+def _default_reduction(case):
+    return "reduction=" not in case["framework"]["call"]
+
+
+def _sample_weight_mean(case):
+    return case["loss"] == "mse" and case["sample_weight"] is not None and _default_reduction(case)
+
+
+def _class_weight_mean(case):
+    return case["loss"] == "cross_entropy" and "sample_weight=cw[y]" in case["framework"]["call"] and (
+        _default_reduction(case)
+    )
+
+
+def _bce_clipping(case):
+    return case["loss"] == "bce"
+
+
+def _kl_clipping(case):
+    return case["loss"] == "kl_divergence"
+
+
+def _hinge_01_labels(case):
+    y = case["framework"].get("y")
+    return case["loss"] == "hinge" and y is not None and set(np.unique(y).tolist()) <= {0, 1}
+
+
+def test_keras_blocks_cover_the_conventions():
+    assert REFERENCE["header"]["versions"]["keras"].startswith("3.")
+    for what, predicate in [
+        ("the sample-weight mean", _sample_weight_mean),
+        ("class weights as sample weights", _class_weight_mean),
+        ("BCE clipping", _bce_clipping),
+        ("KL clipping", _kl_clipping),
+        ("hinge {0, 1} labels", _hinge_01_labels),
+    ]:
+        _keras_cases(what, predicate)
+    for case in KERAS_CASES:
+        block = case["framework"]
+        assert np.all(np.isfinite(np.asarray(block["value"], dtype=np.float64))), case["id"]
+        if block["difference"] != "same" and "y" not in block:
+            # a documented difference is a different number (same inputs)
+            assert not np.allclose(block["value"], case["expected"], rtol=1e-6), case["id"]
+
+
+@pytest.mark.parametrize("ref", SAME_CASES, ids=[case["id"] for case in SAME_CASES])
+def test_framework_blocks_marked_same_equal_lossref(ref):
+    """Where the framework's convention is lossref's, lossref reproduces the framework's number."""
+    case, block = ref, ref["framework"]
+    loss = lr.get(case["loss"])
+    y, pred, kwargs = _inputs(case)
+    np.testing.assert_allclose(loss(y, pred, **kwargs), block["value"], rtol=VALUE_RTOL, atol=VALUE_ATOL)
+    if "grad" in block:
+        np.testing.assert_allclose(loss.grad(y, pred, **kwargs), block["grad"], rtol=GRAD_RTOL, atol=GRAD_ATOL)
+
+
+def test_keras_sample_weight_mean_divides_by_the_number_of_samples():
+    """Keras: sum(w*l)/N. lossref: sum(w*l)/sum(w). Both from lossref's unweighted per-example losses."""
+    for case in _keras_cases("the sample-weight mean", _sample_weight_mean):
+        y, pred, kwargs = _inputs(case)
+        w = kwargs["sample_weight"]
+        losses = lr.mse(y, pred, reduction="none")  # per-example, unweighted
+        n = losses.size
+        keras_value, lossref_value = case["framework"]["value"], lr.mse(y, pred, **kwargs)
+        np.testing.assert_allclose(keras_value, np.sum(w * losses) / n, rtol=1e-12)
+        np.testing.assert_allclose(lossref_value, np.sum(w * losses) / np.sum(w), rtol=1e-12)
+        np.testing.assert_allclose(keras_value, lossref_value * np.sum(w) / n, rtol=1e-12)
+        assert not np.isclose(keras_value, lossref_value, rtol=1e-6), "sum(w) == N would hide the difference"
+        # the gradients differ by the same factor
+        np.testing.assert_allclose(case["framework"]["grad"], lr.mse.grad(y, pred, **kwargs) * np.sum(w) / n,
+                                   rtol=1e-10, atol=1e-15)
+
+
+def test_keras_class_weights_as_sample_weights_divide_by_the_number_of_samples():
+    for case in _keras_cases("class weights as sample weights", _class_weight_mean):
+        y, logits, kwargs = _inputs(case)
+        w = np.asarray(case["params"]["class_weight"])[y]  # Keras's sample_weight=cw[y]
+        losses = lr.cross_entropy(y, logits, reduction="none")
+        keras_value, lossref_value = case["framework"]["value"], lr.cross_entropy(y, logits, **kwargs)
+        np.testing.assert_allclose(keras_value, np.sum(w * losses) / losses.size, rtol=1e-12)
+        np.testing.assert_allclose(lossref_value, np.sum(w * losses) / np.sum(w), rtol=1e-12)
+        assert not np.isclose(keras_value, lossref_value, rtol=1e-6)
+
+
+def _clipped_bce(y, probs, eps):
+    p = np.clip(probs, eps, 1 - eps)
+    return np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def test_keras_bce_clips_probabilities_at_1e_minus_7():
+    """Keras clips probs to [1e-7, 1 - 1e-7]; lossref to [eps, 1 - eps], eps the float64 machine epsilon."""
+    for case in _keras_cases("BCE clipping", _bce_clipping):
+        y, probs, kwargs = _inputs(case)
+        assert np.any((probs < 1e-7) | (probs > 1 - 1e-7)), "the case must reach Keras's clip"
+        keras_value, lossref_value = case["framework"]["value"], lr.bce(y, probs, **kwargs)
+        np.testing.assert_allclose(keras_value, _clipped_bce(y, probs, 1e-7), rtol=1e-12)
+        np.testing.assert_allclose(lossref_value, _clipped_bce(y, probs, np.finfo(np.float64).eps), rtol=1e-12)
+        # a confidently wrong prediction costs -log(1e-7) = 16.12 in Keras, -log(eps) = 36.04 in lossref
+        assert keras_value < lossref_value
+
+
+def test_keras_kl_divergence_clips_targets_and_predictions_at_1e_minus_7():
+    for case in _keras_cases("KL clipping", _kl_clipping):
+        y, logits, kwargs = _inputs(case)
+        y = y.astype(np.float64)
+        log_p = logits - logits.max(axis=-1, keepdims=True)
+        log_p -= np.log(np.exp(log_p).sum(axis=-1, keepdims=True))
+        yc, pc = np.clip(y, 1e-7, 1), np.clip(np.exp(log_p), 1e-7, 1)  # Keras's clip
+        keras_formula = np.mean(np.sum(yc * np.log(yc / pc), axis=-1))
+        terms = np.where(y > 0, y * (np.log(np.where(y > 0, y, 1)) - log_p), 0.0)  # 0 log 0 = 0
+        lossref_value = lr.kl_divergence(y, logits, **kwargs)
+        assert np.any(y == 0) and np.any(np.exp(log_p) < 1e-7), "the case must reach Keras's clips"
+        np.testing.assert_allclose(case["framework"]["value"], keras_formula, rtol=1e-12)
+        np.testing.assert_allclose(lossref_value, np.mean(np.sum(terms, axis=-1)), rtol=1e-12)
+        assert not np.isclose(case["framework"]["value"], lossref_value, rtol=1e-6)
+
+
+def test_keras_hinge_converts_01_labels_where_lossref_raises():
+    for case in _keras_cases("hinge {0, 1} labels", _hinge_01_labels):
+        y, scores, kwargs = _inputs(case)
+        y01 = np.asarray(case["framework"]["y"])
+        with pytest.raises(ValueError, match=r"2 \* y - 1"):
+            lr.hinge(y01, scores, **kwargs)
+        np.testing.assert_array_equal(y, 2 * y01 - 1)
+        np.testing.assert_allclose(lr.hinge(2 * y01 - 1, scores, **kwargs), case["framework"]["value"],
+                                   rtol=VALUE_RTOL, atol=VALUE_ATOL)

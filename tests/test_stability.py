@@ -299,3 +299,11 @@ def test_poisson_log_rate_overflow_limit(dtype, ok, too_big):
         lr.poisson_nll.grad(np.array([3.0]), np.array([too_big], dtype=dtype))
     # the same rate given directly (log_input=False) is fine
     assert np.isfinite(lr.poisson_nll(np.array([3.0]), np.array([math.exp(ok)], dtype=dtype), log_input=False))
+
+
+@pytest.mark.parametrize("r", [1e-8, 1e-6, 1e-4, 1e-2, 0.5])
+def test_log_cosh_keeps_relative_precision_at_small_residuals(r):
+    # log cosh r = r^2/2 - r^4/12 + r^6/45 - ...: the |r| + log1p(e^{-2|r|}) - log 2 form would cancel here
+    series = r**2 / 2 - r**4 / 12 + r**6 / 45 - 17 * r**8 / 2520
+    got = float(lr.log_cosh([0.0], [r]))
+    assert got == pytest.approx(series, rel=4e-15 if r < 0.1 else 1e-4)

@@ -2,7 +2,8 @@
 
 Rerun with ``make reference`` (or, from the repository root,
 ``.venv-ref/bin/python tests/data/make_reference.py``). It needs the reference environment of
-``requirements/reference.txt`` (Python 3.11, PyTorch 2.13 CPU, scikit-learn, NumPy, SciPy, mpmath)
+``requirements/reference.txt`` (Python 3.11, PyTorch 2.13 CPU, Keras 3.15, scikit-learn, NumPy,
+SciPy, mpmath)
 and deliberately does not import lossref: every expected number comes from elsewhere.
 
 Where the numbers come from (each case's ``source`` says which):
@@ -20,6 +21,10 @@ Where the numbers come from (each case's ``source`` says which):
   frameworks lose precision or overflow (extreme logits, PyTorch's NaN/inf), and for lossref
   conventions no framework implements.
 
+* ``keras``: Keras 3 with the torch backend (imported with ``KERAS_BACKEND=torch``, floatx and
+  dtype policy ``float64``). Keras numbers appear only in ``framework`` blocks: a case's
+  ``expected`` never comes from Keras.
+
 Independently of the source, every case is also evaluated with mpmath from lossref's
 documented formulas, and the script stops if the two disagree (beyond a documented tolerance).
 So a framework number only becomes an expectation when a second computation agrees with it.
@@ -30,13 +35,28 @@ smoothing, Weston-Watkins without the 1/C, BCE clipping, KL's "mean", ...), the 
 meaningful) and a ``difference`` sentence; ``expected`` is always lossref's convention. The
 site shows both numbers; ``tests/test_reference.py`` asserts lossref's.
 
+Keras blocks (calls starting with ``keras.``) hold Keras's number for the literal call, in float64.
+Keras 3.15's type promotion (``keras.src.backend.common.dtypes.result_type``) maps float64 to
+float32 on every backend but TensorFlow, so on the torch backend ``ops.maximum``,
+``ops.minimum`` and ``ops.divide_no_nan`` return float32 even with floatx ``float64``: every
+"mean" reduction (``sum_over_batch_size``, ``mean_with_sample_weight``) and the hinge losses
+come back in float32 (keras-team/keras#23223, #23704). The script therefore evaluates each Keras
+call with that one table entry set to keep float64 (``keras_float64``, restored afterwards:
+the promotion TensorFlow gets), asserts the result is a float64 tensor, checks that stock Keras
+gives the same number to float32 precision (rtol 1e-6), and checks it against a numpy float64
+evaluation of Keras's documented formula (rtol 1e-12). A block whose ``difference`` is
+``"same"`` must also agree with ``expected`` (value, and gradient when recorded).
+
 Output is deterministic: fixed seeds, sorted keys, floats written with ``repr(float)``,
 non-finite framework numbers written as the strings ``"inf"``, ``"-inf"`` and ``"nan"``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
+import os
 import platform
 import sys
 import warnings
@@ -59,7 +79,7 @@ def _import_tools() -> None:
     Done here rather than at the top so that importing this file (pytest's doctest collection
     runs in the test environment, which has no torch) needs only the standard library.
     """
-    global np, torch, F, mp, skm, sklearn, scipy
+    global np, torch, F, mp, skm, sklearn, scipy, keras, keras_dtypes
     import mpmath as mp
     import numpy as np
     import scipy
@@ -70,6 +90,16 @@ def _import_tools() -> None:
 
     torch.set_default_dtype(torch.float64)
     mp.mp.dps = 60
+
+    os.environ["KERAS_BACKEND"] = "torch"  # before the first import of keras
+    import keras
+    from keras.src.backend.common import dtypes as keras_dtypes
+
+    if keras.backend.backend() != "torch":
+        raise RuntimeError(f"keras must run on the torch backend, not {keras.backend.backend()}")
+    keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")
+    keras.config.set_epsilon(1e-7)  # Keras's default, whatever ~/.keras/keras.json says
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,6 +451,11 @@ def add(
         raise AssertionError(f"duplicate case id {id}")
     if framework is not None and not framework.get("difference"):
         raise AssertionError(f"{id}: a framework block needs its difference")
+    if framework is not None and framework["difference"] == "same":
+        if not close(framework["value"], value):
+            raise AssertionError(f"{id}: framework value {framework['value']!r} is not 'same' as {value!r}")
+        if "grad" in framework and not close(framework["grad"], grad, rtol=1e-9):
+            raise AssertionError(f"{id}: framework grad {framework['grad']!r} is not 'same' as {grad!r}")
     case = {
         "id": id,
         "loss": loss,
@@ -453,6 +488,52 @@ def framework_block(call, fn, pred, difference, with_grad=True):
     block = {"call": call, "value": value, "difference": difference}
     if with_grad:
         block["grad"] = grad
+    return block
+
+
+@contextlib.contextmanager
+def keras_float64():
+    """Let Keras's type promotion keep float64 (it maps float64 to float32 off TensorFlow)."""
+    table = keras_dtypes.BIT64_TO_BIT32_DTYPE
+    saved = table["float64"]
+    table["float64"] = "float64"
+    try:
+        yield
+    finally:
+        table["float64"] = saved
+
+
+def keras_block(call, fn, pred, difference, *, formula, with_grad=True, **extra):
+    """A framework block holding Keras 3's number for ``call``; ``fn(pred)`` runs that call.
+
+    The value comes from Keras run with float64 kept through its type promotion; it must be a
+    float64 tensor, agree with stock Keras (float32 somewhere inside) to float32 precision, and
+    agree with ``formula``, Keras's documented formula evaluated with numpy in float64. The
+    gradient is autograd's, through Keras's torch ops.
+    """
+    if not call.startswith("keras."):
+        raise AssertionError(f"a Keras call starts with 'keras.': {call}")
+
+    def run():
+        q = torch.tensor(np.asarray(pred, dtype=np.float64), requires_grad=True)
+        out = fn(q)
+        (g,) = torch.autograd.grad(out.sum(), q)
+        return out, g
+
+    with keras_float64():
+        out, g = run()
+    if out.dtype != torch.float64 or g.dtype != torch.float64:
+        raise AssertionError(f"{call}: Keras returned {out.dtype} (gradient {g.dtype}), not float64")
+    value = out.detach().numpy()
+    value = float(value) if value.ndim == 0 else value
+    stock, _ = run()
+    if not close(stock.detach().numpy().astype(np.float64), value, rtol=1e-6, atol=1e-7):
+        raise AssertionError(f"{call}: stock Keras {stock!r} is not {value!r} to float32 precision")
+    if not close(value, formula, rtol=1e-12, atol=1e-15):
+        raise AssertionError(f"{call}: Keras {value!r} disagrees with its formula {formula!r}")
+    block = {"call": call, "value": value, "difference": difference, **extra}
+    if with_grad:
+        block["grad"] = g.numpy()
     return block
 
 
@@ -822,6 +903,13 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0):
     return loss
 
 
+def crammer_singer(q, lab, margin=1.0):
+    """Per-row Crammer-Singer hinge in torch ops: max(0, margin + max_{j != y} s_j - s_y)."""
+    true = q.gather(1, L(lab)[:, None])
+    gaps = (margin + q - true).masked_fill(F.one_hot(L(lab), q.shape[1]).bool(), float("-inf"))
+    return gaps.max(dim=1).values.clamp(min=0)
+
+
 def multiclass_cases():
     n, C = 6, 4
     labels = integers(90, n, 0, C)
@@ -979,11 +1067,6 @@ def multiclass_cases():
     labels = integers(102, n, 0, C)
     s = rand(103, (n, C), 1.0)
 
-    def crammer_singer(q, lab, margin=1.0):
-        true = q.gather(1, L(lab)[:, None])
-        gaps = (margin + q - true).masked_fill(F.one_hot(L(lab), q.shape[1]).bool(), float("-inf"))
-        return gaps.max(dim=1).values.clamp(min=0)
-
     _, grad = autograd(lambda q: crammer_singer(q, labels).mean(), s)
     add("multiclass_hinge_crammer_singer_sklearn", "multiclass_hinge", labels, s,
         params={"variant": "crammer_singer"}, value=skm.hinge_loss(labels, s, labels=list(range(C))), grad=grad,
@@ -1043,11 +1126,276 @@ def multiclass_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# Keras 3 conventions: expected is lossref's (torch, sklearn or mpmath), the block Keras's number
+# ---------------------------------------------------------------------------------------------
+def np_log_softmax(z):
+    z = np.asarray(z, dtype=np.float64)
+    top = z.max(axis=-1, keepdims=True)
+    return z - top - np.log(np.exp(z - top).sum(axis=-1, keepdims=True))
+
+
+def np_huber(r, delta):
+    a = np.abs(r)
+    return np.where(a <= delta, 0.5 * r * r, delta * a - 0.5 * delta * delta)
+
+
+def keras_cases():
+    K = keras.losses
+    eps = keras.config.epsilon()
+    # ---- (1) MSE with sample weights: Keras's default divides by N, lossref's mean by sum(w)
+    y, p, w = rand(120, 8), rand(121, 8), uniform(122, 8, 0.1, 3.0)
+    w[5] = 0.0
+    n = len(y)
+    wsq = w * (p - y) ** 2
+    weighted_mse = lambda q: reduce(F.mse_loss(q, T(y), reduction="none"), T(w), "mean")  # noqa: E731
+    torch_case(
+        "mse_sample_weight_keras_mean", "mse", y, p, weighted_mse, source="torch, converted", sample_weight=w,
+        framework=keras_block(
+            "keras.losses.MeanSquaredError()(y[:, None], y_pred[:, None], sample_weight=w)",
+            lambda q: K.MeanSquaredError()(y[:, None], q[:, None], sample_weight=w), p,
+            f"Keras's default reduction 'sum_over_batch_size' divides the weighted sum by the number of samples, "
+            f"sum(w*l)/N with N = {n} (the sample of weight 0 still counts in N); lossref's mean is the weighted "
+            "mean sum(w*l)/sum(w). Keras's reduction='mean_with_sample_weight' gives lossref's number (case "
+            "mse_sample_weight_keras_mean_with_sample_weight). Keras first averages each sample over the last "
+            "axis, hence the shape (n, 1): a 1-D y of length n would be a single sample.",
+            formula=float(wsq.sum() / n),
+        ),
+    )
+    torch_case(
+        "mse_sample_weight_keras_mean_with_sample_weight", "mse", y, p, weighted_mse, source="torch, converted",
+        sample_weight=w,
+        framework=keras_block(
+            "keras.losses.MeanSquaredError(reduction='mean_with_sample_weight')(y[:, None], y_pred[:, None], "
+            "sample_weight=w)",
+            lambda q: K.MeanSquaredError(reduction="mean_with_sample_weight")(y[:, None], q[:, None], sample_weight=w),
+            p, "same", formula=float(wsq.sum() / w.sum()),
+        ),
+        note="Keras's reduction='mean_with_sample_weight' divides the weighted sum by sum(w): lossref's weighted mean.",
+    )
+    # ---- (2) BCE on probabilities: Keras clips at 1e-7, lossref at the float64 machine epsilon
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0])
+    p = np.array([0.0, 1.0, 1.0, 0.0, 0.7, 0.2, 3e-8, 1 - 3e-8])
+    pc = np.clip(p, eps, 1 - eps)
+    add(
+        "bce_probs_clipping_keras_mean", "bce", y, p, value=skm.log_loss(y, y_proba=p, labels=[0, 1]),
+        source="sklearn (value), mpmath (grad)",
+        framework=keras_block(
+            "keras.losses.BinaryCrossentropy()(y[:, None], probs[:, None])",
+            lambda q: K.BinaryCrossentropy()(y[:, None], q[:, None]), p,
+            "Keras clips probs to [1e-7, 1 - 1e-7] (keras.config.epsilon() = 1e-7) before the logs, so a "
+            "confidently wrong prediction (p = 0 with y = 1, p = 1 with y = 0) costs -log(1e-7) = 16.12, and so do "
+            "p = 3e-8 with y = 1 and p = 1 - 3e-8 with y = 0 (17.32 in lossref). lossref clips at the float64 "
+            "machine epsilon 2.22e-16, as sklearn.metrics.log_loss does, where the cost is 36.04. Inside "
+            "[1e-7, 1 - 1e-7] the two agree. Keras's gradient is 0 wherever its clip is active; lossref's is "
+            "(p - y)/(p(1 - p)) at its clipped p.",
+            formula=float(np.mean(-(y * np.log(pc) + (1 - y) * np.log(1 - pc)))),
+        ),
+    )
+    # ---- (3) BCE on logits at extreme logits: the same number
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.3, 0.3, 1.0, 0.0, 0.5, 1.0])
+    z = np.array([1000.0, -1000.0, -1000.0, 1000.0, 1e-8, -1e-8, 1000.0, -1000.0, 0.0, 0.0, 1e-8, 36.0])
+    add(
+        "bce_with_logits_extreme_keras_mean", "bce_with_logits", y, z, source="mpmath",
+        framework=keras_block(
+            "keras.losses.BinaryCrossentropy(from_logits=True)(y[:, None], logits[:, None])",
+            lambda q: K.BinaryCrossentropy(from_logits=True)(y[:, None], q[:, None]), z, "same",
+            formula=float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))),
+        ),
+        note="On the torch backend Keras calls torch.nn.functional.binary_cross_entropy_with_logits: finite at "
+        "logits +-1000, and the same value and gradient as lossref.",
+    )
+    # ---- (4) categorical cross-entropy with label smoothing: the same number
+    C = 4
+    labels, z = integers(123, 6, 0, C), rand(124, (6, C), 2.0)
+    smooth = (1 - 0.1) * np.eye(C)[labels] + 0.1 / C
+    torch_case(
+        "cross_entropy_label_smoothing_keras_mean", "cross_entropy", labels, z,
+        lambda q: F.cross_entropy(q, L(labels), label_smoothing=0.1), params={"label_smoothing": 0.1},
+        framework=keras_block(
+            "keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)(keras.ops.one_hot(y, 4), "
+            "logits)",
+            lambda q: K.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)(keras.ops.one_hot(labels, C), q),
+            z, "same", formula=float(np.mean(-(smooth * np_log_softmax(z)).sum(axis=-1))),
+        ),
+        note="Keras smooths the one-hot rows to (1 - 0.1) y + 0.1 / C, as lossref does.",
+    )
+    # ---- (5) class weights as Keras sample weights: equal only when the mean divides by sum(w)
+    labels, z = integers(125, 8, 0, C), rand(126, (8, C), 2.0)
+    cw = np.array([0.5, 2.0, 1.0, 3.0])
+    wy = cw[labels]
+    wce = wy * -np_log_softmax(z)[np.arange(8), labels]
+    class_weighted_ce = lambda q: F.cross_entropy(q, L(labels), weight=T(cw))  # noqa: E731
+    torch_case(
+        "cross_entropy_class_weight_keras_sample_weight_mean", "cross_entropy", labels, z, class_weighted_ce,
+        params={"class_weight": cw.tolist()},
+        framework=keras_block(
+            "keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, logits, sample_weight=cw[y])",
+            lambda q: K.SparseCategoricalCrossentropy(from_logits=True)(labels, q, sample_weight=wy), z,
+            "Keras losses take no class weights; Model.fit(class_weight=...) turns them into sample weights "
+            "cw[y]. With them the default reduction 'sum_over_batch_size' divides sum_i cw[y_i] l_i by the number "
+            "of samples N = 8; lossref's class-weighted mean (like torch's cross_entropy(weight=cw)) divides by "
+            "sum_i cw[y_i]. reduction='mean_with_sample_weight' gives lossref's number (case "
+            "cross_entropy_class_weight_keras_mean_with_sample_weight).",
+            formula=float(wce.sum() / 8),
+        ),
+    )
+    torch_case(
+        "cross_entropy_class_weight_keras_mean_with_sample_weight", "cross_entropy", labels, z, class_weighted_ce,
+        params={"class_weight": cw.tolist()},
+        framework=keras_block(
+            "keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction='mean_with_sample_weight')"
+            "(y, logits, sample_weight=cw[y])",
+            lambda q: K.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight")(
+                labels, q, sample_weight=wy),
+            z, "same", formula=float(wce.sum() / wy.sum()),
+        ),
+    )
+    # ---- (6) KL divergence: Keras clips y and the prediction to [1e-7, 1]
+    y_k, z_k = prob_rows(127, (5, C), zeros=1), rand(128, (5, C), 2.0)
+    j = int(np.flatnonzero(y_k[2] > 0)[0])
+    z_k[2, j] = -25.0  # softmax probability about 1e-11 for a class of nonzero target probability
+    probs = np.exp(np_log_softmax(z_k))
+    yc, pc = np.clip(y_k, eps, 1), np.clip(probs, eps, 1)
+    torch_case(
+        "kl_divergence_clipping_keras_mean", "kl_divergence", y_k, z_k,
+        lambda q: F.kl_div(F.log_softmax(q, dim=-1), T(y_k), reduction="batchmean"),
+        framework=keras_block(
+            "keras.losses.KLDivergence()(y, keras.ops.softmax(logits))",
+            lambda q: K.KLDivergence()(y_k, keras.ops.softmax(q)), z_k,
+            "Keras takes probabilities and clips both y and the prediction to [1e-7, 1]: each zero target entry "
+            "contributes 1e-7 log(1e-7 / p) instead of 0 (lossref: 0 log 0 = 0), and a predicted probability below "
+            f"1e-7 (row 2, class {j}: logit -25, probability {float(probs[2, j]):.3g}) is raised to 1e-7, which "
+            "lowers that row's divergence. Keras's mean divides the per-row sums by the number of rows, as lossref's "
+            "mean does (torch's reduction='batchmean'). lossref takes logits; Keras gets their softmax.",
+            formula=float(np.mean(np.sum(yc * np.log(yc / pc), axis=-1))),
+        ),
+    )
+    # ---- (7) Huber: Keras averages each sample over the last axis first
+    y, p = rand(129, (5, 3)), rand(130, (5, 3), 1.5)
+    h = np_huber(p - y, 0.5)
+    torch_case(
+        "huber_delta_0p5_keras_2d_mean", "huber", y, p, lambda q: F.huber_loss(q, T(y), delta=0.5),
+        params={"delta": 0.5},
+        framework=keras_block(
+            "keras.losses.Huber(delta=0.5)(y, y_pred)", lambda q: K.Huber(delta=0.5)(y, q), p, "same",
+            formula=float(h.mean()),
+        ),
+        note="Keras averages each row over the last axis, then the rows: with equal rows the mean of all elements.",
+    )
+    torch_case(
+        "huber_delta_0p5_keras_2d_sum", "huber", y, p, lambda q: F.huber_loss(q, T(y), delta=0.5, reduction="sum"),
+        params={"delta": 0.5}, reduction="sum",
+        framework=keras_block(
+            "keras.losses.Huber(delta=0.5, reduction='sum')(y, y_pred)",
+            lambda q: K.Huber(delta=0.5, reduction="sum")(y, q), p,
+            "Keras averages each sample over the last axis first (one value per row), so its reduction='sum' is the "
+            "sum of the 5 row means: lossref's sum over the 15 elements divided by d = 3. Same piecewise formula "
+            "(delta |r| - delta^2 / 2 beyond delta); the means agree (case huber_delta_0p5_keras_2d_mean).",
+            formula=float(h.mean(axis=-1).sum()),
+        ),
+    )
+    # ---- (8) Hinge: {-1, +1} labels, and {0, 1} labels that Keras converts silently
+    y = np.array([1, -1, 1, 1, -1, -1, 1, -1, 1])
+    s = rand(131, 9, 1.5)
+    torch_case(
+        "hinge_pm1_labels_keras_mean", "hinge", y, s, lambda q: torch.clamp(1 - T(y) * q, min=0).mean(),
+        source="torch (formula)",
+        framework=keras_block(
+            "keras.losses.Hinge()(y[:, None], scores[:, None])", lambda q: K.Hinge()(y[:, None], q[:, None]), s,
+            "same", formula=float(np.maximum(1 - y * s, 0).mean()),
+        ),
+    )
+    y01 = np.array([1, 0, 0, 1, 1, 0, 1, 0])
+    y = 2 * y01 - 1
+    s = rand(132, 8, 1.5)
+    torch_case(
+        "hinge_01_labels_keras_mean", "hinge", y, s, lambda q: torch.clamp(1 - T(y) * q, min=0).mean(),
+        source="torch (formula)",
+        framework=keras_block(
+            "keras.losses.Hinge()(y01[:, None], scores[:, None])",
+            lambda q: K.Hinge()(y01[:, None], q[:, None]), s,
+            "Keras gets the {0, 1} labels y01 (this block's y) and silently converts labels that are all 0 or 1 "
+            "to 2 y01 - 1. lossref raises a ValueError on {0, 1} labels (hinge needs -1/+1) and says how to "
+            "convert them; with y = 2 y01 - 1 (the case's y) its number is Keras's.",
+            formula=float(np.maximum(1 - y * s, 0).mean()), y=y01,
+        ),
+    )
+    # ---- (9) LogCosh, Poisson on the rate, CategoricalHinge
+    y, p = rand(133, 8), rand(134, 8)
+    p[[1, 4]] += [40.0, -60.0]
+    a = np.abs(p - y)
+    torch_case(
+        "log_cosh_keras_mean", "log_cosh", y, p,
+        lambda q: ((q - T(y)).abs() + torch.log1p(torch.exp(-2 * (q - T(y)).abs())) - math.log(2.0)).mean(),
+        source="torch (stable formula)",
+        framework=keras_block(
+            "keras.losses.LogCosh()(y[:, None], y_pred[:, None])", lambda q: K.LogCosh()(y[:, None], q[:, None]), p,
+            "same", formula=float(np.mean(a + np.log1p(np.exp(-2 * a)) - np.log(2.0))),
+        ),
+        note="Keras computes r + softplus(-2r) - log 2: finite at residuals +40 and -60.",
+    )
+    y = np.array([0.0, 1.0, 2.0, 0.0, 5.0, 3.0, 10.0, 1.0])
+    rate = uniform(135, 8, 0.05, 6.0)
+    rate[[0, 5]] = 0.0  # zero rates with y = 0 and y = 3
+    torch_case(
+        "poisson_nll_rate_zero_rate_keras_mean", "poisson_nll", y, rate,
+        lambda q: F.poisson_nll_loss(q, T(y), log_input=False), params={"log_input": False},
+        framework=keras_block(
+            "keras.losses.Poisson()(y[:, None], rate[:, None])", lambda q: K.Poisson()(y[:, None], q[:, None]), rate,
+            "Keras takes the rate and computes rate - y log(rate + 1e-7) (keras.config.epsilon()); lossref's "
+            "log_input=False, like torch's poisson_nll_loss, adds eps = 1e-8. At the zero rate with y = 3 the "
+            "costs are -3 log(1e-7) = 48.35 and -3 log(1e-8) = 55.26; every other term differs by "
+            "y log((rate + 1e-7) / (rate + 1e-8)), about 9e-8 y / rate. lossref's default log_input=True takes "
+            "the log-rate instead.",
+            formula=float(np.mean(rate - y * np.log(rate + eps))),
+        ),
+    )
+    labels = np.array([1, 0, 2, 3, 2, 0])
+    s = rand(136, (6, C))
+    s[3] = [-2.0, -1.5, -3.0, 0.2]  # every rival score negative
+    s[4] = [-3.0, -2.5, -1.0, -4.0]  # every score negative
+    one_hot = np.eye(C)[labels]
+    rival = np.where(one_hot > 0, -np.inf, s).max(axis=-1)
+    true = s[np.arange(6), labels]
+    keras_neg = ((1 - one_hot) * s).max(axis=-1) + 0.0  # + 0.0: no -0.0 in the note
+    torch_case(
+        "multiclass_hinge_keras_categorical_hinge_mean", "multiclass_hinge", labels, s,
+        lambda q: crammer_singer(q, labels).mean(), params={"variant": "crammer_singer"}, source="torch (formula)",
+        framework=keras_block(
+            "keras.losses.CategoricalHinge()(keras.ops.one_hot(y, 4), scores)",
+            lambda q: K.CategoricalHinge()(keras.ops.one_hot(labels, C), q), s,
+            "Keras's categorical hinge takes the rival maximum over (1 - one_hot(y)) * scores, in which the true "
+            "class counts as a rival scoring 0: when every rival score is negative (rows 3 and 4) Keras uses 0 "
+            "instead of the best rival, max(0, 1 - s_y) instead of max(0, 1 + max_rival - s_y), and the loss is "
+            "larger. Otherwise it is Crammer-Singer with margin 1, lossref's default; shifting each row to be "
+            "non-negative gives lossref's number (case multiclass_hinge_keras_categorical_hinge_shifted_mean).",
+            formula=float(np.maximum(keras_neg - true + 1, 0).mean()),
+        ),
+        note=f"Crammer-Singer rival maxima {rival.tolist()!r}; Keras's {keras_neg.tolist()!r}.",
+    )
+    shifted = s - s.min(axis=-1, keepdims=True)
+    torch_case(
+        "multiclass_hinge_keras_categorical_hinge_shifted_mean", "multiclass_hinge", labels, s,
+        lambda q: crammer_singer(q, labels).mean(), params={"variant": "crammer_singer"}, source="torch (formula)",
+        framework=keras_block(
+            "keras.losses.CategoricalHinge()(keras.ops.one_hot(y, 4), scores - keras.ops.min(scores, axis=-1, "
+            "keepdims=True))",
+            lambda q: K.CategoricalHinge()(keras.ops.one_hot(labels, C), q - keras.ops.min(q, axis=-1, keepdims=True)),
+            s, "same",
+            formula=float(np.maximum(((1 - one_hot) * shifted).max(-1) - shifted[np.arange(6), labels] + 1, 0).mean()),
+        ),
+        note="Crammer-Singer is unchanged by shifting a row; after the shift no score is negative, so Keras's "
+        "zero for the true class cannot win the rival maximum.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 def main() -> None:
     _import_tools()
     regression_cases()
     binary_cases()
     multiclass_cases()
+    keras_cases()
     header = {
         "generator": SCRIPT,
         "regenerate": "make reference",
@@ -1059,6 +1407,7 @@ def main() -> None:
             "numpy": np.__version__,
             "scipy": scipy.__version__,
             "mpmath": mp.__version__,
+            "keras": keras.__version__,
         },
         "n_cases": len(CASES),
         "cross_check": f"every case agrees with a 60-digit mpmath evaluation of lossref's formulas "
@@ -1069,8 +1418,15 @@ def main() -> None:
             "expected": "lossref's value (a list for reduction 'none')",
             "grad": "d(reduced loss)/d(pred); for reduction 'none' the gradient of the sum; null: no gradient",
             "grad_atol": "optional absolute tolerance on the gradient that replaces the default (tighter)",
-            "framework": "the framework's own number where lossref's convention differs, with the difference",
+            "framework": "the framework's own number where lossref's convention differs, with the difference "
+            "('same' when a framework block shows an equal number); 'y' in a block: the framework's target when it "
+            "differs from the case's",
         },
+        "keras": f"Keras numbers: backend {keras.backend.backend()}, floatx and dtype policy "
+        f"{keras.config.floatx()}, epsilon {keras.config.epsilon()!r}. Keras 3.15 on torch still demotes float64 "
+        "to float32 in ops.maximum/minimum/divide_no_nan (every mean reduction, the hinge losses); the generator "
+        "keeps float64 through that type promotion, and checks that stock Keras agrees to float32 precision "
+        "(rtol 1e-6) and that the float64 number matches Keras's formula in numpy (rtol 1e-12)",
     }
     lines = ["{", '"cases": [']
     lines.append(",\n".join(json.dumps(case, sort_keys=True, allow_nan=False) for case in CASES))
