@@ -39,6 +39,7 @@ build: venv
 	$(BIN)/mkdocs build --strict --site-dir site
 
 test: venv
+	$(BIN)/ruff check lossref tests benchmarks
 	$(BIN)/python -m pytest
 	$(BIN)/mkdocs build --strict --site-dir site
 

@@ -11,7 +11,8 @@ prediction. Everything else lives here, once:
 * If the weights sum to zero there is nothing to average: the mean is 0 and so is its
   gradient (PyTorch returns NaN there).
 * Large inputs are processed in blocks of rows that fit in the CPU cache, so temporaries
-  stay small and each input element is read from memory once.
+  stay small and each input element is read from memory once; the blocks of a large input
+  run on several threads (``_parallel``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = ["Loss", "REQUIRED"]
 
 #: Elements per block. About 256 KB of float32: a few temporaries of this size fit in L2.
 BLOCK_ELEMENTS = 1 << 16
+
 
 class _NotGiven:
     def __repr__(self):
@@ -95,9 +97,7 @@ class Loss:
         cls._param_defaults = cls._declared_params()
 
     def __init__(self, **params):
-        unknown = set(params) - set(self._param_defaults)
-        if unknown:
-            self._unknown(unknown)
+        self._check_known(params)
         self._bound = dict(params)
 
     # ------------------------------------------------------------------ what a subclass gives
@@ -146,11 +146,9 @@ class Loss:
 
     def bind(self, **params) -> "Loss":
         """A copy of this loss with different default parameters, e.g. ``lr.huber.bind(delta=2.0)``."""
+        self._check_known(params)
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
-        unknown = set(params) - set(self._param_defaults)
-        if unknown:
-            self._unknown(unknown)
         clone._bound = {**self._bound, **params}
         return clone
 
@@ -246,16 +244,17 @@ class Loss:
     def _name(self) -> str:
         return self.name or type(self).__name__.lower()
 
-    def _unknown(self, unknown) -> None:
-        known = ", ".join(self._param_defaults) or "none"
-        raise TypeError(
-            f"{self._name()} got unexpected parameter(s) {', '.join(sorted(map(repr, unknown)))}; its parameters are: {known}"
-        )
-
-    def _resolve(self, params: dict) -> dict:
+    def _check_known(self, params: dict) -> None:
         unknown = set(params) - set(self._param_defaults)
         if unknown:
-            self._unknown(unknown)
+            known = ", ".join(self._param_defaults) or "none"
+            raise TypeError(
+                f"{self._name()} got unexpected parameter(s) {', '.join(sorted(map(repr, unknown)))}; "
+                f"its parameters are: {known}"
+            )
+
+    def _resolve(self, params: dict) -> dict:
+        self._check_known(params)
         merged = {**self._param_defaults, **self._bound, **params}
         missing = [k for k, v in merged.items() if v is REQUIRED]
         if missing:

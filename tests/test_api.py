@@ -3,7 +3,6 @@ dtypes, the zero-total-weight rule, no mutation of inputs, repr."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 
