@@ -17,13 +17,14 @@ prediction. Everything else lives here, once:
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 
 import numpy as np
 
 from . import _validation as V
-from ._info import LossInfo, Properties
+from ._info import LossInfo, Param, Properties
 from ._parallel import map_blocks
 
 __all__ = ["Loss", "REQUIRED"]
@@ -86,6 +87,9 @@ class Loss:
     formula: str = ""
     #: Parameter defaults of a built-in loss (user losses declare them in ``pointwise``).
     defaults: dict | None = None
+    #: True when NaN or inf in the prediction always makes the block's loss sum NaN or inf, so the
+    #: driver can skip its explicit check (a hot-path saving); False checks every block.
+    nonfinite_propagates: bool = False
 
     _info: LossInfo | None = None
 
@@ -150,6 +154,9 @@ class Loss:
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._bound = {**self._bound, **params}
+        if self._info is not None:  # the metadata's defaults follow the binding
+            bound = tuple(Param(p.name, clone._bound.get(p.name, p.default), p.doc) for p in self._info.params)
+            clone._info = dataclasses.replace(self._info, params=bound)
         return clone
 
     @property
@@ -272,6 +279,8 @@ class Loss:
             scalar_shape = pred.shape
             pred = pred.reshape(1)
             y = np.reshape(np.asarray(y), (1,)) if np.ndim(y) == 0 else y
+            if sample_weight is not None and np.ndim(sample_weight) == 0:
+                sample_weight = np.reshape(np.asarray(sample_weight), (1,))
         params = self._check_params(params, pred)
         y = self._prepare_target(y, pred, params)
         per_row = self._is_per_row(y, pred)
@@ -286,21 +295,26 @@ class Loss:
             total_weight = math.prod(loss_shape)
         else:  # a weight per row counts once for every element of that row's loss
             total_weight = float(np.sum(np.broadcast_to(weight, loss_shape), dtype=np.float64))
-        if reduction == "mean":
-            scale = 1.0 / total_weight if total_weight > 0 else 0.0
-        else:
-            scale = 1.0
+        # The mean divides by the total weight; computed as a division (not times 1/total) so that
+        # tiny but valid weights (1e-310) do not overflow the reciprocal.
+        divisor = total_weight if reduction == "mean" and total_weight > 0 else 1.0
+        nothing_to_average = reduction == "mean" and total_weight == 0
 
         grad = np.empty_like(pred) if want_grad else None
         losses = np.empty(loss_shape, dtype=pred.dtype) if reduction == "none" else None
         # Only the block's total is needed when nothing weights or keeps the per-example losses.
         each = losses is not None or weight is not None
-        grad_scale = pred.dtype.type(scale * self._grad_factor(params))
+        grad_factor = 0.0 if nothing_to_average else self._grad_factor(params)
+        # Without weights the divisor is the element count, so the combined factor is representable.
+        grad_scale = pred.dtype.type(grad_factor / divisor) if weight is None else None
+        check_pred = not self.nonfinite_propagates
         row_size = max(1, math.prod(pred.shape[1:]))
         step = max(1, BLOCK_ELEMENTS // row_size)
 
         def run_block(start, stop):
             y_b, pred_b = y[start:stop], pred[start:stop]
+            if check_pred:
+                V.check_finite(pred_b, self.pred_name, start)
             block_params = params
             if aligned:
                 block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
@@ -310,7 +324,7 @@ class Loss:
             w_b = None if weight is None else weight[start:stop]
             if w_b is not None:
                 loss_b = loss_b * w_b
-            block_sum = loss_b.sum()
+            block_sum = loss_b.sum(dtype=np.float64)  # a float32 sum of large losses could overflow
             if not np.isfinite(block_sum):
                 self._explain_nonfinite(y_b, pred_b, loss_b, start)
             if losses is not None:
@@ -320,7 +334,7 @@ class Loss:
                     if grad_scale != 1:
                         grad_b *= grad_scale
                 else:
-                    factor = w_b * grad_scale
+                    factor = (w_b / divisor).astype(pred.dtype, copy=False) * pred.dtype.type(grad_factor)
                     grad_b *= factor[..., None] if per_row else factor
             return float(block_sum)
 
@@ -330,7 +344,7 @@ class Loss:
         if losses is not None:
             value = losses.reshape(scalar_shape) if scalar_shape is not None else losses
         else:
-            value = pred.dtype.type(total * scale)
+            value = pred.dtype.type(total / divisor)
         if grad is not None and scalar_shape is not None:
             grad = grad.reshape(scalar_shape)
         return value, grad

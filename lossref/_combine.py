@@ -63,9 +63,17 @@ class Combined:
         self._check_tasks(preds, "preds")
         if reduction not in ("mean", "sum"):
             raise ValueError(f"reduction must be 'mean' or 'sum' for a combined loss; got {reduction!r}")
-        sw = sample_weight if isinstance(sample_weight, Mapping) else {t: sample_weight for t in self.losses}
+        if isinstance(sample_weight, Mapping):
+            unknown = [t for t in sample_weight if t not in self.losses]
+            if unknown:  # a misspelt task must not silently go unweighted
+                raise ValueError(f"sample_weight names unknown task(s) {unknown}; the tasks are {list(self.losses)}")
+            sw = sample_weight
+        else:
+            sw = {t: sample_weight for t in self.losses}
         parts, grads = {}, {}
         for task, loss in self.losses.items():
+            if want_grad and not loss.info.has_gradient:
+                loss.grad(ys[task], preds[task])  # raises, saying why
             value, grad = loss._evaluate(ys[task], preds[task], reduction, sw.get(task), {}, want_grad)
             parts[task] = value
             if want_grad:

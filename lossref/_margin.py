@@ -162,7 +162,7 @@ class MulticlassHinge(Loss):
                 np.put_along_axis(grad_out, label, -active, axis=-1)
         else:
             active = gaps > 0
-            loss = np.where(active, gaps, 0).sum(axis=-1)
+            loss = np.maximum(gaps, 0).sum(axis=-1)
             if grad_out is not None:
                 grad_out[...] = active
                 np.put_along_axis(grad_out, label, -active.sum(axis=-1, keepdims=True).astype(scores.dtype), axis=-1)
@@ -211,7 +211,6 @@ class ZeroOne(Loss):
         )
 
     def _check_block(self, y, scores, start, params):
-        V.check_finite(scores, "scores", start)  # comparisons would silently treat NaN as a miss
         if y.shape == scores.shape:
             V.check_pm1_labels(y, "y", self.name, start)
 
@@ -232,6 +231,8 @@ class ZeroOne(Loss):
     value_and_grad = grad
 
     def _forward(self, y, scores, grad_out, **_):
+        if grad_out is not None:  # reached through combine(); grad() refuses earlier
+            self.grad(y, scores)
         if y.shape == scores.shape:
             return (y * scores <= 0).astype(scores.dtype)
         return (scores.argmax(axis=-1) != y).astype(scores.dtype)

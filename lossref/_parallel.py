@@ -48,9 +48,13 @@ def num_threads() -> int:
 
 
 def _executor(threads: int) -> ThreadPoolExecutor | None:
+    """The shared pool, rebuilt only when the thread setting changes."""
     global _pool
     with _pool_lock:
         if _pool is None or _pool._max_workers != threads:
+            old, _pool = _pool, None
+            if old is not None:
+                old.shutdown(wait=False)
             try:
                 _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lossref")
             except RuntimeError:  # no threads on this platform (e.g. WebAssembly)
@@ -72,12 +76,16 @@ def _run_range(work, bounds):
 def map_blocks(work, n_rows: int, step: int, n_elements: int) -> list[float]:
     """``[work(start, stop) for each block of step rows]``, in block order, maybe on several threads."""
     bounds = list(enumerate((start, min(n_rows, start + step)) for start in range(0, n_rows, step)))
-    threads = min(num_threads(), len(bounds))
-    pool = _executor(threads) if threads > 1 and n_elements >= MIN_PARALLEL_ELEMENTS else None
-    if pool is None or threading.current_thread().name.startswith("lossref"):
+    pool = None
+    # Small inputs, and calls made from inside a lossref thread, stay on the calling thread.
+    if n_elements >= MIN_PARALLEL_ELEMENTS and len(bounds) > 1 and not threading.current_thread().name.startswith("lossref"):
+        threads = num_threads()
+        if threads > 1:
+            pool = _executor(threads)
+    if pool is None:
         return [work(start, stop) for _, (start, stop) in bounds]
     # Contiguous ranges of blocks, one per thread: each thread streams its own part of memory.
-    per = -(-len(bounds) // threads)
+    per = -(-len(bounds) // pool._max_workers)
     futures = [pool.submit(_run_range, work, bounds[i : i + per]) for i in range(0, len(bounds), per)]
     results = [f.result() for f in futures]
     errors = [err for _, err in results if err is not None]

@@ -33,6 +33,7 @@ class MSE(Loss):
 
     name = "mse"
     defaults = {"half": False}
+    nonfinite_propagates = True  # (y_pred - y)^2 is inf or NaN when either is: no separate check
 
     def _check_params(self, params, pred):
         if not isinstance(params["half"], (bool, np.bool_)):
@@ -44,8 +45,10 @@ class MSE(Loss):
 
     def _forward(self, y, y_pred, grad_out, *, half, each=True, **_):
         r = np.subtract(y_pred, y, out=grad_out)  # the residual: the gradient up to the factor above
-        if not each:  # only the total is needed: sum of squares without a temporary array
-            # (einsum's own loop rather than np.dot, which may start BLAS threads for every block)
+        if not each and r.dtype == np.float64:
+            # Only the total is needed: a sum of squares without a temporary array (einsum's own
+            # loop, not np.dot, which may start BLAS threads for every block). Its plain running
+            # sum is accurate enough in float64 only; float32 takes the pairwise sum below.
             flat = r.ravel()
             total = np.einsum("i,i->", flat, flat)
             return total * 0.5 if half else total
@@ -253,13 +256,10 @@ class PoissonNLL(Loss):
     def _check_block(self, y, y_pred, start, params):
         V.check_nonnegative(y, "y", "counts", start)
         if params["log_input"]:
-            limit = np.log(np.finfo(y_pred.dtype).max)
-            if y_pred.max() > limit:
-                i = int(np.flatnonzero(y_pred > limit)[0])
-                raise ValueError(
-                    f"y_pred holds log-rates (log_input=True); got {y_pred.flat[i]:g} at index {start + i}, above "
-                    f"{limit:.1f}, whose rate exp(y_pred) overflows {y_pred.dtype}; expected log-rates <= {limit:.1f}"
-                )
+            limit = float(np.log(np.finfo(y_pred.dtype).max))
+            V.check_at_most(
+                y_pred, "y_pred", limit, f"log-rates (log_input=True) whose rate exp(y_pred) fits in {y_pred.dtype}", start
+            )
         else:
             V.check_nonnegative(y_pred, "y_pred", "rates (log_input=False)", start)
 
