@@ -324,7 +324,10 @@ class Loss:
             w_b = None if weight is None else weight[start:stop]
             if w_b is not None:
                 loss_b = loss_b * w_b
-            block_sum = loss_b.sum(dtype=np.float64)  # a float32 sum of large losses could overflow
+            with np.errstate(over="ignore"):
+                block_sum = loss_b.sum()  # pairwise summation, in the input's dtype (fast)
+            if not np.isfinite(block_sum):  # large finite float32 losses can overflow their sum: redo in float64
+                block_sum = np.sum(loss_b, dtype=np.float64)
             if not np.isfinite(block_sum):
                 self._explain_nonfinite(y_b, pred_b, loss_b, start)
             if losses is not None:

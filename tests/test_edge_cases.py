@@ -114,3 +114,11 @@ def test_scalar_input_takes_a_scalar_weight():
 def test_boolean_predictions_are_rejected():
     with pytest.raises(TypeError, match="probs holds booleans; expected float32 or float64"):
         lr.bce([1.0, 0.0], [True, False])
+
+
+def test_large_finite_float32_losses_do_not_overflow_their_sum():
+    # each loss is about 5.5e34; their float32 sum over a block would exceed 3.4e38
+    y = np.full(200_000, 1e4, np.float32)
+    log_rate = np.full(200_000, 80.0, np.float32)
+    value = lr.poisson_nll(y, log_rate)
+    assert value.dtype == np.float32 and value == pytest.approx(np.exp(80.0) - 1e4 * 80.0, rel=1e-6)
