@@ -1,0 +1,375 @@
+"""Page helpers: what the site generates from the registry and the reference fixture.
+
+Executed blocks on the pages call these and print the result (Markdown, or HTML for plots), so
+the formulas, properties, comparison tables, framework tabs and plots are never typed twice::
+
+    ```python exec="on"
+    import lossdocs
+    print(lossdocs.properties("mse"))
+    ```
+
+Nothing here is an example for readers: the examples readers see live in ``snippets/``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import lossref as lr
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "tests" / "data" / "reference.json"
+
+__all__ = [
+    "formula", "properties", "parameters", "pitfalls", "equivalents", "references",
+    "comparison", "ce_vs_hinge", "residual_plot", "margin_plot", "curve_plot", "loss_link",
+]
+
+# Where each loss is documented: the page, and the section on pages shared by close relatives.
+PAGES = {
+    "mse": "mse.md", "mae": "mae.md", "huber": "huber.md#huber-loss", "smooth_l1": "huber.md#smooth-l1-loss",
+    "log_cosh": "log-cosh.md", "quantile": "quantile.md", "poisson_nll": "poisson-nll.md",
+    "gaussian_nll": "gaussian-nll.md", "bce": "bce.md#bce-on-probabilities",
+    "bce_with_logits": "bce.md#bce-with-logits", "cross_entropy": "cross-entropy.md", "focal": "focal.md",
+    "kl_divergence": "kl-divergence.md", "hinge": "hinge.md#hinge-loss", "squared_hinge": "hinge.md#squared-hinge-loss",
+    "logistic": "logistic.md", "multiclass_hinge": "multiclass-hinge.md", "zero_one": "zero-one.md",
+}
+
+
+def loss_link(name: str, base: str = "") -> str:
+    """A Markdown link to a loss's page; ``base`` is the relative path from the calling page to ``losses/``."""
+    return f"[`{name}`]({base}{PAGES[name]})"
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _md_escape(text: str) -> str:
+    """Keep a registry sentence literal inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+# ----------------------------------------------------------------------------------- registry blocks
+def formula(name: str) -> str:
+    """The loss and its derivative in the prediction, as display math."""
+    info = lr.get(name).info
+    out = f"$$\n{info.formula}\n$$\n"
+    if info.has_gradient:
+        out += f"\n$$\n{info.gradient}\n$$\n"
+    return out
+
+
+def properties(name: str) -> str:
+    """The properties table of one loss."""
+    info = lr.get(name).info
+    rows = [
+        ("Prediction", lr.PREDICTION_KINDS[info.prediction]),
+        ("Target", info.target),
+        ("Minimiser", info.minimizer),
+    ]
+    rows += [(label, _yes_no(value)) for label, value in info.properties.items()]
+    rows.append(("When to use", info.when_to_use))
+    lines = ["| Property | |", "|---|---|"]
+    lines += [f"| {label} | {_md_escape(str(value))} |" for label, value in rows]
+    return "\n".join(lines) + "\n"
+
+
+def parameters(name: str) -> str:
+    """The signature and the keyword parameters of one loss."""
+    loss = lr.get(name)
+    info = loss.info
+    extra = "".join(f", {p.name}={p.default!r}" for p in info.params)
+    weights = ", class_weight=None" if info.family != "regression" else ""
+    out = (f"```python\nlr.{name}(y, {loss.pred_name}, *, reduction=\"mean\", sample_weight=None{weights}{extra})\n"
+           f"lr.{name}.grad(...)  # same arguments\n```\n\n")
+    if info.params:
+        out += "| Parameter | Default | Meaning |\n|---|---|---|\n"
+        out += "".join(f"| `{p.name}` | `{p.default!r}` | {_md_escape(p.doc)} |\n" for p in info.params)
+    return out
+
+
+def pitfalls(name: str) -> str:
+    """The registry's notes on a loss, each as a warning admonition."""
+    info = lr.get(name).info
+    return "".join(f'!!! warning ""\n    {note}\n\n' for note in info.notes)
+
+
+def references(name: str) -> str:
+    info = lr.get(name).info
+    items = []
+    for ref in info.references:
+        items.append(f"- <{ref}>" if ref.startswith("http") else f"- {ref}")
+    return "\n".join(items) + "\n"
+
+
+# ----------------------------------------------------------------------------------- framework tabs
+_FRAMEWORK_PREFIXES = {
+    "PyTorch": ("torch",),
+    "Keras 3": ("keras",),
+    "optax": ("optax",),
+    "scikit-learn": ("sklearn",),
+}
+
+
+@lru_cache(maxsize=1)
+def _reference_cases() -> tuple[dict, ...]:
+    return tuple(json.loads(REFERENCE.read_text())["cases"])
+
+
+def _case_framework(case: dict) -> str | None:
+    """The framework whose own number a fixture case records, if any."""
+    block = case.get("framework")
+    text = block["call"] if block else case["source"]
+    for framework, prefixes in _FRAMEWORK_PREFIXES.items():
+        if text.startswith(prefixes):
+            return framework
+    return None
+
+
+def _lossref_value(case: dict) -> float:
+    loss = lr.get(case["loss"])
+    y = np.asarray(case["y"]) if not isinstance(case["y"], (int, float)) else case["y"]
+    pred = np.asarray(case["pred"], dtype=np.float64)
+    sw = None if case["sample_weight"] is None else np.asarray(case["sample_weight"], dtype=np.float64)
+    params = {k: (np.asarray(v) if isinstance(v, list) else v) for k, v in case["params"].items()}
+    value = loss(y, pred, reduction=case["reduction"], sample_weight=sw, **params)
+    return value
+
+
+def _fmt(value) -> str:
+    if isinstance(value, (list, np.ndarray)):
+        return "[" + ", ".join(_fmt(v) for v in np.ravel(value)) + "]"
+    return f"{float(value):.10g}"
+
+
+def _case_setup(case: dict) -> str:
+    parts = [f"`{k}={v!r}`" for k, v in case["params"].items()]
+    parts.append(f"`reduction={case['reduction']!r}`")
+    if case["sample_weight"] is not None:
+        parts.append("`sample_weight`")
+    return ", ".join(parts)
+
+
+def _fixture_rows(name: str, framework: str) -> list[str]:
+    rows = []
+    for case in _reference_cases():
+        if case["loss"] != name or case["reduction"] == "none" or _case_framework(case) != framework:
+            continue
+        ours = _lossref_value(case)
+        block = case.get("framework")
+        theirs = block["value"] if block else case["expected"]
+        if not np.isclose(ours, case["expected"], rtol=1e-10, atol=0):  # the page must never drift from the tests
+            raise AssertionError(f"{case['id']}: lossref gives {ours!r}, the fixture {case['expected']!r}")
+        if block:
+            call = f"`{block['call']}`"
+        elif "converted" in case["source"]:  # the framework number went through a stated conversion
+            call = _md_escape(case.get("note", "the framework's per-example values, reduced with lossref's weighting"))
+        else:
+            call = "the call above"
+        rows.append(f"| {case['id']} | {_case_setup(case)} | {_fmt(ours)} | {_fmt(theirs)} | {call} |")
+    return rows
+
+
+def equivalents(name: str) -> str:
+    """Content tabs with the matching call in each framework, the differences, and fixture numbers."""
+    info = lr.get(name).info
+    out = []
+    for eq in info.equivalents:
+        out.append(f'=== "{eq.framework}"\n')
+        body = [f"```python\n{eq.call}\n```\n"]
+        verdict = ("Gives lossref's number with the default parameters." if eq.same
+                   else "**Conventions differ**: the numbers are not the same.")
+        body.append(f"{verdict} {eq.difference}\n" if eq.difference else f"{verdict}\n")
+        rows = _fixture_rows(name, eq.framework)
+        if rows:
+            body.append(
+                f"From the reference fixture (`tests/data/reference.json`), float64; lossref's value is computed "
+                f"as this page is built:\n\n"
+                f"| Case | Setting | lossref | {eq.framework} | {eq.framework} call |\n|---|---|---|---|---|\n"
+                + "\n".join(rows) + "\n")
+        elif eq.framework == "optax":
+            body.append("The reference fixture has no optax numbers (JAX is not part of the reference "
+                        "environment); the call above is the documented equivalent.\n")
+        out.append("\n".join("    " + line if line else "" for line in "\n".join(body).splitlines()) + "\n")
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------------- comparison tables
+def comparison(family: str, base: str = "../losses/") -> str:
+    """One row per loss of a family, its properties as columns."""
+    losses = lr.losses(family)
+    labels = [label for label, _ in losses[0].info.properties.items()]
+    lines = ["| Loss | Prediction | Minimiser | " + " | ".join(labels) + " |",
+             "|---|---|---|" + "---|" * len(labels)]
+    for loss in losses:
+        info = loss.info
+        cells = [loss_link(loss.name, base), info.prediction, _md_escape(info.minimizer)]
+        cells += [_yes_no(v) for _, v in info.properties.items()]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def ce_vs_hinge(base: str = "../losses/") -> str:
+    """Cross-entropy and hinge side by side, from the registry."""
+    pairs = [("cross_entropy", "multiclass_hinge"), ("bce_with_logits", "hinge")]
+    out = []
+    for a, b in pairs:
+        ia, ib = lr.get(a).info, lr.get(b).info
+        rows = [
+            ("Prediction", ia.prediction, ib.prediction),
+            ("Target", ia.target, ib.target),
+            ("Minimiser", ia.minimizer, ib.minimizer),
+            *[(label, _yes_no(va), _yes_no(vb))
+              for (label, va), (_, vb) in zip(ia.properties.items(), ib.properties.items())],
+            ("When to use", ia.when_to_use, ib.when_to_use),
+        ]
+        out.append(f"| | {loss_link(a, base)} | {loss_link(b, base)} |\n|---|---|---|\n"
+                   + "".join(f"| {r} | {_md_escape(x)} | {_md_escape(y)} |\n" for r, x, y in rows))
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------------- plots
+# Colours readable on the light and the dark palette; text, axes and grid take the page's colour
+# (the sentinel colours below become currentColor in the SVG).
+_INK, _GRID = "#010101", "#020202"
+_COLORS = ["#1f77b4", "#e6550d", "#2ca02c", "#9467bd", "#d62728", "#8c564b"]
+_RC = {
+    "svg.fonttype": "none",  # text stays text: smaller, selectable, and in the page's font
+    "svg.hashsalt": "lossref",  # fixed clip-path ids: identical SVG on every build
+    "font.size": 11,
+    "figure.facecolor": "none", "axes.facecolor": "none", "savefig.facecolor": "none",
+    "text.color": _INK, "axes.labelcolor": _INK, "axes.edgecolor": _INK,
+    "xtick.color": _INK, "ytick.color": _INK, "grid.color": _GRID, "grid.alpha": 0.25,
+    "axes.grid": True, "axes.spines.top": False, "axes.spines.right": False,
+    "legend.frameon": False, "lines.linewidth": 2.0, "axes.prop_cycle": None,
+}
+
+
+def _figure(ncols: int = 2):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from cycler import cycler
+
+    rc = dict(_RC, **{"axes.prop_cycle": cycler(color=_COLORS)})
+    with matplotlib.rc_context(rc):
+        fig, axes = plt.subplots(1, ncols, figsize=(4.2 * ncols, 3.2), layout="constrained")
+    return fig, np.atleast_1d(axes), rc
+
+
+def _svg(fig, rc, slug: str, description: str) -> str:
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    with matplotlib.rc_context(rc):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
+    plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: the SVG is inline
+    svg = svg.replace(_INK, "currentColor").replace(_GRID, "currentColor")
+    svg = re.sub(r"font-family: ?[^;\"']*;?", "font-family: inherit;", svg)
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    # Ids must be unique on a page that shows several plots.
+    svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{slug}-{m[1]}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{slug}-{m[1]})", svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{slug}-{m[1]}"', svg)
+    width = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)[1]
+    svg = re.sub(r'(<svg[^>]*?)\swidth="[\d.]+pt" height="[\d.]+pt"',
+                 rf'\1 role="img" aria-labelledby="{slug}-title" class="lossref-plot" style="max-width:{width}pt"',
+                 svg, count=1)
+    svg = re.sub(r"(<svg[^>]*>)", rf'\1<title id="{slug}-title">{_xml_escape(description)}</title>', svg, count=1)
+    return f'<figure class="lossref-figure">\n{svg}\n<figcaption>{_xml_escape(description)}</figcaption>\n</figure>\n'
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _label(name: str, params: dict) -> str:
+    return name + (" (" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")" if params else "")
+
+
+def curve_plot(x, loss_curves: dict, grad_curves: dict, *, xlabel: str, slug: str, description: str,
+               loss_ylabel: str = "loss", grad_ylabel: str = "gradient", dashed: dict | None = None) -> str:
+    """Two panels: loss curves and gradient curves against ``x``; ``dashed`` adds dashed loss curves."""
+    fig, (ax_loss, ax_grad), rc = _figure(2)
+    import matplotlib
+
+    with matplotlib.rc_context(rc):
+        for label, values in loss_curves.items():
+            ax_loss.plot(x, values, label=label)
+        for label, values in (dashed or {}).items():
+            ax_loss.plot(x, values, "--", color=_INK, linewidth=1.2, label=label)
+        for i, (label, values) in enumerate(grad_curves.items()):
+            ax_grad.plot(x, values, label=label, color=_COLORS[i % len(_COLORS)])
+        ax_loss.set(xlabel=xlabel, ylabel=loss_ylabel)
+        ax_grad.set(xlabel=xlabel, ylabel=grad_ylabel)
+        ax_loss.legend(fontsize=9)
+    return _svg(fig, rc, slug, description)
+
+
+def residual_plot(*curves, slug: str, description: str, xlim: float = 3.0, ylim: float | None = None) -> str:
+    """Regression losses and their derivatives against the residual r = y_pred - y.
+
+    Each curve is ``(name, params)`` or just ``name``.
+    """
+    r = np.linspace(-xlim, xlim, 241)
+    y = np.zeros_like(r)
+    losses, grads = {}, {}
+    for curve in curves:
+        name, params = (curve, {}) if isinstance(curve, str) else curve
+        loss = lr.get(name)
+        label = _label(name, params)
+        losses[label] = loss(y, r, reduction="none", **params)
+        grads[label] = loss.grad(y, r, reduction="none", **params)
+    svg = curve_plot(r, losses, grads, xlabel="residual r = ŷ − y", slug=slug, description=description,
+                     grad_ylabel="∂L/∂ŷ")
+    return svg
+
+
+def _margin_values(name: str, m: np.ndarray, params: dict):
+    """Loss and derivative in the margin m for a positive example (label +1 or 1, or class 0 of two)."""
+    loss = lr.get(name)
+    if loss.info.per_row:  # two classes: logits or scores (m, 0) with class 0 true
+        pred = np.stack([m, np.zeros_like(m)], axis=1)
+        y = np.zeros(len(m), dtype=np.int64) if name != "kl_divergence" else np.tile([1.0, 0.0], (len(m), 1))
+        value = loss(y, pred, reduction="none", **params)
+        grad = loss.grad(y, pred, reduction="none", **params)[:, 0] if loss.info.has_gradient else None
+        return value, grad
+    if loss.info.prediction == "probability":  # p = sigmoid(m); chain rule to the margin
+        p = 1.0 / (1.0 + np.exp(-m))
+        y = np.ones_like(m)
+        value = loss(y, p, reduction="none", **params)
+        grad = loss.grad(y, p, reduction="none", **params) * p * (1 - p)
+        return value, grad
+    y = np.ones_like(m)
+    value = loss(y, m, reduction="none", **params)
+    grad = loss.grad(y, m, reduction="none", **params) if loss.info.has_gradient else None
+    return value, grad
+
+
+def margin_plot(*curves, slug: str, description: str, xlim: float = 3.0, zero_one: bool = True) -> str:
+    """Classification and margin losses and their derivatives against the margin m = y·s.
+
+    Each curve is ``(name, params)`` or just ``name``; the 0-1 loss is drawn dashed for reference.
+    """
+    m = np.linspace(-xlim, xlim, 241)
+    losses, grads = {}, {}
+    for curve in curves:
+        name, params = (curve, {}) if isinstance(curve, str) else curve
+        label = _label(name, params)
+        value, grad = _margin_values(name, m, params)
+        losses[label] = value
+        if grad is not None:
+            grads[label] = grad
+    dashed = {"0-1 loss": lr.zero_one(np.ones_like(m), m, reduction="none")} if zero_one else None
+    return curve_plot(m, losses, grads, xlabel="margin m = y·s", slug=slug, description=description,
+                      grad_ylabel="∂L/∂s (for y = +1)", dashed=dashed)

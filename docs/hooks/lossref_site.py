@@ -1,0 +1,116 @@
+"""MkDocs hooks of the lossref site.
+
+* Every build imports a fresh ``lossref`` (``mkdocs serve`` runs the executed blocks in its own
+  process, where an edited package would otherwise stay cached in ``sys.modules``).
+* Math is typeset at build time with KaTeX from the npm package (``node_modules/katex``): the
+  pages ship KaTeX's stylesheet and fonts from the site itself and no math JavaScript.
+* mkdocs-jupyter's MathJax loader, which points at a CDN, is removed from every page; notebook
+  Markdown goes through the same arithmatex + KaTeX pipeline as the other pages.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+log = logging.getLogger("mkdocs.hooks.lossref")
+
+HOOKS_DIR = Path(__file__).resolve().parent
+ROOT = HOOKS_DIR.parent.parent
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+KATEX_SITE_DIR = "assets/katex"
+
+# ----------------------------------------------------------------------------------- fresh lossref
+def on_pre_build(config) -> None:
+    """Forget every imported ``lossref`` and ``lossdocs`` module, so edits show on the next build."""
+    # The page helpers (tables, plots, framework tabs) that executed blocks import. MkDocs restores
+    # sys.path after loading a hook, so this is done at build time.
+    if str(HOOKS_DIR) not in sys.path:
+        sys.path.insert(0, str(HOOKS_DIR))
+    for name in list(sys.modules):
+        if name == "lossref" or name.startswith("lossref.") or name == "lossdocs":
+            del sys.modules[name]
+
+
+# ----------------------------------------------------------------------------------- KaTeX assets
+def on_files(files: Files, config) -> Files:
+    """Serve KaTeX's stylesheet and fonts from the site (``assets/katex/``)."""
+    if not (KATEX_DIST / "katex.min.css").is_file():
+        raise PluginError(f"KaTeX is not installed: {KATEX_DIST} is missing. Run `npm ci` in {ROOT}.")
+    assets = [KATEX_DIST / "katex.min.css", *sorted((KATEX_DIST / "fonts").glob("*.woff2"))]
+    for path in assets:
+        uri = f"{KATEX_SITE_DIR}/{path.relative_to(KATEX_DIST).as_posix()}"
+        files.append(File.generated(config, uri, abs_src_path=str(path)))
+    return files
+
+
+# ----------------------------------------------------------------------------------- math at build time
+class _KaTeX:
+    """A long-lived ``node`` process running ``katex_render.mjs``: one request per formula."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+        self._cache: dict[tuple[str, bool], str] = {}
+
+    def render(self, tex: str, display: bool) -> str:
+        key = (tex, display)
+        if key not in self._cache:
+            proc = self._process()
+            proc.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+            proc.stdin.flush()
+            reply = json.loads(proc.stdout.readline())
+            if "error" in reply:
+                raise PluginError(f"KaTeX cannot typeset {tex!r}: {reply['error']}")
+            self._cache[key] = reply["html"]
+        return self._cache[key]
+
+    def _process(self) -> subprocess.Popen:
+        if self._proc is None or self._proc.poll() is not None:
+            node = shutil.which("node")
+            if node is None:
+                raise PluginError("Node.js is needed to typeset math at build time (node not found on PATH)")
+            self._proc = subprocess.Popen(
+                [node, str(HOOKS_DIR / "katex_render.mjs")], cwd=ROOT, text=True, encoding="utf-8",
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            )
+        return self._proc
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.stdin.close()
+            self._proc.wait(timeout=10)
+            self._proc = None
+
+
+_katex = _KaTeX()
+
+# pymdownx.arithmatex (generic mode) wraps inline math as \( \) in a span and display math as \[ \]
+# in a div; the TeX inside is HTML-escaped.
+_INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
+_DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
+_JUPYTER_MATHJAX = re.compile(r"<script data-mkdocs-jupyter-mathjax=.*?</script>\n?", re.S)
+
+
+def on_post_page(output: str, page, config) -> str:
+    output = _JUPYTER_MATHJAX.sub("", output)
+    output = _DISPLAY_MATH.sub(
+        lambda m: '<div class="arithmatex">' + _katex.render(html.unescape(m[1]), True) + "</div>", output)
+    output = _INLINE_MATH.sub(
+        lambda m: '<span class="arithmatex">' + _katex.render(html.unescape(m[1]), False) + "</span>", output)
+    leftover = re.search(r'class="arithmatex">(?!<span class="katex)(.{0,80})', output, re.S)
+    if leftover:  # anything arithmatex marked but not typeset would reach readers as raw TeX
+        raise PluginError(f"{page.file.src_uri}: math left untypeset near {leftover[1]!r}")
+    return output
+
+
+def on_shutdown() -> None:
+    _katex.close()
