@@ -1,5 +1,7 @@
 """lossref: loss functions with their values, analytic gradients and metadata.
 
+Examples
+--------
 >>> import lossref as lr
 >>> lr.mse([2.0, 3.0], [1.0, 2.0], half=True)
 np.float64(0.5)

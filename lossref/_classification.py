@@ -42,19 +42,22 @@ class _BinaryTarget(Loss):
 
 
 class BCE(_BinaryTarget):
-    r"""Binary cross-entropy on probabilities :math:`\hat p \in [0, 1]`.
+    r"""Binary cross-entropy on probabilities $\hat p \in [0, 1]$.
 
-    .. math::
-        L = -\left[y \log \hat p + (1 - y) \log(1 - \hat p)\right], \qquad
-        \frac{\partial L}{\partial \hat p} = \frac{\hat p - y}{\hat p (1 - \hat p)}.
+    $$
+    L = -\left[y \log \hat p + (1 - y) \log(1 - \hat p)\right], \qquad
+    \frac{\partial L}{\partial \hat p} = \frac{\hat p - y}{\hat p (1 - \hat p)}.
+    $$
 
-    **Clipping.** :math:`\hat p` is clipped to :math:`[\epsilon, 1 - \epsilon]` with
-    :math:`\epsilon` the machine epsilon of its dtype (2.2e-16 in float64, 1.2e-7 in float32),
+    **Clipping.** $\hat p$ is clipped to $[\epsilon, 1 - \epsilon]$ with
+    $\epsilon$ the machine epsilon of its dtype (2.2e-16 in float64, 1.2e-7 in float32),
     as scikit-learn's ``log_loss`` does, so a confident wrong prediction costs at most
     36.04 (float64) or 15.94 (float32) instead of infinity; the gradient there is taken at the
     clipped value. PyTorch's ``BCELoss`` instead clamps each log at -100 and Keras clips at 1e-7.
     Prefer ``bce_with_logits`` when the model produces logits: it needs no clipping.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> round(float(lr.bce([1.0], [0.2689414213699951])), 4)
     1.3133
@@ -79,24 +82,27 @@ class BCE(_BinaryTarget):
 
 
 class BCEWithLogits(_BinaryTarget):
-    r"""Binary cross-entropy on logits :math:`z`, with :math:`\hat p = \sigma(z)`.
+    r"""Binary cross-entropy on logits $z$, with $\hat p = \sigma(z)$.
 
-    .. math::
-        L = -\left[w_+\, y \log \sigma(z) + (1 - y) \log(1 - \sigma(z))\right], \qquad
-        \frac{\partial L}{\partial z} = (1 - y)\,\sigma(z) - w_+\, y\, \sigma(-z),
+    $$
+    L = -\left[w_+\, y \log \sigma(z) + (1 - y) \log(1 - \sigma(z))\right], \qquad
+    \frac{\partial L}{\partial z} = (1 - y)\,\sigma(z) - w_+\, y\, \sigma(-z),
+    $$
 
-    which is :math:`\sigma(z) - y` when ``pos_weight`` :math:`w_+` is 1 (None).
+    which is $\sigma(z) - y$ when ``pos_weight`` $w_+$ is 1 (None).
 
-    **Stability.** With :math:`e = e^{-|z|}` (never overflows), :math:`-\log\sigma(-z) =
-    \max(z, 0) + \operatorname{log1p}(e)` and :math:`\sigma(z) = 1/(1+e)` or :math:`e/(1+e)`:
+    **Stability.** With $e = e^{-|z|}$ (never overflows), $-\log\sigma(-z) =
+    \max(z, 0) + \operatorname{log1p}(e)$ and $\sigma(z) = 1/(1+e)$ or $e/(1+e)$:
     one exponential per element serves the value and the gradient. The gradient is formed as
-    :math:`(1-y)\sigma(z) - y\sigma(-z)` rather than :math:`\sigma(z) - y`, so for a confident
-    correct prediction (:math:`y = 1, z = 40`) it is :math:`-4.2\times10^{-18}`, not
-    :math:`1 - 1 = 0`.
+    $(1-y)\sigma(z) - y\sigma(-z)$ rather than $\sigma(z) - y$, so for a confident
+    correct prediction ($y = 1, z = 40$) it is $-4.2\times10^{-18}$, not
+    $1 - 1 = 0$.
 
     ``pos_weight`` multiplies the positive term (PyTorch's ``pos_weight``): a scalar, or an
     array that broadcasts against the logits (one weight per output column).
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> round(float(lr.bce_with_logits([1.0], [-1.0])), 4)        # the lesson's example
     1.3133
@@ -166,23 +172,26 @@ class BCEWithLogits(_BinaryTarget):
 class Focal(_BinaryTarget):
     r"""Sigmoid focal loss on logits (Lin et al., 2017): cross-entropy scaled down on easy examples.
 
-    With :math:`p = \sigma(z)`, :math:`q = y(1-p) + (1-y)p` the probability given to the wrong
-    answer and :math:`\mathrm{CE}` the binary cross-entropy,
+    With $p = \sigma(z)$, $q = y(1-p) + (1-y)p$ the probability given to the wrong
+    answer and $\mathrm{CE}$ the binary cross-entropy,
 
-    .. math::
-        L = \alpha_y\, q^{\gamma}\, \mathrm{CE}(y, z), \qquad
-        \frac{\partial L}{\partial z} = \alpha_y\, q^{\gamma}\left[\gamma\,\frac{(1-2y)\,p(1-p)}{q}\,\mathrm{CE}
-        + (p - y)\right],
+    $$
+    L = \alpha_y\, q^{\gamma}\, \mathrm{CE}(y, z), \qquad
+    \frac{\partial L}{\partial z} = \alpha_y\, q^{\gamma}\left[\gamma\,\frac{(1-2y)\,p(1-p)}{q}\,\mathrm{CE}
+    + (p - y)\right],
+    $$
 
-    with :math:`\alpha_y = \alpha y + (1-\alpha)(1-y)` when ``alpha`` is given (1 otherwise).
+    with $\alpha_y = \alpha y + (1-\alpha)(1-y)$ when ``alpha`` is given (1 otherwise).
     ``gamma=0`` gives ``bce_with_logits``.
 
-    **Stability.** :math:`q^\gamma` is computed as :math:`e^{\gamma \log q}` with
-    :math:`\log q` from log-sigmoids, and :math:`p(1-p)/q` as one exponential of a difference
-    of logs. Nothing like :math:`q^{\gamma - 1}` is formed, so for :math:`\gamma < 1` the
-    gradient stays finite where autograd of :math:`(1 - p_t)^\gamma` gives NaN (at
-    :math:`q = 0`, a confident correct prediction).
+    **Stability.** $q^\gamma$ is computed as $e^{\gamma \log q}$ with
+    $\log q$ from log-sigmoids, and $p(1-p)/q$ as one exponential of a difference
+    of logs. Nothing like $q^{\gamma - 1}$ is formed, so for $\gamma < 1$ the
+    gradient stays finite where autograd of $(1 - p_t)^\gamma$ gives NaN (at
+    $q = 0$, a confident correct prediction).
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> round(float(lr.focal([1.0], [0.0], gamma=2.0)), 6)    # 0.5^2 * log 2
     0.173287
@@ -230,15 +239,16 @@ class Focal(_BinaryTarget):
 
 
 class CrossEntropy(Loss):
-    r"""Softmax cross-entropy on logits :math:`z \in \mathbb R^C` (classes on the last axis).
+    r"""Softmax cross-entropy on logits $z \in \mathbb R^C$ (classes on the last axis).
 
-    .. math::
-        L = -\sum_j \tilde y_j \log \operatorname{softmax}(z)_j, \qquad
-        \frac{\partial L}{\partial z_j} = \operatorname{softmax}(z)_j - \tilde y_j,
+    $$
+    L = -\sum_j \tilde y_j \log \operatorname{softmax}(z)_j, \qquad
+    \frac{\partial L}{\partial z_j} = \operatorname{softmax}(z)_j - \tilde y_j,
+    $$
 
-    where :math:`y` is an integer label (one-hot) or a probability row, and
-    :math:`\tilde y = (1 - \varepsilon) y + \varepsilon / C` with ``label_smoothing``
-    :math:`\varepsilon`.
+    where $y$ is an integer label (one-hot) or a probability row, and
+    $\tilde y = (1 - \varepsilon) y + \varepsilon / C$ with ``label_smoothing``
+    $\varepsilon$.
 
     * ``class_weight`` (shape ``(C,)``) weights each example by its class;
       ``reduction="mean"`` divides by the sum of the weights used, like PyTorch for integer
@@ -248,9 +258,11 @@ class CrossEntropy(Loss):
     * ``ignore_index``: examples with this label contribute nothing and are left out of the
       mean. It may be any integer, including a real class id.
 
-    **Stability.** :math:`\log\operatorname{softmax}(z) = z - m - \log\sum_j e^{z_j - m}` with
-    :math:`m = \max_j z_j` (log-sum-exp): no exponential overflows and no log sees 0.
+    **Stability.** $\log\operatorname{softmax}(z) = z - m - \log\sum_j e^{z_j - m}$ with
+    $m = \max_j z_j$ (log-sum-exp): no exponential overflows and no log sees 0.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> round(float(lr.cross_entropy([1], [[2.0, 0.0, -1.0]])), 3)   # class 2 of the lesson, 0-indexed
     2.17
@@ -341,13 +353,14 @@ class CrossEntropy(Loss):
 
 
 class KLDivergence(Loss):
-    r"""Kullback-Leibler divergence :math:`\mathrm{KL}(y \,\|\, \operatorname{softmax}(z))` per row.
+    r"""Kullback-Leibler divergence $\mathrm{KL}(y \,\|\, \operatorname{softmax}(z))$ per row.
 
-    .. math::
-        L = \sum_j y_j \left(\log y_j - \log\operatorname{softmax}(z)_j\right), \qquad
-        \frac{\partial L}{\partial z_j} = \operatorname{softmax}(z)_j - y_j,
+    $$
+    L = \sum_j y_j \left(\log y_j - \log\operatorname{softmax}(z)_j\right), \qquad
+    \frac{\partial L}{\partial z_j} = \operatorname{softmax}(z)_j - y_j,
+    $$
 
-    with :math:`0 \log 0 = 0`. It is cross-entropy minus the target's entropy, so it has the
+    with $0 \log 0 = 0$. It is cross-entropy minus the target's entropy, so it has the
     same gradient and is 0 exactly when the prediction equals the target.
 
     The prediction is logits; log-probabilities are logits too (``log_softmax`` leaves them
@@ -355,6 +368,8 @@ class KLDivergence(Loss):
     ``reduction="mean"`` averages over rows, which is PyTorch's ``"batchmean"``; PyTorch's
     ``"mean"`` divides by the number of elements instead.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> float(lr.kl_divergence([[0.5, 0.5]], [[0.0, 0.0]]))
     0.0

@@ -13,11 +13,11 @@ __all__ = ["combine", "Combined"]
 
 
 class Combined:
-    r"""A multi-task objective :math:`L = \sum_k \lambda_k L_k(y_k, \hat y_k)`.
+    r"""A multi-task objective $L = \sum_k \lambda_k L_k(y_k, \hat y_k)$.
 
     Each task has its own target and prediction; call it with two dicts keyed by task name.
-    Each :math:`L_k` is reduced with ``reduction`` ("mean" by default) before weighting, so
-    :math:`\lambda_k` trades whole task risks against each other.
+    Each $L_k$ is reduced with ``reduction`` ("mean" by default) before weighting, so
+    $\lambda_k$ trades whole task risks against each other.
     """
 
     def __init__(self, losses: Mapping[str, Loss], weights=None):
@@ -104,6 +104,8 @@ class Combined:
 def combine(losses: Mapping[str, Loss], weights=None) -> Combined:
     """Weighted sum of per-task losses, e.g. classification plus box regression.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> total = lr.combine({"cls": lr.cross_entropy, "box": lr.huber}, {"cls": 1.0, "box": 5.0})
     >>> ys = {"cls": [0, 1], "box": [[0.0, 1.0], [2.0, 2.0]]}

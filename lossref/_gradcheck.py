@@ -39,15 +39,17 @@ class GradCheck:
 def check_grad(loss, y, pred, *, reduction="sum", sample_weight=None, step=1e-6, rtol=1e-5, atol=1e-8, **params):
     r"""Compare ``loss.grad`` with central finite differences of ``loss``.
 
-    Each element of ``pred`` is moved by :math:`\pm h` with :math:`h = \text{step}\cdot\max(1, |x_i|)`
-    and :math:`(f(x + h e_i) - f(x - h e_i)) / 2h`, whose error is :math:`O(h^2)`, is compared with
+    Each element of ``pred`` is moved by $\pm h$ with $h = \text{step}\cdot\max(1, |x_i|)$
+    and $(f(x + h e_i) - f(x - h e_i)) / 2h$, whose error is $O(h^2)$, is compared with
     the analytic derivative. Everything is computed in float64 (a float32 loss would drown the
     difference in rounding). An element passes when
-    :math:`|a - n| \le \text{atol} + \text{rtol} \max(|a|, |n|)`.
+    $|a - n| \le \text{atol} + \text{rtol} \max(|a|, |n|)$.
 
-    Points where the loss has a kink (hinge at :math:`ys = 1`, absolute error at 0) have no
+    Points where the loss has a kink (hinge at $ys = 1$, absolute error at 0) have no
     derivative; keep test points away from them.
 
+    Examples
+    --------
     >>> import numpy as np, lossref as lr
     >>> result = lr.check_grad(lr.huber, [0.0, 1.0], [0.3, -2.0], delta=1.0)
     >>> bool(result), result.max_rel_error < 1e-8

@@ -29,12 +29,14 @@ class _PlusMinusOne(Loss):
 
 
 class Hinge(_PlusMinusOne):
-    r"""Hinge loss, the SVM's convex surrogate for the 0-1 loss: :math:`L = \max(0, 1 - y s)`.
+    r"""Hinge loss, the SVM's convex surrogate for the 0-1 loss: $L = \max(0, 1 - y s)$.
 
-    Subgradient: :math:`-y` where the margin is violated (:math:`y s < 1`), 0 where it is met
-    (:math:`y s > 1`); at :math:`y s = 1` lossref returns 0 (any value between 0 and
-    :math:`-y` is valid). Only examples inside the margin move the model: the support vectors.
+    Subgradient: $-y$ where the margin is violated ($y s < 1$), 0 where it is met
+    ($y s > 1$); at $y s = 1$ lossref returns 0 (any value between 0 and
+    $-y$ is valid). Only examples inside the margin move the model: the support vectors.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> lr.hinge([1, 1, -1], [2.0, 0.2, 0.3], reduction="none")      # the lesson's example
     array([0. , 0.8, 1.3])
@@ -52,11 +54,13 @@ class Hinge(_PlusMinusOne):
 
 
 class SquaredHinge(_PlusMinusOne):
-    r"""Squared hinge, :math:`L = \max(0, 1 - y s)^2`, with gradient :math:`-2y\max(0, 1 - y s)`.
+    r"""Squared hinge, $L = \max(0, 1 - y s)^2$, with gradient $-2y\max(0, 1 - y s)$.
 
     Differentiable everywhere (the L2-SVM loss) but, like the squared error, it lets a badly
     misclassified example dominate.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> lr.squared_hinge([1, -1], [0.5, 0.5], reduction="none")
     array([0.25, 2.25])
@@ -72,15 +76,17 @@ class SquaredHinge(_PlusMinusOne):
 
 
 class Logistic(_PlusMinusOne):
-    r"""Logistic loss on the margin, :math:`L = \log(1 + e^{-y s})` (PyTorch's ``SoftMarginLoss``).
+    r"""Logistic loss on the margin, $L = \log(1 + e^{-y s})$ (PyTorch's ``SoftMarginLoss``).
 
-    Gradient: :math:`-y\,\sigma(-y s)`. With labels in {-1, +1} it is exactly
+    Gradient: $-y\,\sigma(-y s)$. With labels in {-1, +1} it is exactly
     ``bce_with_logits`` with labels in {0, 1}.
 
-    **Stability.** Computed as softplus: :math:`\max(-ys, 0) + \operatorname{log1p}(e^{-|ys|})`.
-    The direct formula overflows to inf for :math:`y s < -89` in float32 (and PyTorch's
-    ``soft_margin_loss`` does), while the loss there is simply :math:`-y s`.
+    **Stability.** Computed as softplus: $\max(-ys, 0) + \operatorname{log1p}(e^{-|ys|})$.
+    The direct formula overflows to inf for $y s < -89$ in float32 (and PyTorch's
+    ``soft_margin_loss`` does), while the loss there is simply $-y s$.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> float(lr.logistic([1], [-1000.0]))
     1000.0
@@ -100,21 +106,27 @@ class Logistic(_PlusMinusOne):
 
 
 class MulticlassHinge(Loss):
-    r"""Multiclass hinge on a row of scores :math:`s \in \mathbb R^C` with true class :math:`c`.
+    r"""Multiclass hinge on a row of scores $s \in \mathbb R^C$ with true class $c$.
 
     ``variant="crammer_singer"`` (default; scikit-learn's ``hinge_loss``, optax's
     ``multiclass_hinge_loss``) penalises the strongest rival:
 
-    .. math:: L = \max\left(0, \Delta + \max_{j \ne c} s_j - s_c\right)
+    $$
+    L = \max\left(0, \Delta + \max_{j \ne c} s_j - s_c\right)
+    $$
 
     ``variant="weston_watkins"`` penalises every rival inside the margin:
 
-    .. math:: L = \sum_{j \ne c} \max(0, \Delta + s_j - s_c)
+    $$
+    L = \sum_{j \ne c} \max(0, \Delta + s_j - s_c)
+    $$
 
-    with margin :math:`\Delta` (``margin``). Subgradient: +1 on each active rival (the
-    first maximiser for Crammer-Singer), minus their count on :math:`s_c`. PyTorch's
-    ``MultiMarginLoss`` is Weston-Watkins divided by :math:`C`.
+    with margin $\Delta$ (``margin``). Subgradient: +1 on each active rival (the
+    first maximiser for Crammer-Singer), minus their count on $s_c$. PyTorch's
+    ``MultiMarginLoss`` is Weston-Watkins divided by $C$.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> s = [[2.0, 1.5, -1.0]]
     >>> float(lr.multiclass_hinge([0], s)), float(lr.multiclass_hinge([0], s, variant="weston_watkins"))
@@ -172,13 +184,15 @@ class MulticlassHinge(Loss):
 class ZeroOne(Loss):
     r"""The 0-1 loss, the error rate: the metric the surrogates stand in for.
 
-    Binary: labels in {-1, +1} and scores of the same shape, :math:`L = [y s \le 0]` (a
+    Binary: labels in {-1, +1} and scores of the same shape, $L = [y s \le 0]$ (a
     score of exactly 0 counts as an error). Multiclass: integer labels and a row of scores,
-    :math:`L = [\arg\max_j s_j \ne c]` (ties go to the first maximum).
+    $L = [\arg\max_j s_j \ne c]$ (ties go to the first maximum).
 
     It is piecewise constant, so its gradient is 0 wherever it exists: ``grad`` raises
     ``TypeError`` and points to a surrogate.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> float(lr.zero_one([1, -1, 1], [0.5, 0.2, -3.0]))
     0.6666666666666666

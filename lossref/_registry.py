@@ -64,9 +64,11 @@ _ALL = {loss.name: loss for loss in (
 def losses(family: str | None = None) -> list[Loss]:
     """Every built-in loss, in reference order; ``family`` filters ("regression", "probabilistic", "margin").
 
+    Examples
+    --------
     >>> import lossref as lr
-    >>> [loss.name for loss in lr.losses("margin")]
-    ['hinge', 'squared_hinge', 'logistic', 'multiclass_hinge', 'zero_one']
+    >>> " ".join(loss.name for loss in lr.losses("margin"))
+    'hinge squared_hinge logistic multiclass_hinge zero_one'
     """
     if family is not None and family not in FAMILIES:
         raise ValueError(f"family must be one of {', '.join(map(repr, FAMILIES))}; got {family!r}")

@@ -15,13 +15,15 @@ __all__ = ["MSE", "MAE", "Huber", "SmoothL1", "LogCosh", "Quantile", "PoissonNLL
 
 
 class MSE(Loss):
-    r"""Squared error, :math:`L = (\hat y - y)^2`, or :math:`\tfrac12(\hat y - y)^2` with ``half=True``.
+    r"""Squared error, $L = (\hat y - y)^2$, or $\tfrac12(\hat y - y)^2$ with ``half=True``.
 
-    Gradient: :math:`\partial L/\partial \hat y = 2(\hat y - y)`, or :math:`\hat y - y` with
+    Gradient: $\partial L/\partial \hat y = 2(\hat y - y)$, or $\hat y - y$ with
     ``half=True``: the residual itself, the reason textbooks carry the 1/2.
 
-    The population minimiser is the conditional mean :math:`E[y \mid x]`.
+    The population minimiser is the conditional mean $E[y \mid x]$.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> lr.mse([2.0, 3.0], [1.0, 2.0])
     np.float64(1.0)
@@ -59,11 +61,13 @@ class MSE(Loss):
 
 
 class MAE(Loss):
-    r"""Absolute error, :math:`L = |\hat y - y|`.
+    r"""Absolute error, $L = |\hat y - y|$.
 
-    Gradient: :math:`\operatorname{sign}(\hat y - y)`; at :math:`\hat y = y` any value in
+    Gradient: $\operatorname{sign}(\hat y - y)$; at $\hat y = y$ any value in
     [-1, 1] is a subgradient and lossref returns 0. The minimiser is the conditional median.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> lr.mae([0.0, 0.0, 0.0], [1.0, -2.0, 0.0], reduction="none")
     array([1., 2., 0.])
@@ -82,17 +86,20 @@ class MAE(Loss):
 
 
 class Huber(Loss):
-    r"""Huber loss with threshold :math:`\delta`: quadratic for small residuals, linear beyond.
+    r"""Huber loss with threshold $\delta$: quadratic for small residuals, linear beyond.
 
-    .. math::
-        L = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\ \delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases},
-        \qquad \frac{\partial L}{\partial \hat y} = \operatorname{clip}(r, -\delta, \delta),
-        \qquad r = \hat y - y.
+    $$
+    L = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\ \delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases},
+    \qquad \frac{\partial L}{\partial \hat y} = \operatorname{clip}(r, -\delta, \delta),
+    \qquad r = \hat y - y.
+    $$
 
-    The two pieces meet with equal value and slope at :math:`|r| = \delta`, so the loss is
-    differentiable everywhere and its gradient is bounded by :math:`\delta`. Same as
-    ``torch.nn.HuberLoss(delta=delta)``; ``smooth_l1`` is this divided by :math:`\delta`.
+    The two pieces meet with equal value and slope at $|r| = \delta$, so the loss is
+    differentiable everywhere and its gradient is bounded by $\delta$. Same as
+    ``torch.nn.HuberLoss(delta=delta)``; ``smooth_l1`` is this divided by $\delta$.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> lr.huber([0.0, 0.0], [0.5, 3.0], reduction="none")
     array([0.125, 2.5  ])
@@ -117,14 +124,17 @@ class Huber(Loss):
 
 
 class SmoothL1(Loss):
-    r"""Smooth L1 loss (PyTorch's ``SmoothL1Loss``) with threshold :math:`\beta`.
+    r"""Smooth L1 loss (PyTorch's ``SmoothL1Loss``) with threshold $\beta$.
 
-    .. math::
-        L = \begin{cases} \tfrac12 r^2/\beta & |r| < \beta \\ |r| - \tfrac12\beta & |r| \ge \beta \end{cases},
-        \qquad \frac{\partial L}{\partial \hat y} = \operatorname{clip}(r/\beta, -1, 1).
+    $$
+    L = \begin{cases} \tfrac12 r^2/\beta & |r| < \beta \\ |r| - \tfrac12\beta & |r| \ge \beta \end{cases},
+    \qquad \frac{\partial L}{\partial \hat y} = \operatorname{clip}(r/\beta, -1, 1).
+    $$
 
     It equals ``huber(delta=beta) / beta``; ``beta=0`` gives the absolute error.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> lr.smooth_l1([0.0, 0.0], [0.5, 3.0], reduction="none")
     array([0.125, 2.5  ])
@@ -153,14 +163,16 @@ class SmoothL1(Loss):
 
 
 class LogCosh(Loss):
-    r"""Log-cosh loss, :math:`L = \log\cosh(\hat y - y)`, with gradient :math:`\tanh(\hat y - y)`.
+    r"""Log-cosh loss, $L = \log\cosh(\hat y - y)$, with gradient $\tanh(\hat y - y)$.
 
-    Quadratic near zero (:math:`r^2/2`) and linear far out (:math:`|r| - \log 2`), smooth
+    Quadratic near zero ($r^2/2$) and linear far out ($|r| - \log 2$), smooth
     everywhere, gradient bounded by 1. Computed as
-    :math:`|r| + \operatorname{log1p}(e^{-2|r|}) - \log 2` for :math:`|r| \ge 1` (``cosh(r)``
-    itself overflows for :math:`|r| > 89` in float32 and 710 in float64) and as
-    :math:`\operatorname{log1p}(2\sinh^2(r/2))` below, where the first form would cancel.
+    $|r| + \operatorname{log1p}(e^{-2|r|}) - \log 2$ for $|r| \ge 1$ (``cosh(r)``
+    itself overflows for $|r| > 89$ in float32 and 710 in float64) and as
+    $\operatorname{log1p}(2\sinh^2(r/2))$ below, where the first form would cancel.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> float(lr.log_cosh([0.0], [1000.0]))   # finite where log(cosh(r)) overflows
     999.3068528194401
@@ -185,18 +197,21 @@ class LogCosh(Loss):
 
 
 class Quantile(Loss):
-    r"""Quantile (pinball) loss at level :math:`\tau \in (0, 1)`.
+    r"""Quantile (pinball) loss at level $\tau \in (0, 1)$.
 
-    With the residual :math:`u = y - \hat y`,
+    With the residual $u = y - \hat y$,
 
-    .. math::
-        L = \max(\tau u, (\tau - 1) u), \qquad
-        \frac{\partial L}{\partial \hat y} = \begin{cases} -\tau & y > \hat y \\ 1 - \tau & y < \hat y \end{cases}
+    $$
+    L = \max(\tau u, (\tau - 1) u), \qquad
+    \frac{\partial L}{\partial \hat y} = \begin{cases} -\tau & y > \hat y \\ 1 - \tau & y < \hat y \end{cases}
+    $$
 
-    (0 at a tie, a valid subgradient). The minimiser is the conditional :math:`\tau`-quantile.
-    At :math:`\tau = 0.5` it is half the absolute error, as in scikit-learn's
+    (0 at a tie, a valid subgradient). The minimiser is the conditional $\tau$-quantile.
+    At $\tau = 0.5$ it is half the absolute error, as in scikit-learn's
     ``mean_pinball_loss(alpha=0.5)``.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> lr.quantile([1.0, 1.0], [0.0, 3.0], tau=0.9, reduction="none")
     array([0.9, 0.2])
@@ -221,22 +236,26 @@ _HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)
 
 
 class PoissonNLL(Loss):
-    r"""Poisson negative log-likelihood for counts :math:`y \ge 0`.
+    r"""Poisson negative log-likelihood for counts $y \ge 0$.
 
-    With ``log_input=True`` (default) the prediction is the log-rate :math:`\eta`:
+    With ``log_input=True`` (default) the prediction is the log-rate $\eta$:
 
-    .. math:: L = e^{\eta} - y\,\eta, \qquad \partial L/\partial\eta = e^{\eta} - y.
+    $$
+    L = e^{\eta} - y\,\eta, \qquad \partial L/\partial\eta = e^{\eta} - y.
+    $$
 
-    With ``log_input=False`` it is the rate :math:`\lambda \ge 0`:
-    :math:`L = \lambda - y \log(\lambda + \epsilon)`, gradient :math:`1 - y/(\lambda+\epsilon)`.
+    With ``log_input=False`` it is the rate $\lambda \ge 0$:
+    $L = \lambda - y \log(\lambda + \epsilon)$, gradient $1 - y/(\lambda+\epsilon)$.
 
-    The constant :math:`\log y!` is dropped unless ``full=True``, which adds Stirling's
-    approximation :math:`y\log y - y + \tfrac12\log(2\pi y)` for :math:`y > 1` (0 otherwise),
-    exactly as ``torch.nn.PoissonNLLLoss``. The minimiser is :math:`\lambda = E[y \mid x]`.
+    The constant $\log y!$ is dropped unless ``full=True``, which adds Stirling's
+    approximation $y\log y - y + \tfrac12\log(2\pi y)$ for $y > 1$ (0 otherwise),
+    exactly as ``torch.nn.PoissonNLLLoss``. The minimiser is $\lambda = E[y \mid x]$.
 
-    A log-rate above :math:`\log(\text{max float})` (88.7 in float32, 709.8 in float64)
+    A log-rate above $\log(\text{max float})$ (88.7 in float32, 709.8 in float64)
     means a rate that does not exist in that dtype; lossref raises instead of returning inf.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> lr.poisson_nll([2.0], [0.0], reduction="none")       # e^0 - 2*0
     array([1.])
@@ -283,17 +302,20 @@ class PoissonNLL(Loss):
 
 
 class GaussianNLL(Loss):
-    r"""Gaussian negative log-likelihood of ``y`` under :math:`\mathcal N(\hat y, \sigma^2)`.
+    r"""Gaussian negative log-likelihood of ``y`` under $\mathcal N(\hat y, \sigma^2)$.
 
-    .. math::
-        L = \tfrac12\left(\log \max(\sigma^2, \epsilon) + \frac{(y - \hat y)^2}{\max(\sigma^2, \epsilon)}\right)
-        \;[+\, \tfrac12 \log 2\pi \text{ if full}], \qquad
-        \frac{\partial L}{\partial \hat y} = \frac{\hat y - y}{\max(\sigma^2, \epsilon)}.
+    $$
+    L = \tfrac12\left(\log \max(\sigma^2, \epsilon) + \frac{(y - \hat y)^2}{\max(\sigma^2, \epsilon)}\right)
+    \;[+\, \tfrac12 \log 2\pi \text{ if full}], \qquad
+    \frac{\partial L}{\partial \hat y} = \frac{\hat y - y}{\max(\sigma^2, \epsilon)}.
+    $$
 
     ``var`` is the predicted variance, of the prediction's shape or broadcastable to it
     (a shared variance), and must be non-negative. The clamp at ``eps`` matches
     ``torch.nn.GaussianNLLLoss``. The gradient is taken with respect to the mean ``y_pred``.
 
+    Examples
+    --------
     >>> import lossref as lr
     >>> lr.gaussian_nll([1.0], [0.0], var=1.0, reduction="none")
     array([0.5])

@@ -29,7 +29,7 @@ def shift_by_row_max(z: np.ndarray, out: np.ndarray | None = None):
 
 
 def exp_and_log_sum_exp(shifted: np.ndarray, top: np.ndarray):
-    r"""Exponentiate ``shifted`` in place; return :math:`\log\sum_j e^{s_j}` and :math:`\sum_j e^{s_j}` per row.
+    r"""Exponentiate ``shifted`` in place; return $\log\sum_j e^{s_j}$ and $\sum_j e^{s_j}$ per row.
 
     The maximum's term is exactly 1, so the sum is 1 + rest with ``rest`` summed over the other
     classes, and the log is log1p(rest). For a confident prediction (rest ~ 1e-13) log(1 + rest)
