@@ -14,13 +14,16 @@ PYTHON ?= $(shell for p in python3.12 python3.13; do $$p -c 'import sys; sys.exi
 # The reference environment (PyTorch 2.13 CPU) needs Python 3.11.
 PYTHON311 ?= $(shell for p in python3.11 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.11*/bin/python3; do $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null && { echo $$p; exit; }; done)
 
-.PHONY: help venv serve build test test-fast bench reference lock clean
+NODE_DEPS := node_modules/.installed
+
+.PHONY: help venv serve build test test-fast bench bench-site reference lock clean
 
 help:
 	@echo "make serve      build the site and serve it on http://127.0.0.1:8000"
 	@echo "make test       run everything CI checks"
 	@echo "make build      build the static site into site/"
 	@echo "make bench      benchmark lossref against NumPy and PyTorch"
+	@echo "make bench-site site build time, page weight and Lighthouse scores"
 	@echo "make reference  regenerate tests/data/reference.json (PyTorch, Keras 3, scikit-learn, mpmath)"
 
 $(BIN)/.installed: requirements/dev.txt pyproject.toml
@@ -30,7 +33,13 @@ $(BIN)/.installed: requirements/dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-venv: $(BIN)/.installed
+# KaTeX (math typeset at build time) comes from npm, pinned in package-lock.json.
+$(NODE_DEPS): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js and npm are needed (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+venv: $(BIN)/.installed $(NODE_DEPS)
 
 serve: venv
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
@@ -38,10 +47,10 @@ serve: venv
 build: venv
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# The site build (strict, every example executed) runs inside pytest: tests/site/.
 test: venv
-	$(BIN)/ruff check lossref tests benchmarks
+	$(BIN)/ruff check lossref tests benchmarks docs/hooks snippets
 	$(BIN)/python -m pytest
-	$(BIN)/mkdocs build --strict --site-dir site
 
 test-fast: venv
 	HYPOTHESIS_PROFILE=fast $(BIN)/python -m pytest -x -q
@@ -55,6 +64,9 @@ $(REF_VENV)/.installed: requirements/reference.txt
 bench: venv $(REF_VENV)/.installed
 	PYTHONPATH=$(CURDIR) $(REF_VENV)/bin/python benchmarks/bench_losses.py
 
+bench-site: venv
+	$(BIN)/python benchmarks/bench_site.py
+
 reference: $(REF_VENV)/.installed
 	PYTHONPATH=$(CURDIR) $(REF_VENV)/bin/python tests/data/make_reference.py
 
@@ -63,4 +75,4 @@ lock: venv
 	  $(BIN)/python -m pip freeze --all --exclude-editable | grep -vE '^(lossref|pip)=='; } > requirements/dev.txt
 
 clean:
-	rm -rf site .pytest_cache .hypothesis
+	rm -rf site .pytest_cache .hypothesis node_modules

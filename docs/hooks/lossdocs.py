@@ -202,14 +202,13 @@ def equivalents(name: str) -> str:
 
 # ----------------------------------------------------------------------------------- comparison tables
 def comparison(family: str, base: str = "../losses/") -> str:
-    """One row per loss of a family, its properties as columns."""
+    """One row per loss of a family, its properties as columns (the minimisers are in ``overview``)."""
     losses = lr.losses(family)
     labels = [label for label, _ in losses[0].info.properties.items()]
-    lines = ["| Loss | Prediction | Minimiser | " + " | ".join(labels) + " |",
-             "|---|---|---|" + "---|" * len(labels)]
+    lines = ["| Loss | Prediction | " + " | ".join(labels) + " |", "|---|---|" + "---|" * len(labels)]
     for loss in losses:
         info = loss.info
-        cells = [loss_link(loss.name, base), info.prediction, _md_escape(info.minimizer)]
+        cells = [loss_link(loss.name, base), f"`{loss.pred_name}`"]
         cells += [_yes_no(v) for _, v in info.properties.items()]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -373,3 +372,13 @@ def margin_plot(*curves, slug: str, description: str, xlim: float = 3.0, zero_on
     dashed = {"0-1 loss": lr.zero_one(np.ones_like(m), m, reduction="none")} if zero_one else None
     return curve_plot(m, losses, grads, xlabel="margin m = y·s", slug=slug, description=description,
                       grad_ylabel="∂L/∂s (for y = +1)", dashed=dashed)
+
+
+def overview(family: str, base: str = "") -> str:
+    """The losses of a family: link, what it is called elsewhere, prediction and minimiser."""
+    lines = ["| Loss | Name | Prediction | Minimiser |", "|---|---|---|---|"]
+    for loss in lr.losses(family):
+        info = loss.info
+        lines.append(f"| {loss_link(loss.name, base)} | {info.title} | `{loss.pred_name}` ({info.prediction}) "
+                     f"| {_md_escape(info.minimizer)} |")
+    return "\n".join(lines) + "\n"

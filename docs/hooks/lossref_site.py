@@ -100,12 +100,20 @@ _DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 _JUPYTER_MATHJAX = re.compile(r"<script data-mkdocs-jupyter-mathjax=.*?</script>\n?", re.S)
 
 
+def _tex(escaped: str) -> str:
+    """The TeX source inside an arithmatex element. Notebook Markdown arrives escaped twice
+    (``&amp;lt;``), so unescape until nothing changes; TeX itself never contains entities."""
+    while (tex := html.unescape(escaped)) != escaped:
+        escaped = tex
+    return tex
+
+
 def on_post_page(output: str, page, config) -> str:
     output = _JUPYTER_MATHJAX.sub("", output)
     output = _DISPLAY_MATH.sub(
-        lambda m: '<div class="arithmatex">' + _katex.render(html.unescape(m[1]), True) + "</div>", output)
+        lambda m: '<div class="arithmatex">' + _katex.render(_tex(m[1]), True) + "</div>", output)
     output = _INLINE_MATH.sub(
-        lambda m: '<span class="arithmatex">' + _katex.render(html.unescape(m[1]), False) + "</span>", output)
+        lambda m: '<span class="arithmatex">' + _katex.render(_tex(m[1]), False) + "</span>", output)
     leftover = re.search(r'class="arithmatex">(?!<span class="katex)(.{0,80})', output, re.S)
     if leftover:  # anything arithmatex marked but not typeset would reach readers as raw TeX
         raise PluginError(f"{page.file.src_uri}: math left untypeset near {leftover[1]!r}")
