@@ -1,0 +1,104 @@
+"""The built site in Debian's Chromium (Playwright): what a visitor's browser actually does."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests = []
+    page.errors = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
+    yield page
+    context.close()
+
+
+def _hosts(urls):
+    return {urlsplit(url).hostname for url in urls if urlsplit(url).scheme in ("http", "https")}
+
+
+@pytest.mark.parametrize("path", ["", "losses/cross-entropy/", "guides/stability/", "notebooks/custom/", "api/"])
+def test_pages_load_only_from_the_site_without_errors(page, base_url, path):
+    page.goto(base_url + path, wait_until="networkidle")
+    assert _hosts(page.requests) == {"127.0.0.1"}, f"requests to other hosts: {page.requests}"
+    assert not page.errors, f"errors in the page: {page.errors}"
+
+
+def test_search_index_waits_for_the_reader(page, base_url):
+    page.goto(base_url + "losses/mse/", wait_until="networkidle")
+    page.wait_for_timeout(300)
+    assert not [url for url in page.requests if "search_index" in url], "the index loaded before any search"
+    page.keyboard.press("/")  # Material's search shortcut
+    page.get_by_role("textbox", name="Search").fill("hinge")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert [url for url in page.requests if "search_index" in url]
+    assert "hinge" in page.locator(".md-search-result").inner_text().lower()
+
+
+def test_math_is_rendered_with_the_sites_fonts(page, base_url):
+    page.goto(base_url + "losses/mse/", wait_until="networkidle")
+    fonts = [url for url in page.requests if url.endswith(".woff2")]
+    assert fonts and all("/assets/katex/fonts/" in url for url in fonts)
+    assert page.evaluate("document.fonts.check('16px KaTeX_Main')")
+    formula = page.locator(".katex-display").first
+    assert formula.is_visible() and formula.bounding_box()["height"] > 20
+
+
+def test_framework_tabs_switch_and_stay_linked(page, base_url):
+    page.goto(base_url + "losses/cross-entropy/", wait_until="networkidle")
+    tabs = page.locator(".tabbed-set").filter(has_text="scikit-learn").first
+    tabs.locator(".tabbed-labels > label", has_text="Keras 3").click()
+    assert "keras.losses" in tabs.locator(".tabbed-block:visible").first.inner_text()
+    # Linked tabs: the choice follows the reader to the next page.
+    page.goto(base_url + "losses/mse/", wait_until="networkidle")
+    visible = page.locator(".tabbed-set").filter(has_text="scikit-learn").first.locator(".tabbed-block:visible").first
+    assert re.search(r"keras\.losses\.MeanSquaredError", visible.inner_text())
+
+
+def test_plots_follow_the_colour_scheme(page, base_url):
+    page.goto(base_url + "losses/hinge/", wait_until="networkidle")
+    svg = page.locator("figure.lossref-figure svg").first
+    light = svg.evaluate("e => getComputedStyle(e).color")
+    page.locator("label[for='__palette_1']").click()  # the dark-mode toggle
+    page.wait_for_timeout(200)
+    dark = svg.evaluate("e => getComputedStyle(e).color")
+    assert light != dark, "the plot's text and axes keep one colour in both schemes"
