@@ -320,7 +320,8 @@ class Loss:
                 block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
             self._check_block(y_b, pred_b, start, block_params)
             grad_b = grad[start:stop] if want_grad else None
-            loss_b = self._forward(y_b, pred_b, grad_b, each=each, **block_params)
+            with np.errstate(over="ignore"):  # an overflowing loss is reported below, by example
+                loss_b = self._forward(y_b, pred_b, grad_b, each=each, **block_params)
             w_b = None if weight is None else weight[start:stop]
             if w_b is not None:
                 loss_b = loss_b * w_b
@@ -347,7 +348,13 @@ class Loss:
         if losses is not None:
             value = losses.reshape(scalar_shape) if scalar_shape is not None else losses
         else:
-            value = pred.dtype.type(total / divisor)
+            with np.errstate(over="ignore"):
+                value = pred.dtype.type(total / divisor)
+            if not np.isfinite(value):  # every loss fits the dtype, but their sum does not
+                raise ValueError(
+                    f"{self._name()} overflows {pred.dtype}: the {reduction} of the losses, {total / divisor:.4g}, "
+                    f"is too large to represent; rescale the inputs, use reduction=\"mean\" or compute in float64"
+                )
         if grad is not None and scalar_shape is not None:
             grad = grad.reshape(scalar_shape)
         return value, grad

@@ -122,3 +122,18 @@ def test_large_finite_float32_losses_do_not_overflow_their_sum():
     log_rate = np.full(200_000, 80.0, np.float32)
     value = lr.poisson_nll(y, log_rate)
     assert value.dtype == np.float32 and value == pytest.approx(np.exp(80.0) - 1e4 * 80.0, rel=1e-6)
+
+
+def test_a_float32_sum_that_overflows_raises_instead_of_returning_inf():
+    y = np.zeros(2, np.float32)
+    pred = np.full(2, 1.5e19, np.float32)  # each loss 2.25e38 fits float32; their sum does not
+    assert np.isfinite(lr.mse(y, pred))  # the mean fits
+    with pytest.raises(ValueError, match=r"mse overflows float32: the sum of the losses, 4\.5e\+38"):
+        lr.mse(y, pred, reduction="sum")
+
+
+def test_an_overflowing_float32_loss_raises_the_value_error_not_a_warning():
+    y = np.zeros(3, np.float32)
+    pred = np.array([0.0, 2e19, 0.0], np.float32)  # the square overflows float32
+    with pytest.raises(ValueError, match="mse overflows float32 at example 1"):
+        lr.mse(y, pred)

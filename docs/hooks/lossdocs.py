@@ -85,8 +85,7 @@ def parameters(name: str) -> str:
     loss = lr.get(name)
     info = loss.info
     extra = "".join(f", {p.name}={p.default!r}" for p in info.params)
-    weights = ", class_weight=None" if info.family != "regression" else ""
-    out = (f"```python\nlr.{name}(y, {loss.pred_name}, *, reduction=\"mean\", sample_weight=None{weights}{extra})\n"
+    out = (f"```python\nlr.{name}(y, {loss.pred_name}, *, reduction=\"mean\", sample_weight=None{extra})\n"
            f"lr.{name}.grad(...)  # same arguments\n```\n\n")
     if info.params:
         out += "| Parameter | Default | Meaning |\n|---|---|---|\n"
