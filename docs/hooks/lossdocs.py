@@ -68,12 +68,18 @@ def formula(name: str) -> str:
 def properties(name: str) -> str:
     """The properties table of one loss."""
     info = lr.get(name).info
+    prediction = lr.PREDICTION_KINDS[info.prediction]
+    if info.per_row:  # one row of C values per example, and the largest wins
+        prediction = {"logit": "a row of C logits per example (logits), softmax gives the class probabilities",
+                      "score": "a row of C real-valued scores per example (scores); the argmax is the decision",
+                      }[info.prediction]
     rows = [
-        ("Prediction", lr.PREDICTION_KINDS[info.prediction]),
+        ("Prediction", prediction),
         ("Target", info.target),
         ("Minimiser", info.minimizer),
     ]
-    rows += [(label, _yes_no(value)) for label, value in info.properties.items()]
+    rows += [(label, "no gradient" if label == "Bounded gradient" and not info.has_gradient else _yes_no(value))
+             for label, value in info.properties.items()]
     rows.append(("When to use", info.when_to_use))
     lines = ["| Property | |", "|---|---|"]
     lines += [f"| {label} | {_md_escape(str(value))} |" for label, value in rows]
@@ -85,8 +91,8 @@ def parameters(name: str) -> str:
     loss = lr.get(name)
     info = loss.info
     extra = "".join(f", {p.name}={p.default!r}" for p in info.params)
-    out = (f"```python\nlr.{name}(y, {loss.pred_name}, *, reduction=\"mean\", sample_weight=None{extra})\n"
-           f"lr.{name}.grad(...)  # same arguments\n```\n\n")
+    grad = f"lr.{name}.grad(...)  # same arguments\n" if info.has_gradient else ""
+    out = f"```python\nlr.{name}(y, {loss.pred_name}, *, reduction=\"mean\", sample_weight=None{extra})\n{grad}```\n\n"
     if info.params:
         out += "| Parameter | Default | Meaning |\n|---|---|---|\n"
         out += "".join(f"| `{p.name}` | `{p.default!r}` | {_md_escape(p.doc)} |\n" for p in info.params)
@@ -169,8 +175,10 @@ def _fixture_rows(name: str, framework: str) -> list[str]:
             call = f"`{block['call']}`"
         elif "converted" in case["source"]:  # the framework number went through a stated conversion
             call = _md_escape(case.get("note", "the framework's per-example values, reduced with lossref's weighting"))
-        else:
+        elif case["source"] in ("torch", "sklearn") or case["source"].startswith("sklearn (value)"):
             call = "the call above"
+        else:  # e.g. "torch (formula)": the formula written with the framework's operations
+            call = _md_escape(case["source"])
         rows.append(f"| {case['id']} | {_case_setup(case)} | {_fmt(ours)} | {_fmt(theirs)} | {call} |")
     return rows
 
@@ -355,7 +363,10 @@ def _margin_values(name: str, m: np.ndarray, params: dict):
 
 
 def margin_plot(*curves, slug: str, description: str, xlim: float = 3.0, zero_one: bool = True) -> str:
-    """Classification and margin losses and their derivatives against the margin m = y·s.
+    """Classification and margin losses and their derivatives against the margin m.
+
+    For binary losses m = y·s (s the score or logit); for per-row losses, two classes with scores
+    (m, 0) and class 0 true, so m is the true class's lead over the other.
 
     Each curve is ``(name, params)`` or just ``name``; the 0-1 loss is drawn dashed for reference.
     """
@@ -369,8 +380,10 @@ def margin_plot(*curves, slug: str, description: str, xlim: float = 3.0, zero_on
         if grad is not None:
             grads[label] = grad
     dashed = {"0-1 loss": lr.zero_one(np.ones_like(m), m, reduction="none")} if zero_one else None
-    return curve_plot(m, losses, grads, xlabel="margin m = y·s", slug=slug, description=description,
-                      grad_ylabel="∂L/∂s (for y = +1)", dashed=dashed)
+    # Binary: y = +1 and m = s. Two classes (per-row losses): scores (m, 0) with class 0 true. Either
+    # way the derivative in the margin is the derivative in the true class's score.
+    return curve_plot(m, losses, grads, xlabel="margin m", slug=slug, description=description,
+                      grad_ylabel="∂L/∂m", dashed=dashed)
 
 
 def overview(family: str, base: str = "") -> str:
