@@ -155,7 +155,8 @@ class Loss:
         clone.__dict__.update(self.__dict__)
         clone._bound = {**self._bound, **params}
         if self._info is not None:  # the metadata's defaults follow the binding
-            bound = tuple(Param(p.name, clone._bound.get(p.name, p.default), p.doc) for p in self._info.params)
+            bound = tuple(Param(p.name, clone._bound.get(p.name, p.default), p.doc, p.required and p.name not in clone._bound)
+                          for p in self._info.params)
             clone._info = dataclasses.replace(self._info, params=bound)
         return clone
 

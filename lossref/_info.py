@@ -26,11 +26,12 @@ FRAMEWORKS = ("PyTorch", "Keras 3", "optax", "scikit-learn")
 
 @dataclass(frozen=True)
 class Param:
-    """A keyword parameter of a loss."""
+    """A keyword parameter of a loss; ``required`` ones have no default (``default`` is None)."""
 
     name: str
     default: object
     doc: str
+    required: bool = False
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ def _register(cls: type[Loss]) -> Loss:
     missing_docs = set(loss.defaults) - set(param_docs)
     if missing_docs:  # a parameter without documentation is a bug in the catalog
         raise RuntimeError(f"catalog entry {loss.name!r} does not document {sorted(missing_docs)}")
-    params = tuple(Param(k, None if v is REQUIRED else v, param_docs[k]) for k, v in loss.defaults.items())
+    params = tuple(Param(k, None if v is REQUIRED else v, param_docs[k], required=v is REQUIRED)
+                   for k, v in loss.defaults.items())
     loss._info = LossInfo(
         name=loss.name,
         prediction=loss.prediction,

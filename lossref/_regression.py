@@ -280,7 +280,7 @@ class PoissonNLL(Loss):
                 y_pred, "y_pred", limit, f"log-rates (log_input=True) whose rate exp(y_pred) fits in {y_pred.dtype}", start
             )
         else:
-            V.check_nonnegative(y_pred, "y_pred", "rates (log_input=False)", start)
+            V.check_nonnegative(y_pred, "y_pred", "rates", start, when=" with log_input=False")
 
     def _forward(self, y, y_pred, grad_out, *, log_input, full, eps, **_):
         if log_input:

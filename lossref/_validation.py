@@ -158,12 +158,12 @@ def check_at_most(arr: np.ndarray, name: str, high: float, what: str, start=0) -
     raise ValueError(f"{name} must hold {what}, at most {high:.6g}; got {_show(arr.flat[i])} at {_where(i, arr.shape, start)}")
 
 
-def check_nonnegative(arr: np.ndarray, name: str, what: str, start=0) -> None:
+def check_nonnegative(arr: np.ndarray, name: str, what: str, start=0, when: str = "") -> None:
     bad = arr < 0
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{name} must hold {what} (>= 0); got {_show(arr.flat[i])} at {_where(i, arr.shape, start)}"
+            f"{name} must hold {what} (>= 0){when}; got {_show(arr.flat[i])} at {_where(i, arr.shape, start)}"
         )
 
 

@@ -214,7 +214,7 @@ BAD_INPUT = [
     case("poisson_nll-negative-counts", lr.poisson_nll, (arr(1.0, -1.0, 3.0), X3), {}, ValueError,
          r"y must hold counts \(>= 0\); got -1 at index 1"),
     case("poisson_nll-negative-rates", lr.poisson_nll, (arr(1.0, 1.0, 3.0), arr(1.0, -0.5, 2.0)), {"log_input": False},
-         ValueError, r"y_pred must hold rates \(log_input=False\) \(>= 0\); got -0\.5 at index 1"),
+         ValueError, r"y_pred must hold rates \(>= 0\) with log_input=False; got -0\.5 at index 1"),
     case("poisson_nll-log-rate-overflow", lr.poisson_nll, (arr(1.0), arr(1000.0)), {}, ValueError,
          r"y_pred must hold log-rates \(log_input=True\) whose rate exp\(y_pred\) fits in float64, at most 709.783; got 1000"),
     # ---------------------------------------------------------------- no gradient, gradient check, combine, registry

@@ -96,3 +96,11 @@ def test_brace_checker():
     assert braces_balanced(r"\frac{a}{b} \{ x \}")
     assert not braces_balanced(r"\frac{a}{b")
     assert not braces_balanced(r"}{")
+
+
+def test_required_parameters_are_marked_required():
+    var = next(p for p in lr.gaussian_nll.info.params if p.name == "var")
+    assert var.required and var.default is None
+    assert not any(p.required for p in lr.huber.info.params)
+    bound = lr.gaussian_nll.bind(var=2.0)
+    assert not next(p for p in bound.info.params if p.name == "var").required

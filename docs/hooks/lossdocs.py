@@ -90,12 +90,13 @@ def parameters(name: str) -> str:
     """The signature and the keyword parameters of one loss."""
     loss = lr.get(name)
     info = loss.info
-    extra = "".join(f", {p.name}={p.default!r}" for p in info.params)
+    extra = "".join(f", {p.name}" if p.required else f", {p.name}={p.default!r}" for p in info.params)
     grad = f"lr.{name}.grad(...)  # same arguments\n" if info.has_gradient else ""
     out = f"```python\nlr.{name}(y, {loss.pred_name}, *, reduction=\"mean\", sample_weight=None{extra})\n{grad}```\n\n"
     if info.params:
         out += "| Parameter | Default | Meaning |\n|---|---|---|\n"
-        out += "".join(f"| `{p.name}` | `{p.default!r}` | {_md_escape(p.doc)} |\n" for p in info.params)
+        out += "".join(f"| `{p.name}` | {'required' if p.required else f'`{p.default!r}`'} | {_md_escape(p.doc)} |\n"
+                       for p in info.params)
     return out
 
 
@@ -183,6 +184,17 @@ def _fixture_rows(name: str, framework: str) -> list[str]:
     return rows
 
 
+def _fixture_differences(name: str, framework: str) -> list[str]:
+    """Why the numbers of a framework's fixture cases differ from lossref's, as the fixture records it."""
+    notes = []
+    for case in _reference_cases():
+        block = case.get("framework")
+        if (case["loss"] == name and case["reduction"] != "none" and block and block.get("difference")
+                and _case_framework(case) == framework):
+            notes.append(f"- **{case['id']}**: {_md_escape(block['difference'])}")
+    return notes
+
+
 def equivalents(name: str) -> str:
     """Content tabs with the matching call in each framework, the differences, and fixture numbers."""
     info = lr.get(name).info
@@ -200,6 +212,9 @@ def equivalents(name: str) -> str:
                 f"as this page is built:\n\n"
                 f"| Case | Setting | lossref | {eq.framework} | {eq.framework} call |\n|---|---|---|---|---|\n"
                 + "\n".join(rows) + "\n")
+            differences = _fixture_differences(name, eq.framework)
+            if differences:
+                body.append("Where the numbers differ:\n\n" + "\n".join(differences) + "\n")
         elif eq.framework == "optax":
             body.append("The reference fixture has no optax numbers (JAX is not part of the reference "
                         "environment); the call above is the documented equivalent.\n")
