@@ -6,6 +6,8 @@
   pages ship KaTeX's stylesheet and fonts from the site itself and no math JavaScript.
 * mkdocs-jupyter's MathJax loader, which points at a CDN, is removed from every page; notebook
   Markdown goes through the same arithmatex + KaTeX pipeline as the other pages.
+* Material's JavaScript bundle loads on the reader's first interaction, and the search index
+  when a search starts (``javascripts/on-demand.js``): pages are static until then.
 """
 
 from __future__ import annotations
@@ -98,6 +100,17 @@ _katex = _KaTeX()
 _INLINE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _DISPLAY_MATH = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 _JUPYTER_MATHJAX = re.compile(r"<script data-mkdocs-jupyter-mathjax=.*?</script>\n?", re.S)
+_MATERIAL_BUNDLE = re.compile(r'<script src="(?P<base>[^"]*?)assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
+
+
+def _bundle_on_demand(output: str, page) -> str:
+    """Swap Material's bundle for the loader that fetches it on the first interaction."""
+    match = _MATERIAL_BUNDLE.search(output)
+    if match is None:
+        raise PluginError(f"{page.file.src_uri}: Material's bundle script was not found; has the theme changed?")
+    loader = (f'<script src="{match["base"]}javascripts/on-demand.js" '
+              f'data-bundle="{match[0].split(chr(34))[1]}"></script>')
+    return output[:match.start()] + loader + output[match.end():]
 
 
 def _tex(escaped: str) -> str:
@@ -110,6 +123,7 @@ def _tex(escaped: str) -> str:
 
 def on_post_page(output: str, page, config) -> str:
     output = _JUPYTER_MATHJAX.sub("", output)
+    output = _bundle_on_demand(output, page)
     output = _DISPLAY_MATH.sub(
         lambda m: '<div class="arithmatex">' + _katex.render(_tex(m[1]), True) + "</div>", output)
     output = _INLINE_MATH.sub(

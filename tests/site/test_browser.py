@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import re
 import threading
 from urllib.parse import urlsplit
 
@@ -63,12 +62,27 @@ def test_pages_load_only_from_the_site_without_errors(page, base_url, path):
     assert not page.errors, f"errors in the page: {page.errors}"
 
 
+def test_material_javascript_waits_for_the_first_interaction(page, base_url):
+    page.goto(base_url + "losses/cross-entropy/", wait_until="networkidle")
+    page.wait_for_timeout(300)
+    assert not [url for url in page.requests if "bundle" in url or "search_index" in url]
+    assert page.locator(".katex-display").first.is_visible(), "the page is not readable before JavaScript"
+    page.mouse.wheel(0, 400)
+    page.locator(".highlight").first.scroll_into_view_if_needed()
+    page.locator("[data-clipboard-target]").first.wait_for(state="attached", timeout=10000)  # copy buttons
+    assert [url for url in page.requests if "bundle" in url], "Material's bundle did not load on scroll"
+    assert not [url for url in page.requests if "search_index" in url], "the index loaded before any search"
+
+
 def test_search_index_waits_for_the_reader(page, base_url):
     page.goto(base_url + "losses/mse/", wait_until="networkidle")
     page.wait_for_timeout(300)
     assert not [url for url in page.requests if "search_index" in url], "the index loaded before any search"
-    page.keyboard.press("/")  # Material's search shortcut
-    page.get_by_role("textbox", name="Search").fill("hinge")
+    page.keyboard.press("/")  # Material's search shortcut, which also loads Material's bundle
+    search = page.get_by_role("textbox", name="Search")
+    search.wait_for(state="visible")
+    page.wait_for_function("document.activeElement && document.activeElement.matches('.md-search__input')")
+    page.keyboard.type("hinge")
     page.locator(".md-search-result__item").first.wait_for(timeout=15000)
     assert [url for url in page.requests if "search_index" in url]
     assert "hinge" in page.locator(".md-search-result").inner_text().lower()
@@ -84,21 +98,26 @@ def test_math_is_rendered_with_the_sites_fonts(page, base_url):
 
 
 def test_framework_tabs_switch_and_stay_linked(page, base_url):
+    from playwright.sync_api import expect
+
     page.goto(base_url + "losses/cross-entropy/", wait_until="networkidle")
     tabs = page.locator(".tabbed-set").filter(has_text="scikit-learn").first
+    # The first click of a visit also loads Material's JavaScript; the tab follows once it is ready.
     tabs.locator(".tabbed-labels > label", has_text="Keras 3").click()
-    assert "keras.losses" in tabs.locator(".tabbed-block:visible").first.inner_text()
+    expect(tabs.locator(".tabbed-block:visible").first).to_contain_text("keras.losses")
     # Linked tabs: the choice follows the reader to the next page.
+    page.wait_for_function("localStorage.length > 0 && Object.values(localStorage).some(v => v.includes('Keras 3'))")
     page.goto(base_url + "losses/mse/", wait_until="networkidle")
     visible = page.locator(".tabbed-set").filter(has_text="scikit-learn").first.locator(".tabbed-block:visible").first
-    assert re.search(r"keras\.losses\.MeanSquaredError", visible.inner_text())
+    expect(visible).to_contain_text("keras.losses.MeanSquaredError")
 
 
 def test_plots_follow_the_colour_scheme(page, base_url):
     page.goto(base_url + "losses/hinge/", wait_until="networkidle")
     svg = page.locator("figure.lossref-figure svg").first
     light = svg.evaluate("e => getComputedStyle(e).color")
-    page.locator("label[for='__palette_1']").click()  # the dark-mode toggle
-    page.wait_for_timeout(200)
+    # The toggle is visible before Material's JavaScript has loaded, and its first click works.
+    page.locator("label[for='__palette_1']").click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     dark = svg.evaluate("e => getComputedStyle(e).color")
     assert light != dark, "the plot's text and axes keep one colour in both schemes"
