@@ -122,6 +122,7 @@ def test_notebooks_are_pages_with_downloads(built_site):
         assert (folder / f"{name}.ipynb").is_file(), f"{name}.ipynb is not downloadable"
         html = (folder / "index.html").read_text()
         assert "jupyter-wrapper" in html and "Traceback" not in html
+        assert f'href="{name}.ipynb"' in html, "no download link"
 
 
 def test_api_reference_documents_the_package(built_site):
