@@ -1,0 +1,478 @@
+"""The practice engine: exercises that generate problems from a seed and check answers.
+
+Pure Python (no NumPy): the same code runs in tests, at build time and in the browser (Pyodide,
+where NumPy is not available offline).
+
+An exercise is a generator plus a checker::
+
+    problem = exercise.generate(seed)        # the same seed always gives the same problem
+    verdict = exercise.check(problem, answer)
+    verdict.correct, verdict.message, verdict.mistake
+
+Numeric checkers compare within a stated tolerance and then against the exercise's catalogue of
+usual wrong answers (the dropped 1/2, a log in the wrong base, a flipped sign, ...), so a wrong
+answer is named, not just rejected.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["AnswerFormat", "Problem", "Verdict", "Solution", "Mistake", "Exercise", "NumericExercise",
+           "ChoiceExercise", "CodeExercise", "CodeCase"]
+
+KINDS = ("number", "vector", "choice", "code")
+# Numbers are accepted within 0.5% (relative) or 1e-4 (absolute): enough for an answer worked by
+# hand to 3-4 significant digits, far below the gap between the right answer and the catalogued
+# mistakes (factors of 2, log 10 / log 2, sign flips, ...), which generate() keeps apart.
+RTOL, ATOL = 5e-3, 1e-4
+
+
+@dataclass(frozen=True)
+class AnswerFormat:
+    """What the learner types: its kind, and how it is compared."""
+
+    kind: str  # one of KINDS
+    rtol: float = RTOL
+    atol: float = ATOL
+    length: int | None = None  # vector answers: how many numbers
+    choices: tuple[tuple[str, str], ...] = ()  # choice answers: (key, text) pairs
+    signature: str = ""  # code answers: the function to write, e.g. "def logsumexp(z):"
+    starter: str = ""  # code answers: the code the editor starts with
+
+    def describe(self) -> str:
+        """How to answer, in one sentence for the learner."""
+        if self.kind == "number":
+            return f"Enter a number; answers within {self.rtol:.1%} (relative) or {self.atol:g} count as correct."
+        if self.kind == "vector":
+            return (f"Enter {self.length} numbers separated by commas; each within {self.rtol:.1%} (relative) "
+                    f"or {self.atol:g}.")
+        if self.kind == "choice":
+            return "Choose one answer."
+        return f"Write the function `{self.signature.strip()}`; hidden tests call it, extreme inputs included."
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One generated problem: the statement (Markdown with TeX), its parameters and the answer format."""
+
+    exercise: str
+    seed: int
+    statement: str
+    params: dict[str, Any]
+    answer: AnswerFormat
+
+    def to_dict(self) -> dict:
+        return {"exercise": self.exercise, "seed": self.seed, "statement": self.statement,
+                "params": self.params, "answer": {**self.answer.__dict__, "choices": list(self.answer.choices)},
+                "instructions": self.answer.describe()}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of a check: right or not, what to tell the learner, the mistake recognised (if any)."""
+
+    correct: bool
+    message: str
+    mistake: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"correct": self.correct, "message": self.message, "mistake": self.mistake}
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Worked steps (Markdown with TeX) and the final answer, as the learner would enter it."""
+
+    steps: tuple[str, ...]
+    answer: Any
+
+    def to_dict(self) -> dict:
+        return {"steps": list(self.steps), "answer": self.answer}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A usual wrong answer: an id, the value it produces for a problem, and what to tell the learner."""
+
+    id: str
+    value: Any
+    message: str
+
+
+def _rng(exercise_id: str, seed: int, attempt: int = 0) -> random.Random:
+    # A string seed is hashed with SHA-512 by random.Random: the same problem on every platform and
+    # Python version, independent of PYTHONHASHSEED.
+    return random.Random(f"{exercise_id}:{seed}:{attempt}")
+
+
+class Exercise:
+    """Base class of every exercise. Subclasses set the class attributes and implement the hooks."""
+
+    id: str = ""
+    skill: str = ""
+    kind: str = ""
+    title: str = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.id and cls.kind not in KINDS:
+            raise TypeError(f"{cls.__name__}.kind must be one of {KINDS}; got {cls.kind!r}")
+
+    # ------------------------------------------------------------------ to implement
+    def make_params(self, rng: random.Random) -> dict:
+        """Draw the problem's parameters."""
+        raise NotImplementedError
+
+    def statement(self, params: dict) -> str:
+        """The problem as Markdown with TeX math."""
+        raise NotImplementedError
+
+    def answer_format(self, params: dict) -> AnswerFormat:
+        return AnswerFormat(self.kind)
+
+    def hints(self, problem: Problem) -> list[str]:
+        """Progressive hints, from a nudge to nearly the method."""
+        raise NotImplementedError
+
+    def solution(self, problem: Problem) -> Solution:
+        raise NotImplementedError
+
+    def check(self, problem: Problem, answer) -> Verdict:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ provided
+    def fixed_params(self, seed: int) -> dict | None:
+        """Parameters for special seeds (the lesson's own numbers); None draws them."""
+        return None
+
+    def acceptable(self, params: dict) -> bool:
+        """False makes generate() draw again (e.g. when a mistake would equal the answer)."""
+        return True
+
+    def generate(self, seed: int) -> Problem:
+        """The problem for ``seed``: the same seed always gives the same problem."""
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+        params = self.fixed_params(seed)
+        attempt = 0
+        while params is None or not self.acceptable(params):
+            if attempt >= 100:
+                raise RuntimeError(f"{self.id}: no acceptable parameters after 100 draws for seed {seed}")
+            params = self.make_params(_rng(self.id, seed, attempt))
+            attempt += 1
+        params = self.finish_params(dict(params), _rng(self.id, seed, -1))
+        return Problem(self.id, seed, self.statement(params), params, self.answer_format(params))
+
+    def finish_params(self, params: dict, rng: random.Random) -> dict:
+        """Last touches drawn for every problem, fixed ones included (e.g. the order of choices)."""
+        return params
+
+    def _own(self, problem: Problem) -> None:
+        if not isinstance(problem, Problem) or problem.exercise != self.id:
+            raise ValueError(f"{self.id}.check needs a problem generated by {self.id}; got "
+                             f"{getattr(problem, 'exercise', type(problem).__name__)!r}")
+
+    def __repr__(self) -> str:
+        return f"<exercise {self.id} ({self.kind}, skill {self.skill})>"
+
+
+# ---------------------------------------------------------------------------------- numbers
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(text) -> float:
+    """A number typed by a learner: 0.27, -1.5e-3, 3/4, with a Unicode minus or a comma decimal."""
+    if isinstance(text, bool):
+        raise ValueError("a number is needed, not True/False")
+    if isinstance(text, (int, float)):
+        value = float(text)
+    else:
+        s = str(text).strip().replace("\u2212", "-").replace(" ", "")
+        if s.count(",") == 1 and "." not in s:
+            s = s.replace(",", ".")  # 0,27
+        if "/" in s:
+            num, _, den = s.partition("/")
+            if not (_NUMBER.match(num) and _NUMBER.match(den)):
+                raise ValueError(f"could not read {text!r} as a number")
+            if float(den) == 0:
+                raise ValueError(f"{text!r} divides by zero")
+            value = float(num) / float(den)
+        elif _NUMBER.match(s):
+            value = float(s)
+        else:
+            raise ValueError(f"could not read {text!r} as a number")
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
+def parse_vector(text, length: int) -> list[float]:
+    """Numbers separated by commas, spaces or semicolons, optionally in brackets."""
+    if isinstance(text, (list, tuple)):
+        items = list(text)
+    else:
+        s = str(text).strip().strip("[]()")
+        items = [part for part in re.split(r"[,;\s]+", s) if part]
+    values = [parse_number(item) for item in items]
+    if len(values) != length:
+        raise ValueError(f"expected {length} numbers, got {len(values)}")
+    return values
+
+
+def close(a: float, b: float, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    return abs(a - b) <= atol + rtol * abs(b)
+
+
+def same(answer, target, fmt: AnswerFormat) -> bool:
+    if isinstance(target, (list, tuple)):
+        return len(answer) == len(target) and all(close(a, t, fmt.rtol, fmt.atol) for a, t in zip(answer, target))
+    return close(answer, target, fmt.rtol, fmt.atol)
+
+
+def fmt_number(x: float, digits: int = 4) -> str:
+    """A number as a learner would write it: 4 significant digits, no exponent when avoidable."""
+    if x == 0:
+        return "0"
+    text = f"{x:.{digits}g}"
+    if "e" in text and 1e-5 <= abs(x) < 1e6:
+        text = f"{x:.{max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))}f}"
+    return text
+
+
+class NumericExercise(Exercise):
+    """An exercise whose answer is a number (kind "number") or a list of numbers (kind "vector").
+
+    Subclasses implement ``make_params``, ``statement``, ``correct(params)``, ``mistakes(params)``
+    (the usual wrong answers), ``hints`` and ``steps(params)``.
+    """
+
+    kind = "number"
+
+    def correct(self, params: dict):
+        raise NotImplementedError
+
+    def mistakes(self, params: dict) -> list[Mistake]:
+        return []
+
+    def steps(self, params: dict) -> list[str]:
+        raise NotImplementedError
+
+    def answer_format(self, params: dict) -> AnswerFormat:
+        if self.kind == "vector":
+            return AnswerFormat("vector", length=len(self.correct(params)))
+        return AnswerFormat("number")
+
+    def acceptable(self, params: dict) -> bool:
+        """Every catalogued mistake must be told apart from the answer and from the other mistakes,
+        at twice the tolerance, and every number must be finite."""
+        fmt = self.answer_format(params)
+        wide = AnswerFormat(fmt.kind, rtol=2 * fmt.rtol, atol=2 * fmt.atol, length=fmt.length)
+        target = self.correct(params)
+        values = [target] + [m.value for m in self.mistakes(params)]
+        flat = [v for value in values for v in (value if isinstance(value, (list, tuple)) else [value])]
+        if not all(math.isfinite(v) for v in flat):
+            return False
+        for i, a in enumerate(values):
+            for b in values[i + 1:]:
+                if same(a, b, wide):
+                    return False
+        return True
+
+    def solution(self, problem: Problem) -> Solution:
+        self._own(problem)
+        target = self.correct(problem.params)
+        shown = ", ".join(fmt_number(v) for v in target) if isinstance(target, (list, tuple)) else fmt_number(target)
+        return Solution(tuple(self.steps(problem.params)), shown)
+
+    def check(self, problem: Problem, answer) -> Verdict:
+        self._own(problem)
+        fmt = problem.answer
+        try:
+            value = parse_vector(answer, fmt.length) if fmt.kind == "vector" else parse_number(answer)
+        except ValueError as exc:
+            example = "0.25, -1.5, 3" if fmt.kind == "vector" else "-0.731"
+            return Verdict(False, f"Your answer could not be read: {exc}. Write it like {example}.", "format")
+        target = self.correct(problem.params)
+        if same(value, target, fmt):
+            return Verdict(True, "Correct.")
+        for mistake in self.mistakes(problem.params):
+            if same(value, mistake.value, fmt):
+                return Verdict(False, mistake.message, mistake.id)
+        return Verdict(False, self.generic_feedback(problem, value))
+
+    def generic_feedback(self, problem: Problem, value) -> str:
+        target = self.correct(problem.params)
+        if not isinstance(target, (list, tuple)) and target != 0 and value != 0 and (value > 0) != (target > 0):
+            return "Not correct, and the sign is wrong too. Ask for a hint."
+        return "Not correct. Check each step, or ask for a hint."
+
+
+# ---------------------------------------------------------------------------------- choice
+class ChoiceExercise(Exercise):
+    """Multiple choice. ``options(params)`` gives (text, mistake id or None, feedback) rows; the row
+    whose mistake id is None is the right answer. The rows are shown in an order drawn per problem,
+    keyed "a", "b", "c", ...
+    """
+
+    kind = "choice"
+
+    def options(self, params: dict) -> list[tuple[str, str | None, str]]:
+        raise NotImplementedError
+
+    def steps(self, params: dict) -> list[str]:
+        raise NotImplementedError
+
+    def finish_params(self, params: dict, rng: random.Random) -> dict:
+        order = list(range(len(self.options(params))))
+        rng.shuffle(order)
+        params["order"] = order
+        return params
+
+    def shown(self, params: dict) -> list[tuple[str, str, str | None, str]]:
+        """The options as shown: (key, text, mistake id or None, feedback)."""
+        rows = self.options(params)
+        return [(chr(ord("a") + i), *rows[j]) for i, j in enumerate(params["order"])]
+
+    def answer_format(self, params: dict) -> AnswerFormat:
+        return AnswerFormat("choice", choices=tuple((key, text) for key, text, _, _ in self.shown(params)))
+
+    def _right(self, params):
+        right = [row for row in self.shown(params) if row[2] is None]
+        if len(right) != 1:
+            raise RuntimeError(f"{self.id}: exactly one option must be right; got {len(right)}")
+        return right[0]
+
+    def solution(self, problem: Problem) -> Solution:
+        self._own(problem)
+        return Solution(tuple(self.steps(problem.params)), self._right(problem.params)[0])
+
+    def check(self, problem: Problem, answer) -> Verdict:
+        self._own(problem)
+        rows = self.shown(problem.params)
+        key = str(answer).strip().lower()
+        for row_key, _, mistake, feedback in rows:
+            if key == row_key:
+                return Verdict(True, f"Correct. {feedback}".strip()) if mistake is None else Verdict(False, feedback, mistake)
+        keys = ", ".join(row[0] for row in rows)
+        return Verdict(False, f"Choose one of {keys}; got {answer!r}.", "format")
+
+
+# ---------------------------------------------------------------------------------- code
+@dataclass(frozen=True)
+class CodeCase:
+    """One hidden test: arguments, the expected value, what the case is, and whether it is extreme."""
+
+    args: tuple
+    expected: Any
+    description: str
+    extreme: bool = False
+
+
+class CodeExercise(Exercise):
+    """The learner writes a function; hidden tests, extreme inputs included, check it.
+
+    Subclasses set ``function``, ``signature`` and ``starter`` and implement ``cases(params)``
+    and ``reference`` (a working solution, shown as the solution).
+    """
+
+    kind = "code"
+    function: str = ""
+    signature: str = ""
+    starter: str = ""
+    reference: str = ""
+    #: Wrong programs and the mistake id the checker must name for each (None: rejected, unnamed);
+    #: the tests run them, so the diagnosis is tested like the right answer.
+    known_wrong: tuple[tuple[str, str | None], ...] = ()
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    def make_params(self, rng: random.Random) -> dict:
+        return {"shift": round(rng.uniform(-2.0, 2.0), 2)}
+
+    def answer_format(self, params: dict) -> AnswerFormat:
+        return AnswerFormat("code", rtol=self.rtol, atol=self.atol, signature=self.signature, starter=self.starter)
+
+    def cases(self, params: dict) -> list[CodeCase]:
+        raise NotImplementedError
+
+    def steps(self, params: dict) -> list[str]:
+        raise NotImplementedError
+
+    def diagnose(self, case: CodeCase, got) -> tuple[str | None, str]:
+        """Name the mistake a wrong result on ``case`` shows: (mistake id or None, message)."""
+        if _nonfinite(got) and case.extreme:
+            return "unstable", (f"For {case.description} your function returned {_show(got)}: the formula "
+                                f"overflows in floating point. Rewrite it in a stable form.")
+        return None, f"For {case.description} your function returned {_show(got)}; expected {_show(case.expected)}."
+
+    def solution(self, problem: Problem) -> Solution:
+        self._own(problem)
+        return Solution(tuple(self.steps(problem.params)), self.reference)
+
+    def check(self, problem: Problem, answer) -> Verdict:
+        self._own(problem)
+        namespace = {"__name__": "learner", "math": math}
+        try:
+            code = compile(str(answer), "<your code>", "exec")
+        except SyntaxError as exc:
+            return Verdict(False, f"Your code has a syntax error on line {exc.lineno}: {exc.msg}.", "syntax")
+        try:
+            exec(code, namespace)  # the learner's own code, in the learner's own browser tab
+        except Exception as exc:  # noqa: BLE001  (any error in learner code is feedback)
+            return Verdict(False, f"Running your code raised {type(exc).__name__}: {exc}.", "error")
+        fn = namespace.get(self.function)
+        if not callable(fn):
+            return Verdict(False, f"Define a function named {self.function}: {self.signature.strip()}", "missing")
+        for case in self.cases(problem.params):
+            try:
+                got = fn(*_copy(case.args))
+            except Exception as exc:  # noqa: BLE001  (any error in learner code is feedback)
+                numeric = isinstance(exc, (OverflowError, ZeroDivisionError)) or "math domain error" in str(exc)
+                if numeric:
+                    return Verdict(False, f"For {case.description} your function raised {type(exc).__name__}: {exc}. "
+                                          "In floating point the formula overflows or takes the log of 0 there: "
+                                          "rewrite it in a stable form.", "unstable")
+                return Verdict(False, f"For {case.description} your function raised {type(exc).__name__}: {exc}.",
+                               "error")
+            if not _matches(got, case.expected, self.rtol, self.atol):
+                mistake, message = self.diagnose(case, got)
+                return Verdict(False, message, mistake)
+        return Verdict(True, f"Correct: your function passes all {len(self.cases(problem.params))} hidden tests.")
+
+
+def _copy(args):
+    return tuple(list(a) if isinstance(a, list) else a for a in args)
+
+
+def _nonfinite(x) -> bool:
+    try:
+        if isinstance(x, (list, tuple)):
+            return any(not math.isfinite(float(v)) for v in x)
+        return not math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _show(x) -> str:
+    if isinstance(x, (list, tuple)):
+        return "[" + ", ".join(_show(v) for v in x) + "]"
+    if isinstance(x, float):
+        return repr(x) if not math.isfinite(x) else f"{x:.6g}"
+    return repr(x)
+
+
+def _matches(got, expected, rtol, atol) -> bool:
+    try:
+        if isinstance(expected, (list, tuple)):
+            got = list(got)
+            return len(got) == len(expected) and all(_matches(g, e, rtol, atol) for g, e in zip(got, expected))
+        g = float(got)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(g) and abs(g - expected) <= atol + rtol * abs(expected)
+

@@ -1,0 +1,48 @@
+"""Every exercise, in course order."""
+
+from __future__ import annotations
+
+import importlib
+
+from ._core import Exercise
+
+# One module per session of the course (see the design's curriculum); each defines EXERCISES.
+MODULES = ("ex_prerequisites", "ex_risk", "ex_regression", "ex_probabilistic", "ex_stability", "ex_margin",
+           "ex_custom", "ex_choosing")
+
+
+def _load() -> dict[str, Exercise]:
+    found: dict[str, Exercise] = {}
+    for name in MODULES:
+        try:
+            module = importlib.import_module(f".{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{name}":
+                raise
+            continue
+        for exercise in module.EXERCISES:
+            if exercise.id in found:
+                raise RuntimeError(f"two exercises have the id {exercise.id!r}")
+            found[exercise.id] = exercise
+    return found
+
+
+_EXERCISES = _load()
+
+
+def exercises(skill: str | None = None) -> list[Exercise]:
+    """Every exercise in course order; ``skill`` keeps those that train it."""
+    return [ex for ex in _EXERCISES.values() if skill is None or ex.skill == skill]
+
+
+def skills() -> list[str]:
+    """Every skill that an exercise trains, in course order."""
+    return list(dict.fromkeys(ex.skill for ex in _EXERCISES.values()))
+
+
+def get(exercise_id: str) -> Exercise:
+    """The exercise with this id."""
+    try:
+        return _EXERCISES[exercise_id]
+    except KeyError:
+        raise KeyError(f"no exercise {exercise_id!r}; see lossref.practice.exercises()") from None

@@ -1,0 +1,148 @@
+"""Every exercise, over 200 seeds: the solution passes, each catalogued mistake is named, other
+wrong answers are rejected, and problems are reproducible from their seed."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import lossref.practice as lp
+from lossref.practice._core import KINDS, ChoiceExercise, CodeExercise, NumericExercise
+
+SEEDS = range(200)
+EXERCISES = lp.exercises()
+IDS = [ex.id for ex in EXERCISES]
+
+
+def test_the_bank_is_not_empty_and_ids_are_unique():
+    assert EXERCISES
+    assert len(IDS) == len(set(IDS))
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_metadata(ex):
+    assert ex.id and ex.skill and ex.title and ex.kind in KINDS
+    problem = ex.generate(0)
+    assert problem.statement.strip() and problem.exercise == ex.id
+    hints = ex.hints(problem)
+    assert len(hints) >= 2 and all(h.strip() for h in hints), "at least two progressive hints"
+    assert ex.solution(problem).steps, "a solution shows its steps"
+    assert problem.answer.describe()
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_same_seed_same_problem(ex):
+    for seed in (0, 1, 17, 199):
+        assert ex.generate(seed) == ex.generate(seed)
+    if ex.kind != "code":
+        assert len({repr(ex.generate(seed).params) for seed in range(20)}) > 1, "every seed gives the same problem"
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_the_solution_passes_the_check(ex):
+    for seed in SEEDS:
+        problem = ex.generate(seed)
+        answer = ex.solution(problem).answer
+        verdict = ex.check(problem, answer)
+        assert verdict.correct, f"seed {seed}: the solution {answer!r} was rejected: {verdict.message}"
+        assert verdict.mistake is None
+
+
+@pytest.mark.parametrize("ex", [e for e in EXERCISES if isinstance(e, NumericExercise)], ids=lambda e: e.id)
+def test_each_catalogued_mistake_is_recognised(ex):
+    named = set()
+    for seed in SEEDS:
+        problem = ex.generate(seed)
+        for mistake in ex.mistakes(problem.params):
+            verdict = ex.check(problem, mistake.value)
+            assert not verdict.correct and verdict.mistake == mistake.id, (
+                f"seed {seed}: {mistake.id} ({mistake.value!r}) gave {verdict}")
+            assert verdict.message == mistake.message
+            named.add(mistake.id)
+    assert len(named) >= 2, f"{ex.id} names fewer than two usual mistakes: {named}"
+
+
+@pytest.mark.parametrize("ex", [e for e in EXERCISES if isinstance(e, NumericExercise)], ids=lambda e: e.id)
+def test_random_wrong_answers_are_rejected(ex):
+    rng = random.Random(ex.id)
+    for seed in SEEDS:
+        problem = ex.generate(seed)
+        target = ex.correct(problem.params)
+        known = [target] + [m.value for m in ex.mistakes(problem.params)]
+        for _ in range(5):
+            factor, offset = rng.uniform(1.2, 3.0) * rng.choice([1, -1]), rng.uniform(0.05, 1.0)
+            if isinstance(target, (list, tuple)):
+                wrong = [v * factor + offset for v in target]
+            else:
+                wrong = target * factor + offset
+            if any(_near(wrong, k) for k in known):
+                continue
+            verdict = ex.check(problem, wrong)
+            assert not verdict.correct and verdict.mistake is None, f"seed {seed}: {wrong!r} gave {verdict}"
+
+
+def _near(a, b):
+    if isinstance(a, list):
+        return all(abs(x - y) <= 1e-3 + 1e-2 * abs(y) for x, y in zip(a, b))
+    return abs(a - b) <= 1e-3 + 1e-2 * abs(b)
+
+
+@pytest.mark.parametrize("ex", [e for e in EXERCISES if isinstance(e, ChoiceExercise)], ids=lambda e: e.id)
+def test_each_wrong_choice_names_its_mistake(ex):
+    for seed in range(20):
+        problem = ex.generate(seed)
+        keys = [key for key, _ in problem.answer.choices]
+        assert len(keys) >= 3
+        right = ex.solution(problem).answer
+        for key, _, mistake, _ in ex.shown(problem.params):
+            verdict = ex.check(problem, key)
+            assert verdict.correct == (key == right) and verdict.mistake == mistake
+    positions = {ex.solution(ex.generate(seed)).answer for seed in range(40)}
+    assert len(positions) > 1, "the right answer is always in the same place"
+
+
+@pytest.mark.parametrize("ex", [e for e in EXERCISES if isinstance(e, CodeExercise)], ids=lambda e: e.id)
+def test_code_exercises_diagnose_known_wrong_programs(ex):
+    assert ex.known_wrong, "a code exercise lists wrong programs its checker must catch"
+    assert any(case.extreme for case in ex.cases(ex.generate(0).params)), "hidden tests include extreme inputs"
+    for seed in range(10):
+        problem = ex.generate(seed)
+        for source, mistake in ex.known_wrong:
+            verdict = ex.check(problem, source)
+            assert not verdict.correct and verdict.mistake == mistake, f"seed {seed}: {verdict}"
+            assert "For " in verdict.message, "the message names the failing case"
+
+
+@pytest.mark.parametrize("answer, message", [
+    ("", "could not be read"), ("abc", "could not be read"), ("1/0", "divides by zero"), ("inf", "could not be read"),
+])
+def test_unreadable_answers_say_so(answer, message):
+    ex = lp.get("bce.grad")
+    verdict = ex.check(ex.generate(0), answer)
+    assert not verdict.correct and verdict.mistake == "format" and message in verdict.message
+
+
+@pytest.mark.parametrize("answer", ["-0.7311", "−0.7311", "-0,7311", " -0.73 ", "-7311/10000", -0.7311])
+def test_answers_are_read_as_learners_write_them(answer):
+    ex = lp.get("bce.grad")
+    assert ex.check(ex.generate(0), answer).correct
+
+
+def test_code_checks_report_syntax_errors_and_missing_functions():
+    ex = lp.get("stability.bce_code")
+    problem = ex.generate(0)
+    assert ex.check(problem, "def bce_with_logits(y, z)\n    return 0").mistake == "syntax"
+    assert ex.check(problem, "def other(y, z):\n    return 0").mistake == "missing"
+    assert ex.check(problem, "raise ValueError('nope')").mistake == "error"
+
+
+def test_bad_seeds_and_foreign_problems_are_refused():
+    ex = lp.get("bce.grad")
+    for seed in (-1, 1.5, "3", True):
+        with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+            ex.generate(seed)
+    with pytest.raises(ValueError, match="needs a problem generated by bce.grad"):
+        ex.check(lp.get("bce.value").generate(0), "1")
+    with pytest.raises(KeyError, match="no exercise 'nope'"):
+        lp.get("nope")
