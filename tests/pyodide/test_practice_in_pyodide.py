@@ -1,0 +1,22 @@
+"""The practice engine's tests, run again inside Pyodide: the browser's runtime gives the same verdicts."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_practice_tests_pass_under_pyodide(node, pyodide_wheels):
+    result = subprocess.run(
+        [node, str(ROOT / "tests" / "pyodide" / "run_pytest.mjs"), str(pyodide_wheels), str(ROOT / "tests" / "practice"),
+         # NumPy does not exist in Pyodide offline: its comparisons stay on the CPython side.
+         "tests", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "addopts=", "-W", "error",
+         "--ignore=tests/test_pure_python.py"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    assert "on emscripten" in output, "the tests did not run under Pyodide"
+    assert " passed" in output and " failed" not in output
