@@ -102,3 +102,29 @@ def quantile(y: float, y_pred: float, tau: float) -> float:
 def mean(values) -> float:
     values = list(values)
     return math.fsum(values) / len(values)
+
+
+def focal(y: float, z: float, gamma: float = 2.0) -> float:
+    """Sigmoid focal loss of one example on its logit: q^gamma * bce_with_logits(y, z).
+
+    q = y (1 - sigma(z)) + (1 - y) sigma(z) is the probability given to the wrong answer (1 - p_t for a
+    0/1 label). q^gamma is e^{gamma log q} with log q from log-sigmoids, so nothing overflows; gamma = 0
+    gives bce_with_logits."""
+    ce = bce_with_logits(y, z)
+    if gamma == 0:
+        return ce
+    logs = []
+    if y > 0:
+        logs.append(math.log(y) - softplus(z))  # log(y (1 - p)), log(1 - p) = -softplus(z)
+    if y < 1:
+        logs.append(math.log1p(-y) - softplus(-z))  # log((1 - y) p), log p = -softplus(-z)
+    return math.exp(gamma * logsumexp(logs)) * ce
+
+
+def kl_divergence(target: list[float], z: list[float]) -> float:
+    """KL(target || softmax(z)) = sum_j t_j (log t_j - log softmax(z)_j), with 0 log 0 = 0; never negative."""
+    a, rest = _lse_parts(z)
+    log1p_rest = math.log1p(rest)
+    # -log softmax(z)_j = (a - z_j) + log1p(rest) >= 0, computed without cancellation
+    terms = [t * (math.log(t) + (a - v) + log1p_rest) for t, v in zip(target, z) if t > 0]
+    return max(math.fsum(terms), 0.0)

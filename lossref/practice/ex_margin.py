@@ -1,0 +1,484 @@
+"""Exercises of session 4: margin losses (hinge, squared hinge, logistic, multiclass hinge)."""
+
+from __future__ import annotations
+
+import math
+
+from . import _math as M
+from ._core import CodeCase, CodeExercise, Mistake, NumericExercise, fmt_number as f
+
+__all__ = ["HingeValue", "HingeMargins", "HingeGrad", "SquaredHingeGrad", "LogisticValue", "MulticlassHingeValue",
+           "HingeSubgradientCode"]
+
+
+# ---------------------------------------------------------------------------------- helpers
+def _s(x: float) -> str:
+    """A drawn score as the lesson writes it: one decimal, 2.0 rather than 2."""
+    return f"{x:.1f}"
+
+
+def _par(x: float) -> str:
+    """A number inside a sum, in parentheses when negative: 1 + 0.5 - (-0.8)."""
+    return f"({_s(x)})" if x < 0 else _s(x)
+
+
+def _pairs(p) -> str:
+    return ", ".join(f"({y}, {_s(s)})" for y, s in zip(p["y"], p["s"]))
+
+
+def _hinge_grad(y: float, s: float) -> float:
+    """d/ds max(0, 1 - y s), 0 at the kink y s = 1 (lossref's choice)."""
+    return -float(y) if y * s < 1 else 0.0
+
+
+def _draw_pairs(rng, n: int = 3) -> dict:
+    return {"y": [rng.choice([-1, 1]) for _ in range(n)],
+            "s": [round(rng.uniform(-2.5, 2.5), 1) + 0.0 for _ in range(n)]}  # + 0.0: no -0.0
+
+
+def _off_the_kink(p, gap: float = 0.1) -> bool:
+    return all(abs(1 - y * s) >= gap for y, s in zip(p["y"], p["s"]))
+
+
+def _mc_hinge(scores, label, variant, margin=1.0, include_true=False, clip=True):
+    """Multiclass hinge of one row: Crammer-Singer (strongest rival) or Weston-Watkins (every rival)."""
+    gaps = [margin + s - scores[label] for j, s in enumerate(scores) if include_true or j != label]
+    if variant == "crammer_singer":
+        worst = max(gaps)
+        return max(0.0, worst) if clip else worst
+    return math.fsum(max(0.0, g) if clip else g for g in gaps)
+
+
+_VARIANT = {"crammer_singer": "Crammer-Singer", "weston_watkins": "Weston-Watkins"}
+_VARIANT_TEX = {
+    "crammer_singer": r"L = \max\left(0,\ \Delta + \max_{j \ne c} s_j - s_c\right)",
+    "weston_watkins": r"L = \sum_{j \ne c} \max(0,\ \Delta + s_j - s_c)",
+}
+
+
+# ---------------------------------------------------------------------------------- hinge value
+class HingeValue(NumericExercise):
+    """Hinge losses of three scored examples (the lesson's worked example 3 at seed 0)."""
+
+    id = "hinge.value"
+    skill = "hinge.value"
+    title = "Hinge loss of three examples"
+    kind = "vector"
+
+    def fixed_params(self, seed):
+        return {"y": [1, 1, -1], "s": [2.0, 0.2, 0.3]} if seed == 0 else None
+
+    def make_params(self, rng):
+        return _draw_pairs(rng)
+
+    def acceptable(self, params):
+        return _off_the_kink(params) and super().acceptable(params)
+
+    def statement(self, p):
+        return ("A linear classifier with labels $y \\in \\{-1, +1\\}$ gives three examples the scores below, "
+                f"listed as $(y, s)$: ${_pairs(p)}$. Compute the hinge loss $L = \\max(0,\\ 1 - y s)$ of each "
+                "example, in the order given.")
+
+    def correct(self, p):
+        return [M.hinge(y, s) for y, s in zip(p["y"], p["s"])]
+
+    def mistakes(self, p):
+        pairs = list(zip(p["y"], p["s"]))
+        return [
+            Mistake("forgot_max", [1 - y * s for y, s in pairs],
+                    "Some of these are negative: that is $1 - ys$ without the max. An example beyond the margin "
+                    "($ys > 1$) has loss 0, not a negative loss: take $\\max(0, 1 - ys)$."),
+            Mistake("labels_01_in_hinge", [M.hinge(max(y, 0), s) for y, s in pairs],
+                    "A label $-1$ was treated as 0, so its loss came out as $\\max(0, 1 - 0 \\cdot s) = 1$ whatever "
+                    "the score. The hinge needs labels in $\\{-1, +1\\}$: a negative example has $y = -1$."),
+            Mistake("sign_flipped", [max(0.0, 1 + y * s) for y, s in pairs],
+                    "The sign of the margin is flipped: that is $\\max(0, 1 + ys)$. The loss shrinks as the margin "
+                    "$ys$ grows, so it is $\\max(0, 1 - ys)$."),
+            Mistake("margin_not_loss", [y * s for y, s in pairs],
+                    "Those are the margins $ys$, not the losses. The loss is $\\max(0, 1 - ys)$: 0 once the margin "
+                    "reaches 1, growing by 1 for each unit the margin falls short."),
+        ]
+
+    def hints(self, problem):
+        return [
+            "Compute the margin $m = y s$ of each example first: positive means correctly classified.",
+            "Then $L = \\max(0, 1 - m)$: 0 when the margin is at least 1, and $1 - m$ otherwise, "
+            "including for misclassified examples ($m < 0$).",
+        ]
+
+    def steps(self, p):
+        rows = []
+        for y, s in zip(p["y"], p["s"]):
+            m = y * s
+            rows.append(f"$(y, s) = ({y}, {_s(s)})$: $ys = {f(m)}$, $1 - ys = {f(1 - m)}$, "
+                        f"$L = \\max(0, {f(1 - m)}) = {f(M.hinge(y, s))}$.")
+        return rows + ["Only the examples with $ys < 1$ have a positive loss: those are inside the margin or "
+                       "misclassified."]
+
+
+class HingeMargins(HingeValue):
+    """Hinge losses and which points are support vectors (the lesson's practice problem 3 at seed 0)."""
+
+    id = "hinge.margins"
+    title = "Hinge losses and support vectors"
+
+    def fixed_params(self, seed):
+        return {"y": [1, -1, -1], "s": [1.2, -0.4, 2.0]} if seed == 0 else None
+
+    def make_params(self, rng):
+        return _draw_pairs(rng)
+
+    def statement(self, p):
+        return ("For labels $y \\in \\{-1, +1\\}$ and scores $s = w^\\top x$, three points have "
+                f"$(y, s) = {_pairs(p)}$. Compute the hinge loss $\\max(0,\\ 1 - y s)$ of each point, in order. "
+                "(The points with a positive loss are the ones that contribute a non-zero subgradient.)")
+
+    def steps(self, p):
+        found = super().steps(p)[:-1]
+        active = [str(i + 1) for i, (y, s) in enumerate(zip(p["y"], p["s"])) if y * s < 1]
+        which = ("points " + " and ".join(active) if len(active) > 1 else f"point {active[0]}") if active else "none"
+        return found + [f"Non-zero subgradients come from the points with $1 - ys > 0$: {which}."]
+
+
+# ---------------------------------------------------------------------------------- hinge gradient
+class HingeGrad(NumericExercise):
+    """The hinge subgradient of each example: -y inside the margin, 0 beyond it (lesson worked example 3)."""
+
+    id = "hinge.grad"
+    skill = "hinge.grad"
+    title = "Hinge subgradients"
+    kind = "vector"
+
+    def fixed_params(self, seed):
+        return {"y": [1, 1, -1], "s": [2.0, 0.2, 0.3]} if seed == 0 else None
+
+    def make_params(self, rng):
+        return _draw_pairs(rng)
+
+    def acceptable(self, params):
+        return _off_the_kink(params) and super().acceptable(params)
+
+    def statement(self, p):
+        return ("For the hinge loss $L(y, s) = \\max(0,\\ 1 - y s)$ with labels $y \\in \\{-1, +1\\}$, compute "
+                f"$\\partial L / \\partial s$ for each of the examples $(y, s) = {_pairs(p)}$, in order.")
+
+    def correct(self, p):
+        return [_hinge_grad(y, s) for y, s in zip(p["y"], p["s"])]
+
+    def mistakes(self, p):
+        pairs = list(zip(p["y"], p["s"]))
+        return [
+            Mistake("sign_flipped", [float(y) if y * s < 1 else 0.0 for y, s in pairs],
+                    "The signs are flipped: inside the margin $L = 1 - ys$, whose derivative in $s$ is $-y$, "
+                    "not $y$."),
+            Mistake("forgot_max", [-float(y) for y, s in pairs],
+                    "That is $-y$ for every example, as if the loss were $1 - ys$ everywhere. Where the margin is "
+                    "met ($ys > 1$) the loss is constant at 0, so its gradient is 0."),
+            Mistake("labels_01_in_hinge", [_hinge_grad(max(y, 0), s) for y, s in pairs],
+                    "The examples with label $-1$ got a gradient of 0, as if their label were 0 (then the loss is "
+                    "the constant 1). Hinge labels are $-1$ and $+1$: for $y = -1$ inside the margin the gradient "
+                    "is $-y = +1$."),
+        ]
+
+    def hints(self, problem):
+        return [
+            "Check each example's margin $ys$: is the loss flat there ($ys > 1$) or the line $1 - ys$ ($ys < 1$)?",
+            "Where $ys < 1$, $\\partial L/\\partial s = \\partial(1 - ys)/\\partial s = -y$; where $ys > 1$ it is 0.",
+        ]
+
+    def steps(self, p):
+        rows = []
+        for y, s in zip(p["y"], p["s"]):
+            m = y * s
+            if m < 1:
+                rows.append(f"$({y}, {_s(s)})$: $ys = {f(m)} < 1$, the margin is violated, "
+                            f"$\\partial L/\\partial s = -y = {f(-y)}$.")
+            else:
+                rows.append(f"$({y}, {_s(s)})$: $ys = {f(m)} > 1$, the margin is met, $\\partial L/\\partial s = 0$.")
+        return rows + ["Only the examples inside the margin (the support vectors) move the model."]
+
+
+# ---------------------------------------------------------------------------------- squared hinge
+class SquaredHingeGrad(NumericExercise):
+    """The gradient of the squared hinge, -2 y max(0, 1 - y s), for one example inside the margin."""
+
+    id = "squared_hinge.grad"
+    skill = "squared_hinge.grad"
+    title = "The gradient of the squared hinge"
+
+    def make_params(self, rng):
+        return {"y": rng.choice([-1, 1]), "s": round(rng.uniform(-2.0, 2.0), 1) + 0.0}
+
+    def acceptable(self, params):
+        return 1 - params["y"] * params["s"] >= 0.2 and super().acceptable(params)
+
+    def statement(self, p):
+        return ("The squared hinge loss is $L(y, s) = \\max(0,\\ 1 - y s)^2$ for a label $y \\in \\{-1, +1\\}$ and a "
+                f"score $s$. For $y = {p['y']}$ and $s = {_s(p['s'])}$, compute $\\partial L / \\partial s$.")
+
+    def _violation(self, p):
+        return max(0.0, 1 - p["y"] * p["s"])
+
+    def correct(self, p):
+        return -2 * p["y"] * self._violation(p)
+
+    def mistakes(self, p):
+        y, v = p["y"], self._violation(p)
+        return [
+            Mistake("dropped_two", -y * v, "The factor 2 from differentiating the square is missing: "
+                                           "$\\partial L/\\partial s = 2\\max(0, 1 - ys) \\cdot (-y)$."),
+            Mistake("sign_flipped", 2 * y * v, "The sign is flipped: the inner derivative "
+                                               "$\\partial(1 - ys)/\\partial s$ is $-y$, not $y$."),
+            Mistake("loss_not_grad", v * v, "That is the loss $\\max(0, 1 - ys)^2$ itself; differentiate it in $s$ "
+                                            "with the chain rule."),
+            Mistake("hinge_not_squared", -float(y), "That is the plain hinge's gradient $-y$. Squaring the hinge "
+                                                    "scales the gradient by $2\\max(0, 1 - ys)$."),
+        ]
+
+    def hints(self, problem):
+        return [
+            "Write $v = \\max(0, 1 - ys)$, so $L = v^2$. Is the margin violated here ($v > 0$)?",
+            "Chain rule: $\\partial L/\\partial s = 2v \\cdot \\partial v/\\partial s$, with "
+            "$\\partial v/\\partial s = -y$ where $v > 0$.",
+        ]
+
+    def steps(self, p):
+        y, s, v = p["y"], p["s"], self._violation(p)
+        return [
+            f"$ys = {f(y * s)}$, so $v = \\max(0, 1 - ys) = {f(v)} > 0$: the margin is violated.",
+            "$\\partial L/\\partial s = 2v \\cdot (-y) = -2y\\max(0, 1 - ys)$.",
+            f"$\\partial L/\\partial s = -2 \\cdot ({y}) \\cdot {f(v)} = {f(self.correct(p))}$.",
+        ]
+
+
+# ---------------------------------------------------------------------------------- logistic
+class LogisticValue(NumericExercise):
+    """The logistic loss log(1 + e^{-ys}) of one example with a -1/+1 label."""
+
+    id = "logistic.value"
+    skill = "logistic.value"
+    title = "Logistic loss on the margin"
+
+    def make_params(self, rng):
+        return {"y": rng.choice([-1, 1]), "s": round(rng.uniform(-3.0, 3.0), 1) + 0.0}
+
+    def acceptable(self, params):
+        return abs(params["s"]) >= 0.2 and super().acceptable(params)
+
+    def statement(self, p):
+        return ("The logistic loss on the margin is $L(y, s) = \\log(1 + e^{-y s})$ for a label $y \\in \\{-1, +1\\}$ "
+                f"and a score $s$. Compute it for $y = {p['y']}$ and $s = {_s(p['s'])}$, with the natural logarithm.")
+
+    def correct(self, p):
+        return M.logistic(p["y"], p["s"])
+
+    def mistakes(self, p):
+        loss = self.correct(p)
+        found = [
+            Mistake("log10", loss / math.log(10), "That uses log base 10; the logistic loss uses the natural "
+                                                  "logarithm."),
+            Mistake("log2", loss / math.log(2), "That is the loss in bits (log base 2); use the natural logarithm."),
+            Mistake("sign_flipped", M.logistic(-p["y"], p["s"]),
+                    "The sign of the margin is flipped: that is $\\log(1 + e^{ys})$. A large positive margin "
+                    "should give a loss near 0, so the exponent is $-ys$."),
+        ]
+        if p["y"] == -1:
+            found.append(Mistake("labels_01", math.log(2),
+                                 "That is $\\log 2$, the loss when the label is taken as 0 (then $ys = 0$ whatever "
+                                 "the score). On the margin the negative label is $y = -1$."))
+        return found
+
+    def hints(self, problem):
+        return [
+            "Compute the margin $m = ys$ first, then $e^{-m}$.",
+            "$L = \\log(1 + e^{-m})$: about 0.69 at $m = 0$, near 0 for large positive $m$, near $-m$ for large "
+            "negative $m$.",
+        ]
+
+    def steps(self, p):
+        m = p["y"] * p["s"]
+        return [
+            f"$m = ys = ({p['y']})({_s(p['s'])}) = {f(m)}$.",
+            f"$e^{{-m}} = e^{{{f(-m)}}} \\approx {f(math.exp(-m))}$.",
+            f"$L = \\log(1 + {f(math.exp(-m))}) \\approx {f(self.correct(p))}$.",
+        ]
+
+
+# ---------------------------------------------------------------------------------- multiclass hinge
+class MulticlassHingeValue(NumericExercise):
+    """Multiclass hinge of one row of scores, Crammer-Singer or Weston-Watkins as the problem states."""
+
+    id = "multiclass_hinge.value"
+    skill = "multiclass_hinge.value"
+    title = "Multiclass hinge: Crammer-Singer and Weston-Watkins"
+
+    def make_params(self, rng):
+        c = rng.choice([3, 4])
+        return {"scores": [round(rng.uniform(-1.0, 3.0), 1) + 0.0 for _ in range(c)], "label": rng.randrange(c),
+                "variant": rng.choice(["crammer_singer", "weston_watkins"])}
+
+    def acceptable(self, params):
+        gaps = [1 + s - params["scores"][params["label"]] for j, s in enumerate(params["scores"])
+                if j != params["label"]]
+        return all(abs(g) >= 0.1 for g in gaps) and super().acceptable(params)
+
+    def statement(self, p):
+        scores = ", ".join(_s(v) for v in p["scores"])
+        return (f"A {len(p['scores'])}-class linear classifier gives the scores $s = ({scores})$ to an example whose "
+                f"true class is class {p['label'] + 1} (counting from 1). Compute the **{_VARIANT[p['variant']]}** "
+                f"multiclass hinge loss with margin $\\Delta = 1$: ${_VARIANT_TEX[p['variant']]}$.")
+
+    def correct(self, p):
+        return _mc_hinge(p["scores"], p["label"], p["variant"])
+
+    def mistakes(self, p):
+        scores, label, variant = p["scores"], p["label"], p["variant"]
+        target = self.correct(p)
+        other = "weston_watkins" if variant == "crammer_singer" else "crammer_singer"
+        found = [Mistake("other_variant", _mc_hinge(scores, label, other),
+                         f"That is the {_VARIANT[other]} loss. {_VARIANT[variant]} "
+                         + ("keeps only the strongest rival: the max over $j \\ne c$, not the sum."
+                            if variant == "crammer_singer" else
+                            "adds the hinge of every rival: the sum over $j \\ne c$, not the max."))]
+        candidates = [
+            ("true_class_as_rival", _mc_hinge(scores, label, variant, include_true=True),
+             "The true class was counted as its own rival: $j = c$ contributes $\\Delta + s_c - s_c = \\Delta$. "
+             "The rivals are the classes $j \\ne c$ only."),
+            ("forgot_margin", _mc_hinge(scores, label, variant, margin=0.0),
+             "The margin $\\Delta = 1$ is missing: a rival must trail the true class by at least 1, so each gap "
+             "is $\\Delta + s_j - s_c$, not $s_j - s_c$."),
+            ("forgot_max", _mc_hinge(scores, label, variant, clip=False),
+             "A rival's term was used without $\\max(0, \\cdot)$: a rival already beaten by more than the margin "
+             "contributes 0, not a negative amount."),
+        ]
+        if variant == "weston_watkins":
+            candidates.append(("divided_by_classes", target / len(scores),
+                               "That divides by the number of classes, as PyTorch's MultiMarginLoss does. The "
+                               "Weston-Watkins loss asked for here is the plain sum over rivals."))
+        found += [Mistake(i, v, m) for i, v, m in candidates if abs(v - target) > 1e-9]
+        return found
+
+    def hints(self, problem):
+        p = problem.params
+        what = ("the largest of them, clipped at 0" if p["variant"] == "crammer_singer"
+                else "the sum of each one clipped at 0")
+        return [
+            f"For each rival class $j \\ne c$ compute the gap $\\Delta + s_j - s_c$ with $s_c = {_s(p['scores'][p['label']])}$.",
+            f"{_VARIANT[p['variant']]} takes {what}.",
+        ]
+
+    def steps(self, p):
+        scores, label = p["scores"], p["label"]
+        sc = scores[label]
+        gaps = [(j, 1 + s - sc) for j, s in enumerate(scores) if j != label]
+        shown = ", ".join(f"$j = {j + 1}$: $1 + {_par(scores[j])} - {_par(sc)} = {f(g)}$" for j, g in gaps)
+        if p["variant"] == "crammer_singer":
+            last = f"Crammer-Singer keeps the largest gap: $L = \\max(0, {f(max(g for _, g in gaps))}) = {f(self.correct(p))}$."
+        else:
+            terms = " + ".join(f(max(0.0, g)) for _, g in gaps)
+            last = f"Weston-Watkins sums the clipped gaps: $L = {terms} = {f(self.correct(p))}$."
+        return [f"The true class is class {label + 1}, with $s_c = {_s(sc)}$.", "Gaps of the rivals: " + shown + ".",
+                last]
+
+
+# ---------------------------------------------------------------------------------- code
+class HingeSubgradientCode(CodeExercise):
+    """Write the hinge subgradient in the score, 0 at the kink as lossref returns."""
+
+    id = "hinge.grad_code"
+    skill = "hinge.grad"
+    title = "Code the hinge subgradient"
+    function = "hinge_subgradient"
+    signature = "def hinge_subgradient(y, s):"
+    starter = ("def hinge_subgradient(y, s):\n"
+               "    \"\"\"d/ds max(0, 1 - y*s) for a label y in {-1, +1} and a score s.\"\"\"\n"
+               "    return 0.0\n")
+    reference = ("def hinge_subgradient(y, s):\n"
+                 "    # Inside the margin (y s < 1) the loss is 1 - y s, whose derivative is -y.\n"
+                 "    # Beyond it (and at the kink y s = 1, by lossref's convention) the loss is flat: 0.\n"
+                 "    return -float(y) if y * s < 1 else 0.0\n")
+
+    known_wrong = (
+        ("def hinge_subgradient(y, s):\n    return y if 1 - y * s > 0 else 0.0\n", "sign_flipped"),
+        ("def hinge_subgradient(y, s):\n    return -y\n", "forgot_max"),
+        ("def hinge_subgradient(y, s):\n"
+         "    t = (y + 1) / 2  # the label as 0/1\n"
+         "    return -t if 1 - t * s > 0 else 0.0\n", "labels_01_in_hinge"),
+        ("def hinge_subgradient(y, s):\n"
+         "    t = 2 * y - 1  # converts 0/1 labels, but y is already -1/+1\n"
+         "    return -t if 1 - t * s > 0 else 0.0\n", "labels_01_in_hinge"),
+        ("def hinge_subgradient(y, s):\n    return -y if y * s <= 1 else 0.0\n", "wrong_kink"),
+        ("def hinge_subgradient(y, s):\n    return -y * max(0.0, 1 - y * s)\n", None),
+    )
+
+    def statement(self, p):
+        return ("Write `hinge_subgradient(y, s)`: the derivative in the score $s$ of the hinge loss "
+                r"$L = \max(0,\ 1 - y s)$, for a label $y \in \{-1, +1\}$. "
+                "At the kink $y s = 1$ any value between $0$ and $-y$ is a valid subgradient; return 0 there, "
+                "as lossref does. The hidden tests use both labels, scores on both sides of the margin, the kink "
+                "itself and scores as large as $\\pm 10^6$.")
+
+    def cases(self, p):
+        shift = p["shift"]
+        rows = [(1, 2.0), (1, 0.2), (-1, 0.3), (-1, -3.0), (1, -0.5), (1, shift), (-1, shift)]
+        cases = [CodeCase((y, s), _hinge_grad(y, s), f"y = {y}, s = {s:g}") for y, s in rows]
+        cases += [
+            CodeCase((1, 1.0), 0.0, "y = 1, s = 1 (the kink y s = 1)"),
+            CodeCase((-1, -1.0), 0.0, "y = -1, s = -1 (the kink y s = 1)"),
+        ]
+        cases += [CodeCase((y, s), _hinge_grad(y, s), f"y = {y}, s = {s:g}", extreme=True)
+                  for y, s in [(1, 1e6), (1, -1e6), (-1, 1e6), (-1, -1e6)]]
+        return cases
+
+    def diagnose(self, case, got):
+        y, s = case.args
+        mistake, message = super().diagnose(case, got)
+        if mistake is not None:
+            return mistake, message
+        try:
+            value = float(got) + 0.0  # no "-0" in the message
+        except (TypeError, ValueError):
+            return mistake, message
+        candidates = []
+        if y * s == 1:
+            candidates.append(("wrong_kink", -float(y),
+                               f"For {case.description} your function returned {value:g}. At the kink any value "
+                               "between 0 and $-y$ is a valid subgradient, but this exercise asks for lossref's "
+                               "choice, 0: use the strict test $ys < 1$."))
+        candidates += [
+            ("sign_flipped", float(y) if y * s < 1 else 0.0,
+             f"For {case.description} your function returned {value:g}, the opposite sign. Inside the margin the "
+             "loss is $1 - ys$, and its derivative in $s$ is $-y$."),
+            ("forgot_max", -float(y),
+             f"For {case.description} your function returned {value:g}, but the margin is met there ($ys > 1$), so "
+             "the loss is flat at 0 and so is its gradient. Return $-y$ only where $ys < 1$."),
+            ("labels_01_in_hinge", _hinge_grad((y + 1) / 2, s),
+             f"For {case.description} your function returned {value:g}: the label was turned into 0/1. The hinge "
+             "takes labels $-1$ and $+1$ as they are; do not convert them."),
+            ("labels_01_in_hinge", _hinge_grad(2 * y - 1, s),
+             f"For {case.description} your function returned {value:g}: the label went through $2y - 1$, the "
+             "conversion from 0/1 labels, but here $y$ is already $-1$ or $+1$. Use it as it is."),
+        ]
+        for name, wrong, text in candidates:
+            if abs(wrong - case.expected) > 1e-9 and abs(value - wrong) <= 1e-9 + 1e-6 * abs(wrong):
+                return name, text
+        return mistake, message
+
+    def hints(self, problem):
+        return [
+            "The loss has two pieces: the line $1 - ys$ where $ys < 1$, and the constant 0 where $ys \\ge 1$.",
+            "Differentiate each piece in $s$: $-y$ on the line, 0 on the flat part. Use a strict $ys < 1$ so the "
+            "kink gets 0.",
+        ]
+
+    def steps(self, p):
+        return [
+            "Inside the margin ($ys < 1$): $L = 1 - ys$, so $\\partial L/\\partial s = -y$.",
+            "Beyond the margin ($ys > 1$): $L = 0$, so $\\partial L/\\partial s = 0$.",
+            "At $ys = 1$ lossref returns 0, a valid subgradient; the test `y * s < 1` gives exactly that. "
+            "Large scores need no special care: $ys$ does not overflow.",
+        ]
+
+
+EXERCISES = [HingeValue(), HingeMargins(), HingeGrad(), SquaredHingeGrad(), LogisticValue(), MulticlassHingeValue(),
+             HingeSubgradientCode()]
