@@ -42,6 +42,7 @@ def project_copy(tmp_path) -> Path:
     (copy / "tests" / "data").mkdir(parents=True)
     shutil.copy2(ROOT / "tests" / "data" / "reference.json", copy / "tests" / "data" / "reference.json")
     (copy / "node_modules").symlink_to(ROOT / "node_modules")
+    (copy / "lossref").symlink_to(ROOT / "lossref")  # mkdocs.yml watches it
     return copy
 
 
