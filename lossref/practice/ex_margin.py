@@ -57,12 +57,9 @@ _VARIANT_TEX = {
 
 
 # ---------------------------------------------------------------------------------- hinge value
-class HingeValue(NumericExercise):
-    """Hinge losses of three scored examples (the lesson's worked example 3 at seed 0)."""
+class _ThreeScores(NumericExercise):
+    """Three (label, score) pairs off the kink; seed 0 is the lesson's worked example 3."""
 
-    id = "hinge.value"
-    skill = "hinge.value"
-    title = "Hinge loss of three examples"
     kind = "vector"
 
     def fixed_params(self, seed):
@@ -73,6 +70,15 @@ class HingeValue(NumericExercise):
 
     def acceptable(self, params):
         return _off_the_kink(params) and super().acceptable(params)
+
+
+class HingeValue(_ThreeScores):
+    """Hinge losses of three scored examples (the lesson's worked example 3 at seed 0)."""
+
+    id = "hinge.value"
+    skill = "hinge.value"
+    title = "Hinge loss of three examples"
+    kind = "vector"
 
     def statement(self, p):
         return ("A linear classifier with labels $y \\in \\{-1, +1\\}$ gives three examples the scores below, "
@@ -141,22 +147,13 @@ class HingeMargins(HingeValue):
 
 
 # ---------------------------------------------------------------------------------- hinge gradient
-class HingeGrad(NumericExercise):
+class HingeGrad(_ThreeScores):
     """The hinge subgradient of each example: -y inside the margin, 0 beyond it (lesson worked example 3)."""
 
     id = "hinge.grad"
     skill = "hinge.grad"
     title = "Hinge subgradients"
     kind = "vector"
-
-    def fixed_params(self, seed):
-        return {"y": [1, 1, -1], "s": [2.0, 0.2, 0.3]} if seed == 0 else None
-
-    def make_params(self, rng):
-        return _draw_pairs(rng)
-
-    def acceptable(self, params):
-        return _off_the_kink(params) and super().acceptable(params)
 
     def statement(self, p):
         return ("For the hinge loss $L(y, s) = \\max(0,\\ 1 - y s)$ with labels $y \\in \\{-1, +1\\}$, compute "

@@ -271,12 +271,8 @@ class ChainRuleSoftplus(NumericExercise):
 
 
 # ---------------------------------------------------------------------------------- sigmoid
-class SigmoidValue(NumericExercise):
-    """The sigmoid of a logit: a probability."""
-
-    id = "prereq.sigmoid"
-    skill = "prereq.sigmoid"
-    title = "The sigmoid of a logit"
+class _OneLogit(NumericExercise):
+    """A logit z away from 0; seed 0 is the lesson's z = -1."""
 
     def fixed_params(self, seed):
         return {"z": -1.0} if seed == 0 else None
@@ -286,6 +282,14 @@ class SigmoidValue(NumericExercise):
 
     def acceptable(self, params):
         return abs(params["z"]) >= 0.3 and super().acceptable(params)
+
+
+class SigmoidValue(_OneLogit):
+    """The sigmoid of a logit: a probability."""
+
+    id = "prereq.sigmoid"
+    skill = "prereq.sigmoid"
+    title = "The sigmoid of a logit"
 
     def statement(self, p):
         return (f"Compute the sigmoid $\\sigma(z) = \\dfrac{{1}}{{1 + e^{{-z}}}}$ of the logit $z = {_signed(p['z'])}$.")
@@ -317,21 +321,12 @@ class SigmoidValue(NumericExercise):
         ]
 
 
-class SigmoidGrad(NumericExercise):
+class SigmoidGrad(_OneLogit):
     """The derivative of the sigmoid: sigma(z)(1 - sigma(z))."""
 
     id = "prereq.sigmoid_grad"
     skill = "prereq.sigmoid"
     title = "The derivative of the sigmoid"
-
-    def fixed_params(self, seed):
-        return {"z": -1.0} if seed == 0 else None
-
-    def make_params(self, rng):
-        return {"z": _r(rng.uniform(-3.0, 3.0))}
-
-    def acceptable(self, params):
-        return abs(params["z"]) >= 0.3 and super().acceptable(params)
 
     def statement(self, p):
         return (f"Compute the derivative $\\sigma'(z)$ of the sigmoid $\\sigma(z) = 1/(1 + e^{{-z}})$ at "

@@ -14,12 +14,8 @@ def _signed(x: float) -> str:
     return f"{x:+.2f}".replace("+", "")
 
 
-class BCEValue(NumericExercise):
-    """Binary cross-entropy of one example from its logit (the lesson's worked example 2 at seed 0)."""
-
-    id = "bce.value"
-    skill = "bce.value"
-    title = "Binary cross-entropy from a logit"
+class _OneLogit(NumericExercise):
+    """A label y in {0, 1} and a logit z; seed 0 is the lesson's worked example 2 (y = 1, z = -1)."""
 
     def fixed_params(self, seed):
         return {"y": 1, "z": -1.0} if seed == 0 else None
@@ -29,6 +25,14 @@ class BCEValue(NumericExercise):
 
     def acceptable(self, params):
         return abs(params["z"]) >= 0.3 and super().acceptable(params)
+
+
+class BCEValue(_OneLogit):
+    """Binary cross-entropy of one example from its logit (the lesson's worked example 2 at seed 0)."""
+
+    id = "bce.value"
+    skill = "bce.value"
+    title = "Binary cross-entropy from a logit"
 
     def statement(self, p):
         return (f"A binary classifier outputs the logit $z = {_signed(p['z'])}$ for an example whose label is "
@@ -70,21 +74,12 @@ class BCEValue(NumericExercise):
         ]
 
 
-class BCEGrad(NumericExercise):
+class BCEGrad(_OneLogit):
     """The gradient of BCE with respect to the logit: sigma(z) - y (lesson worked example 2)."""
 
     id = "bce.grad"
     skill = "bce.grad"
     title = "The gradient of binary cross-entropy in the logit"
-
-    def fixed_params(self, seed):
-        return {"y": 1, "z": -1.0} if seed == 0 else None
-
-    def make_params(self, rng):
-        return {"y": rng.choice([0, 1]), "z": round(rng.uniform(-3.0, 3.0), 1)}
-
-    def acceptable(self, params):
-        return abs(params["z"]) >= 0.3 and super().acceptable(params)
 
     def statement(self, p):
         return (f"For the logit $z = {_signed(p['z'])}$ and the label $y = {p['y']}$, compute "

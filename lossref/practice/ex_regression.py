@@ -268,12 +268,8 @@ def _huber_pair(p: dict) -> str:
     return rf"$y = {_signed(p['y'])}$, $\hat y = {_signed(p['y_pred'])}$ and $\delta = {_signed(p['delta'])}$"
 
 
-class HuberValue(NumericExercise):
-    """The Huber loss of one residual, on either side of the threshold."""
-
-    id = "huber.value"
-    skill = "huber.value"
-    title = "The Huber loss of one prediction"
+class _HuberProblem(NumericExercise):
+    """One prediction and a threshold, with the residual clearly on one side of delta."""
 
     def make_params(self, rng):
         return _draw_huber(rng)
@@ -281,6 +277,14 @@ class HuberValue(NumericExercise):
     def acceptable(self, params):
         r = _huber_r(params)
         return abs(r) >= 0.1 and abs(abs(r) - params["delta"]) >= 0.1 * params["delta"] and super().acceptable(params)
+
+
+class HuberValue(_HuberProblem):
+    """The Huber loss of one residual, on either side of the threshold."""
+
+    id = "huber.value"
+    skill = "huber.value"
+    title = "The Huber loss of one prediction"
 
     def statement(self, p):
         return (f"For {_huber_pair(p)}, compute the Huber loss $L_\\delta(\\hat y - y)$ in the convention of "
@@ -332,19 +336,12 @@ class HuberValue(NumericExercise):
                 rf"$L = \delta(|r| - \tfrac12\delta) = {f(d)} \cdot ({f(abs(r))} - {f(d / 2)}) = {f(self.correct(p))}$."]
 
 
-class HuberGrad(NumericExercise):
+class HuberGrad(_HuberProblem):
     """The derivative of the Huber loss: the residual clipped to [-delta, delta]."""
 
     id = "huber.grad"
     skill = "huber.grad"
     title = "The gradient of the Huber loss"
-
-    def make_params(self, rng):
-        return _draw_huber(rng)
-
-    def acceptable(self, params):
-        r = _huber_r(params)
-        return abs(r) >= 0.1 and abs(abs(r) - params["delta"]) >= 0.1 * params["delta"] and super().acceptable(params)
 
     def statement(self, p):
         return (f"For {_huber_pair(p)}, compute $\\partial L / \\partial \\hat y$ for the Huber loss "
