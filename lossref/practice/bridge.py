@@ -1,0 +1,93 @@
+"""JSON in, JSON out: what the browser's worker calls.
+
+The page never imports Python objects: it sends a request (a dict that JSON can carry) and gets
+a dict back. Every function here takes and returns plain data, and a bad request gets an
+``{"error": ...}`` reply that says what was wrong instead of an exception crossing into
+JavaScript.
+
+>>> from lossref.practice import bridge
+>>> reply = bridge.handle({"op": "problem", "exercise": "bce.grad", "seed": 0})
+>>> reply["problem"]["params"]
+{'y': 1, 'z': -1.0}
+>>> bridge.handle({"op": "check", "exercise": "bce.grad", "seed": 0, "answer": "0.7311"})["verdict"]["mistake"]
+'sign_flipped'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import sys
+
+from ._registry import exercises, get
+
+__all__ = ["handle", "handle_json", "catalogue", "content_hash"]
+
+
+def content_hash(exercise) -> str:
+    """A short hash of an exercise's code: the page stores it with the learner's progress, so that
+    a changed exercise is noticed. It covers the whole module the exercise is defined in (its shared
+    helpers and base classes change problems too) and the exercise's own name."""
+    cls = type(exercise)
+    source = inspect.getsource(sys.modules[cls.__module__])
+    return hashlib.sha256(f"{cls.__qualname__}\n{source}".encode()).hexdigest()[:12]
+
+
+def catalogue() -> list[dict]:
+    """Every exercise's id, skill, kind, title and content hash, in course order."""
+    return [{"id": ex.id, "skill": ex.skill, "kind": ex.kind, "title": ex.title, "hash": content_hash(ex)}
+            for ex in exercises()]
+
+
+def _problem(request):
+    ex = get(_field(request, "exercise", str))
+    seed = _field(request, "seed", int)
+    return ex, ex.generate(seed)
+
+
+def _field(request: dict, name: str, kind: type):
+    if name not in request:
+        raise ValueError(f"the request needs {name!r}")
+    value = request[name]
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f"{name!r} must be an integer; got {value!r}")
+    if kind is str and not isinstance(value, str):
+        raise ValueError(f"{name!r} must be a string; got {value!r}")
+    return value
+
+
+def handle(request: dict) -> dict:
+    """Answer one request. ``op`` is one of: catalogue, problem, check, hints, solution."""
+    try:
+        if not isinstance(request, dict):
+            raise ValueError(f"a request is a JSON object; got {type(request).__name__}")
+        op = request.get("op")
+        if op == "catalogue":
+            return {"exercises": catalogue()}
+        if op == "problem":
+            ex, problem = _problem(request)
+            return {"problem": problem.to_dict(), "hash": content_hash(ex)}
+        if op == "check":
+            ex, problem = _problem(request)
+            if "answer" not in request:
+                raise ValueError("the request needs 'answer'")
+            return {"verdict": ex.check(problem, request["answer"]).to_dict()}
+        if op == "hints":
+            ex, problem = _problem(request)
+            return {"hints": ex.hints(problem)}
+        if op == "solution":
+            ex, problem = _problem(request)
+            return {"solution": ex.solution(problem).to_dict()}
+        raise ValueError(f"unknown op {op!r}; expected catalogue, problem, check, hints or solution")
+    except (ValueError, KeyError) as exc:
+        return {"error": str(exc.args[0]) if exc.args else type(exc).__name__}
+
+
+def handle_json(text: str) -> str:
+    """``handle`` for a JSON string, replying with a JSON string."""
+    try:
+        request = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return json.dumps({"error": f"the request is not valid JSON: {exc.msg}"})
+    return json.dumps(handle(request))
