@@ -428,7 +428,8 @@ class CodeExercise(Exercise):
         fn = namespace.get(self.function)
         if not callable(fn):
             return Verdict(False, f"Define a function named {self.function}: {self.signature.strip()}", "missing")
-        for case in self.cases(problem.params):
+        cases = self.cases(problem.params)
+        for case in cases:
             try:
                 got = fn(*_copy(case.args))
             except Exception as exc:  # noqa: BLE001  (any error in learner code is feedback)
@@ -443,7 +444,7 @@ class CodeExercise(Exercise):
             if not _matches(got, case.expected, self.rtol, self.atol):
                 mistake, message = self.diagnose(case, got)
                 return Verdict(False, message, mistake)
-        return Verdict(True, f"Correct: your function passes all {len(self.cases(problem.params))} hidden tests.")
+        return Verdict(True, f"Correct: your function passes all {len(cases)} hidden tests.")
 
 
 def _copy(args):
