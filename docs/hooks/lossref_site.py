@@ -8,6 +8,9 @@
   Markdown goes through the same arithmatex + KaTeX pipeline as the other pages.
 * Material's JavaScript bundle loads on the reader's first interaction, and the search index
   when a search starts (``javascripts/on-demand.js``): pages are static until then.
+* Practice exercises (``practice_assets.py``): loss and guide pages end with theirs, every
+  ``<lossref-exercise>`` gets its first problem rendered at build time, and the built site gets the
+  widget's bundle, Pyodide's core, the lossref wheel and a Pyodide lock file that lists it.
 """
 
 from __future__ import annotations
@@ -31,11 +34,15 @@ ROOT = HOOKS_DIR.parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 KATEX_SITE_DIR = "assets/katex"
 
+if str(HOOKS_DIR) not in sys.path:  # for practice_assets, and the pages' lossdocs helpers
+    sys.path.insert(0, str(HOOKS_DIR))
+import practice_assets  # noqa: E402
+
 # ----------------------------------------------------------------------------------- fresh lossref
 def on_pre_build(config) -> None:
     """Forget every imported ``lossref`` and ``lossdocs`` module, so edits show on the next build."""
     # The page helpers (tables, plots, framework tabs) that executed blocks import. MkDocs restores
-    # sys.path after loading a hook, so this is done at build time.
+    # sys.path after loading a hook, so this is done again at build time.
     if str(HOOKS_DIR) not in sys.path:
         sys.path.insert(0, str(HOOKS_DIR))
     for name in list(sys.modules):
@@ -121,6 +128,38 @@ def _tex(escaped: str) -> str:
     return tex
 
 
+# ----------------------------------------------------------------------------------- practice
+def on_config(config):
+    config["extra"]["lossref_pyodide_index_url"] = practice_assets.pyodide_index_url(config)
+    return config
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Loss and guide pages end with their exercises; the practice page lists every exercise."""
+    src = page.file.src_uri
+    if src == "practice/index.md":
+        if practice_assets.ALL_EXERCISES_MARKER not in markdown:
+            raise PluginError(f"{src} lost its marker {practice_assets.ALL_EXERCISES_MARKER}")
+        return markdown.replace(practice_assets.ALL_EXERCISES_MARKER, practice_assets.all_exercises())
+    return markdown + practice_assets.practice_section(src)
+
+
+def _with_exercises(output: str, page) -> str:
+    output, found = practice_assets.prerender(output, page.file.src_uri)
+    if found:
+        base = "../" * page.url.count("/")
+        link, script = practice_assets.page_assets(base)
+        output = output.replace("</head>", f"{link}\n</head>", 1).replace("</body>", f"{script}\n</body>", 1)
+    return output
+
+
+def on_post_build(config) -> None:
+    site = Path(config["site_dir"])
+    index_url = config["extra"]["lossref_pyodide_index_url"]
+    practice_assets.bundle(site, index_url)
+    practice_assets.install_pyodide(site, index_url)
+
+
 def on_post_page(output: str, page, config) -> str:
     output = _JUPYTER_MATHJAX.sub("", output)
     output = _bundle_on_demand(output, page)
@@ -131,8 +170,9 @@ def on_post_page(output: str, page, config) -> str:
     leftover = re.search(r'class="arithmatex">(?!<span class="katex)(.{0,80})', output, re.S)
     if leftover:  # anything arithmatex marked but not typeset would reach readers as raw TeX
         raise PluginError(f"{page.file.src_uri}: math left untypeset near {leftover[1]!r}")
-    return output
+    return _with_exercises(output, page)
 
 
 def on_shutdown() -> None:
     _katex.close()
+    practice_assets.close()

@@ -67,7 +67,8 @@ def handle(request: dict) -> dict:
             return {"exercises": catalogue()}
         if op == "problem":
             ex, problem = _problem(request)
-            return {"problem": problem.to_dict(), "hash": content_hash(ex)}
+            problem = {**problem.to_dict(), "title": ex.title, "skill": ex.skill, "kind": ex.kind}
+            return {"problem": problem, "hash": content_hash(ex)}
         if op == "check":
             ex, problem = _problem(request)
             if "answer" not in request:

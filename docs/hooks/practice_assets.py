@@ -1,0 +1,312 @@
+"""The practice exercises' side of the site build (called from ``lossref_site.py``).
+
+* ``<lossref-exercise exercise="id">`` (or ``skill="..."``) elements in a page get their first
+  problem (seed 0) rendered at build time: readable before Python has started in the browser,
+  and without JavaScript. The texts are rendered by the same module the browser's worker uses
+  (``docs/javascripts/practice/render.js``), run by ``practice_render.mjs`` in Node.
+* The widget's JavaScript is bundled from ``docs/javascripts/practice/`` with esbuild (CodeMirror,
+  markdown-it and KaTeX come from npm, pinned in package-lock.json) into ``assets/practice/``.
+* Pyodide's core is copied from ``node_modules/pyodide`` into ``pyodide/``, next to a ``lossref``
+  wheel built from this checkout and a lock file that lists it (pyodide-build's
+  ``lockfile add-wheels``), so the browser installs lossref with its sha256 checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+HOOKS_DIR = Path(__file__).resolve().parent
+ROOT = HOOKS_DIR.parent.parent
+SOURCES = ROOT / "docs" / "javascripts" / "practice"
+PYODIDE_DIST = ROOT / "node_modules" / "pyodide"
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+CACHE = ROOT / ".cache" / "practice"
+
+ASSETS_DIR = "assets/practice"  # the widget's scripts and stylesheet, in the built site
+PYODIDE_DIR = "pyodide"  # Pyodide's core, the lossref wheel and the lock file
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# Wheels record this date for every file, so that two builds give the same bytes (and sha256).
+SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01, the earliest date a zip file can hold
+
+# Which exercises end which page: the skills (or skill families, ending in ".") they train.
+PAGE_SKILLS = {
+    "losses/mse.md": ["mse."],
+    "losses/mae.md": ["mae."],
+    "losses/huber.md": ["huber."],
+    "losses/log-cosh.md": ["log_cosh."],
+    "losses/quantile.md": ["quantile."],
+    "losses/bce.md": ["bce.", "stability.bce"],
+    "losses/cross-entropy.md": ["cross_entropy.", "stability.logsumexp", "stability.softmax"],
+    "losses/focal.md": ["focal."],
+    "losses/kl-divergence.md": ["kl.", "prereq.kl"],
+    "losses/hinge.md": ["hinge.", "squared_hinge."],
+    "losses/logistic.md": ["logistic."],
+    "losses/multiclass-hinge.md": ["multiclass_hinge."],
+    "losses/zero-one.md": ["risk.loss_vs_metric", "custom.surrogate"],
+    "guides/loss-risk-metric.md": ["risk."],
+    "guides/stability.md": ["stability."],
+    "guides/custom-losses.md": ["custom."],
+    "guides/choosing.md": ["choose.", "regression.minimiser"],
+}
+
+
+def pyodide_index_url(config) -> str:
+    """Where the browser loads Pyodide's core from: ``""`` for this site's own copy (the default),
+    or the official CDN when ``extra.practice.pyodide`` is ``cdn`` in mkdocs.yml."""
+    choice = (config.get("extra") or {}).get("practice", {}).get("pyodide", "local")
+    if choice == "local":
+        return ""
+    if choice == "cdn":
+        version = json.loads((PYODIDE_DIST / "package.json").read_text())["version"]
+        return f"https://cdn.jsdelivr.net/pyodide/v{version}/full/"
+    raise PluginError(f"extra.practice.pyodide must be 'local' or 'cdn'; got {choice!r}")
+
+
+# ----------------------------------------------------------------------------------- pages
+def _practice():
+    import lossref.practice as practice  # imported per build: on_pre_build dropped the old one
+
+    return practice
+
+
+def exercises_for(src_uri: str) -> list[str]:
+    """The ids of the exercises that end a page, in course order."""
+    prefixes = PAGE_SKILLS.get(src_uri, [])
+    return [ex.id for ex in _practice().exercises()
+            if any(ex.skill == p or (p.endswith(".") and ex.skill.startswith(p)) for p in prefixes)]
+
+
+def practice_section(src_uri: str) -> str:
+    """Markdown for a "Practice" section with the page's exercises, or ``""``."""
+    ids = exercises_for(src_uri)
+    if not ids:
+        return ""
+    elements = "\n".join(element(i) for i in ids)
+    return ("\n\n## Practice\n\nFresh problems with feedback on your answer; they are checked in "
+            "your browser, and nothing you type leaves it. All exercises are on the "
+            "[practice page](../practice/index.md).\n\n" + elements + "\n")
+
+
+def element(exercise_id: str) -> str:
+    """The HTML that places one exercise on a page."""
+    return f'<div class="lossref-ex-host"><lossref-exercise exercise="{exercise_id}"></lossref-exercise></div>'
+
+
+# The practice page's sections: the course's sessions, by the module their exercises live in.
+SESSIONS = {
+    "ex_prerequisites": "Session 0: prerequisites",
+    "ex_risk": "Session 1: loss, risk and metric",
+    "ex_regression": "Session 2: regression losses",
+    "ex_probabilistic": "Session 3: probabilistic classification",
+    "ex_stability": "Session 3: numerical stability",
+    "ex_margin": "Session 4: margin losses",
+    "ex_custom": "Session 5: custom losses",
+    "ex_choosing": "Session 6: choosing a loss",
+}
+ALL_EXERCISES_MARKER = "<!-- lossref: every exercise -->"
+
+
+def all_exercises() -> str:
+    """Markdown for the practice page: every exercise, by session and then by skill."""
+    parts: list[str] = []
+    session = skill = None
+    for ex in _practice().exercises():
+        module = type(ex).__module__.rsplit(".", 1)[-1]
+        if module not in SESSIONS:
+            raise PluginError(f"exercise {ex.id!r} is defined in {module!r}, which the practice page "
+                              f"does not list (practice_assets.SESSIONS)")
+        if SESSIONS[module] != session:
+            session = SESSIONS[module]
+            parts.append(f"## {session}\n")
+        if ex.skill != skill:
+            skill = ex.skill
+            parts.append(f"### `{skill}`\n")
+        parts.append(element(ex.id) + "\n")
+    return "\n".join(parts)
+
+
+class NodeRenderer:
+    """A long-lived ``node`` process running one of the hooks' scripts: a JSON line in, a JSON
+    line out."""
+
+    def __init__(self, script: str) -> None:
+        self.script = script
+        self._proc: subprocess.Popen | None = None
+
+    def ask(self, request) -> dict:
+        proc = self._process()
+        proc.stdin.write(json.dumps(request) + "\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        if not line:
+            raise PluginError(f"{self.script} stopped (exit code {proc.poll()})")
+        return json.loads(line)
+
+    def _process(self) -> subprocess.Popen:
+        if self._proc is None or self._proc.poll() is not None:
+            node = shutil.which("node")
+            if node is None:
+                raise PluginError("Node.js is needed to build the site (node not found on PATH)")
+            self._proc = subprocess.Popen(
+                [node, str(HOOKS_DIR / self.script)], cwd=ROOT, text=True, encoding="utf-8",
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            )
+        return self._proc
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.stdin.close()
+            self._proc.wait(timeout=10)
+            self._proc = None
+
+
+_renderer = NodeRenderer("practice_render.mjs")
+
+# An element as Python-Markdown leaves it: possibly wrapped in a paragraph.
+_ELEMENT = re.compile(
+    r'(?:<p>)?<lossref-exercise (?P<attr>exercise|skill)="(?P<value>[^"]+)"\s*></lossref-exercise>(?:</p>)?')
+
+
+def first_problem(attr: str, value: str, where: str) -> dict:
+    """The rendered reply for an element's first problem (seed 0), as the worker would send it."""
+    from lossref.practice import bridge
+
+    practice = _practice()
+    if attr == "skill":
+        candidates = practice.exercises(value)
+        if not candidates:
+            raise PluginError(f"{where}: no exercise trains the skill {value!r}; "
+                              f"skills: {', '.join(practice.skills())}")
+        exercise_id = candidates[0].id
+    else:
+        exercise_id = value
+    reply = bridge.handle({"op": "problem", "exercise": exercise_id, "seed": 0})
+    if "error" in reply:
+        raise PluginError(f"{where}: <lossref-exercise {attr}={value!r}>: {reply['error']}")
+    rendered = _renderer.ask(reply)
+    if rendered.get("errors"):
+        raise PluginError(f"{where}: exercise {exercise_id!r} has text KaTeX cannot typeset: "
+                          + "; ".join(rendered["errors"]))
+    del rendered["errors"]
+    return rendered
+
+
+def prerender(output: str, where: str) -> tuple[str, bool]:
+    """Fill every ``<lossref-exercise>`` in a page with its first problem; also returns whether
+    the page has any."""
+    found = False
+
+    def fill(match: re.Match) -> str:
+        nonlocal found
+        found = True
+        reply = first_problem(match["attr"], match["value"], where)
+        # JSON inside <script>: "<" escaped, so no text can close the element early.
+        data = json.dumps(reply, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+        return (f'<lossref-exercise {match["attr"]}="{html.escape(match["value"])}">'
+                f'<p class="lossref-ex__title">Exercise · {html.escape(reply["problem"]["title"])}</p>'
+                f'<div class="lossref-ex__statement" data-exercise="{reply["problem"]["exercise"]}" data-seed="0">'
+                f'{reply["problem"]["statementHtml"]}</div>'
+                '<p class="lossref-ex__noscript">Checking an answer needs JavaScript.</p>'
+                f'<script type="application/json" class="lossref-ex__problem">{data}</script>'
+                "</lossref-exercise>")
+
+    return _ELEMENT.sub(fill, output), found
+
+
+def page_assets(base: str) -> tuple[str, str]:
+    """The stylesheet link (for the head) and the module script (for the end of the body) of a
+    page with exercises; ``base`` is the page's relative path to the site root."""
+    return (f'<link rel="stylesheet" href="{base}{ASSETS_DIR}/exercise.css">',
+            f'<script type="module" src="{base}{ASSETS_DIR}/exercise.js"></script>')
+
+
+# ----------------------------------------------------------------------------------- assets
+def bundle(site_dir: Path, index_url: str) -> None:
+    """esbuild: the element (``exercise.js``, with CodeMirror in a chunk of its own, loaded only
+    for code exercises) and the worker (``worker.js``, with markdown-it and KaTeX)."""
+    if not ESBUILD.is_file():
+        raise PluginError(f"esbuild is not installed: {ESBUILD} is missing. Run `npm ci` in {ROOT}.")
+    out = site_dir / ASSETS_DIR
+    shutil.rmtree(out, ignore_errors=True)
+    command = [
+        str(ESBUILD), str(SOURCES / "exercise.js"), str(SOURCES / "worker.js"),
+        "--bundle", "--splitting", "--format=esm", "--minify", "--target=es2022",
+        "--charset=utf8", "--legal-comments=none", "--log-level=warning",
+        f"--outdir={out}", "--entry-names=[name]", "--chunk-names=chunks/[name]-[hash]",
+        f"--define:PYODIDE_INDEX_URL={json.dumps(index_url)}",
+    ]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise PluginError(f"esbuild failed:\n{result.stderr}")
+    shutil.copyfile(SOURCES / "exercise.css", out / "exercise.css")
+
+
+def build_wheel(out_dir: Path) -> Path:
+    """The lossref wheel of this checkout, built with flit_core, byte-identical between builds."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    code = "import sys, flit_core.buildapi as b; print(b.build_wheel(sys.argv[1]))"
+    result = subprocess.run([sys.executable, "-c", code, str(out_dir)], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise PluginError(f"building the lossref wheel failed:\n{result.stderr}")
+    return out_dir / result.stdout.strip().splitlines()[-1]
+
+
+def lock_file(wheel: Path) -> dict:
+    """Pyodide's lock file with the lossref wheel added (``pyodide lockfile add-wheels``), cached
+    in ``.cache/practice/`` by the hashes of both inputs."""
+    core_lock = PYODIDE_DIST / "pyodide-lock.json"
+    key = hashlib.sha256(core_lock.read_bytes() + wheel.read_bytes()).hexdigest()[:16]
+    cached = CACHE / f"pyodide-lock-{key}.json"
+    if not cached.is_file():
+        cli = Path(sys.executable).with_name("pyodide")
+        if not cli.is_file():
+            raise PluginError(f"pyodide-build is not installed ({cli} is missing): run `make venv`")
+        with tempfile.TemporaryDirectory() as tmp:
+            local = Path(tmp) / wheel.name
+            shutil.copyfile(wheel, local)
+            result = subprocess.run(
+                [str(cli), "lockfile", "add-wheels", "--input", str(core_lock),
+                 "--output", str(Path(tmp) / "lock.json"), "--base-path", tmp, str(local)],
+                capture_output=True, text=True)
+            if result.returncode != 0:
+                raise PluginError(f"pyodide lockfile add-wheels failed:\n{result.stdout}{result.stderr}")
+            lock = json.loads((Path(tmp) / "lock.json").read_text())
+        # The wheel's metadata requires numpy for the losses; lossref.practice, the only part the
+        # browser imports, needs none (and the site has no numpy for Pyodide to load).
+        lock["packages"]["lossref"]["depends"] = []
+        CACHE.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(lock, sort_keys=True))
+    return json.loads(cached.read_text())
+
+
+def install_pyodide(site_dir: Path, index_url: str) -> None:
+    """Pyodide's core (unless it comes from the CDN), the lossref wheel and the lock file."""
+    if not (PYODIDE_DIST / "pyodide.asm.wasm").is_file():
+        raise PluginError(f"Pyodide is not installed: {PYODIDE_DIST} is missing. Run `npm ci` in {ROOT}.")
+    out = site_dir / PYODIDE_DIR
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    if not index_url:
+        for name in PYODIDE_CORE:
+            shutil.copyfile(PYODIDE_DIST / name, out / name)
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = build_wheel(Path(tmp))
+        shutil.copyfile(wheel, out / wheel.name)
+        lock = lock_file(wheel)
+    (out / "pyodide-lock.json").write_text(json.dumps(lock, sort_keys=True))
+
+
+def close() -> None:
+    _renderer.close()

@@ -1,0 +1,375 @@
+// <lossref-exercise exercise="bce.grad"></lossref-exercise>, or skill="bce.grad" for any exercise
+// of a skill: a practice problem with an answer field, "Check", "Hint", "Show solution" and
+// "New problem", and feedback in a role="status" region.
+//
+// The page itself never runs Python. Problems are made and answers checked by lossref.practice
+// in a module worker (worker.js), which boots Pyodide on the first interaction with an exercise,
+// or once the page is idle and an exercise is near the viewport. On this site each element comes
+// with its first problem rendered at build time, so it can be read before Python has started.
+//
+// `?seed=N` in the page's address fixes every problem on the page; "New problem" then steps
+// through N+1, N+2, ... so that a sequence of problems can be shared too.
+//
+// Each checked answer is announced with a bubbling "lossref-verdict" event: {exercise, skill,
+// seed, correct, mistake, hinted, solutionShown}.
+import { PracticeClient, TIME_LIMIT_MS, TimeoutError } from "./client.js";
+
+/* global PYODIDE_INDEX_URL */ // set by the site build: "" serves Pyodide from this site
+const HERE = import.meta.url;
+const INDEX_URL = PYODIDE_INDEX_URL || new URL("../../pyodide/", HERE).href;
+
+let sharedClient = null;
+/** The page's one practice worker. */
+export function practiceClient() {
+  sharedClient ??= new PracticeClient({
+    workerURL: new URL("./worker.js", HERE),
+    indexURL: INDEX_URL,
+    lockFileURL: new URL("../../pyodide/pyodide-lock.json", HERE),
+  });
+  return sharedClient;
+}
+
+/** Stylesheets an embedding page may not have: the widget's own and KaTeX's. */
+function ensureStylesheets() {
+  for (const href of [new URL("./exercise.css", HERE).href, new URL("../katex/katex.min.css", HERE).href]) {
+    const present = [...document.querySelectorAll("link[rel=stylesheet]")].some((link) => link.href === href);
+    if (!present) {
+      const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href });
+      document.head.append(link);
+    }
+  }
+}
+
+/** The page's `?seed=N`, or null. */
+function pageSeed() {
+  const raw = new URLSearchParams(location.search).get("seed");
+  return raw !== null && /^\d{1,9}$/.test(raw) ? Number(raw) : null;
+}
+
+function randomSeed() {
+  return crypto.getRandomValues(new Uint32Array(1))[0] % 1e9;
+}
+
+let catalogue = null;
+/** Every exercise's {id, skill, kind, title, hash}, asked of the worker once per page. */
+async function exercisesOfSkill(skill) {
+  catalogue ??= practiceClient().request({ op: "catalogue" }).then((reply) => reply.exercises);
+  const ids = (await catalogue).filter((ex) => ex.skill === skill).map((ex) => ex.id);
+  if (ids.length === 0) throw new Error(`no exercise trains the skill "${skill}"`);
+  return ids;
+}
+
+let uid = 0;
+const el = (tag, props = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+};
+
+// Boot Python once the browser is idle and an exercise is within a screen or two.
+const idleBoot = new IntersectionObserver((entries) => {
+  if (!entries.some((entry) => entry.isIntersecting)) return;
+  idleBoot.disconnect();
+  const boot = () => practiceClient().start();
+  if ("requestIdleCallback" in window) requestIdleCallback(boot, { timeout: 4000 });
+  else setTimeout(boot, 1000);
+}, { rootMargin: "800px 0px" });
+
+export class LossrefExercise extends HTMLElement {
+  connectedCallback() {
+    if (this.ui) return;
+    ensureStylesheets();
+    const prerendered = this.querySelector("script.lossref-ex__problem");
+    const initial = prerendered ? JSON.parse(prerendered.textContent) : null;
+    // The statement rendered at build time stays as it is (no second parse of its math).
+    const statement = this.querySelector(".lossref-ex__statement");
+    this.replaceChildren();
+    this.build(statement);
+    this.skill = this.getAttribute("skill");
+    this.exerciseIds = this.getAttribute("exercise") ? [this.getAttribute("exercise")] : null;
+    this.fixedSeed = pageSeed();
+    this.seed = this.fixedSeed ?? 0;
+    this.addEventListener("focusin", () => practiceClient().start(), { once: true });
+    this.addEventListener("pointerdown", () => practiceClient().start(), { once: true });
+    practiceClient().addEventListener("state", (event) => this.onWorkerState(event.detail));
+    if (initial && initial.problem.seed === this.seed) {
+      this.show(initial);
+      if (!navigator.connection?.saveData) idleBoot.observe(this);
+    } else {
+      this.loadProblem(this.seed); // needs Python now: an embedding page, or ?seed=N
+    }
+  }
+
+  build(statement) {
+    const id = `lossref-ex-${++uid}`;
+    this.ids = { title: `${id}-title`, answer: `${id}-answer`, instructions: `${id}-instructions` };
+    const button = (text, onClick) => {
+      const b = el("button", { type: "button", className: "md-button lossref-ex__button", textContent: text });
+      b.addEventListener("click", onClick);
+      return b;
+    };
+    this.ui = {
+      title: el("p", { className: "lossref-ex__title", id: this.ids.title }),
+      statement: statement ?? el("div", { className: "lossref-ex__statement" }),
+      answer: el("div", { className: "lossref-ex__answer" }),
+      instructions: el("p", { className: "lossref-ex__instructions", id: this.ids.instructions }),
+      check: el("button", { type: "submit", className: "md-button md-button--primary lossref-ex__button", textContent: "Check" }),
+      hint: button("Hint", () => this.nextHint()),
+      solution: button("Show solution", () => this.showSolution()),
+      next: button("New problem", () => this.newProblem()),
+      feedback: el("div", { className: "lossref-ex__feedback" }),
+      hints: el("ol", { className: "lossref-ex__hints", hidden: true }),
+      worked: el("div", { className: "lossref-ex__solution", hidden: true }),
+      engine: el("p", { className: "lossref-ex__engine" }),
+    };
+    this.ui.feedback.setAttribute("role", "status");
+    const form = el("form", { className: "lossref-ex__form", noValidate: true },
+      this.ui.answer, this.ui.instructions,
+      el("div", { className: "lossref-ex__buttons" }, this.ui.check, this.ui.hint, this.ui.solution, this.ui.next));
+    form.addEventListener("submit", (event) => { event.preventDefault(); this.check(); });
+    const box = el("section", { className: "lossref-ex" },
+      this.ui.title, this.ui.statement, form, this.ui.feedback, this.ui.hints, this.ui.worked, this.ui.engine);
+    box.setAttribute("aria-labelledby", this.ids.title);
+    this.append(box);
+  }
+
+  // ------------------------------------------------------------------------------ problems
+  async loadProblem(seed) {
+    this.setFeedback("pending", "Loading a problem…");
+    this.setBusy(true);
+    try {
+      const ids = this.exerciseIds ?? await exercisesOfSkill(this.skill);
+      const exercise = ids[seed % ids.length];
+      const reply = await this.ask({ op: "problem", exercise, seed });
+      this.show(reply);
+      this.setFeedback("", "");
+      return true;
+    } catch (err) {
+      this.report(err);
+      return false;
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  show({ problem, hash }) {
+    this.problem = problem;
+    this.hash = hash;
+    this.seed = problem.seed;
+    this.hintsShown = 0;
+    this.hintList = null;
+    this.solutionShown = false;
+    this.dataset.exercise = problem.exercise;
+    this.dataset.seed = String(problem.seed);
+    this.ui.title.textContent = `Exercise · ${problem.title ?? problem.exercise}`;
+    if (this.ui.statement.dataset.seed !== String(problem.seed) || this.ui.statement.dataset.exercise !== problem.exercise) {
+      this.ui.statement.innerHTML = problem.statementHtml;
+    }
+    this.ui.statement.dataset.seed = String(problem.seed);
+    this.ui.statement.dataset.exercise = problem.exercise;
+    this.ui.instructions.innerHTML = problem.instructionsHtml;
+    this.ui.hints.replaceChildren();
+    this.ui.hints.hidden = true;
+    this.ui.worked.replaceChildren();
+    this.ui.worked.hidden = true;
+    this.buildAnswer(problem);
+  }
+
+  buildAnswer(problem) {
+    const { kind } = problem.answer;
+    const describedBy = this.ids.instructions;
+    this.editor = null;
+    if (kind === "choice") {
+      const group = el("fieldset", { className: "lossref-ex__choices" }, el("legend", { textContent: "Answer" }));
+      group.setAttribute("aria-describedby", describedBy);
+      for (const [key, html] of problem.choicesHtml) {
+        const radio = el("input", { type: "radio", name: `${this.ids.answer}-choice`, value: key });
+        const text = el("span");
+        text.innerHTML = html;
+        group.append(el("label", { className: "lossref-ex__choice" }, radio, el("span", { className: "lossref-ex__key", textContent: `(${key})` }), " ", text));
+      }
+      this.ui.answer.replaceChildren(group);
+      this.readAnswer = () => group.querySelector("input:checked")?.value ?? "";
+      return;
+    }
+    const label = el("label", { htmlFor: this.ids.answer, className: "lossref-ex__label", textContent: "Answer" });
+    if (kind === "code") {
+      // A plain text area until CodeMirror has loaded (when the exercise comes near the viewport).
+      const area = el("textarea", { id: this.ids.answer, className: "lossref-ex__code", spellcheck: false, rows: Math.min(16, problem.answer.starter.split("\n").length + 1), value: problem.answer.starter });
+      area.setAttribute("aria-describedby", describedBy);
+      area.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); this.check(); }
+      });
+      this.ui.answer.replaceChildren(label, area);
+      this.readAnswer = () => (this.editor ? this.editor.value : area.value);
+      this.upgradeEditor(area, label);
+      return;
+    }
+    const input = el("input", { type: "text", id: this.ids.answer, className: "lossref-ex__input", autocomplete: "off", spellcheck: false });
+    input.setAttribute("aria-describedby", describedBy);
+    this.ui.answer.replaceChildren(label, input);
+    this.readAnswer = () => input.value;
+  }
+
+  upgradeEditor(area, label) {
+    const upgrade = new IntersectionObserver(async (entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      upgrade.disconnect();
+      try {
+        const { createEditor } = await import("./editor.js");
+        if (!area.isConnected) return; // a new problem replaced it meanwhile
+        const host = el("div", { className: "lossref-ex__editor" });
+        const hadFocus = document.activeElement === area;
+        area.replaceWith(host);
+        label.removeAttribute("for");
+        label.id = `${this.ids.answer}-label`;
+        this.editor = createEditor(host, area.value, {
+          label: "Answer",
+          describedBy: this.ids.instructions,
+          onSubmit: () => this.check(),
+        });
+        if (hadFocus) this.editor.focus();
+      } catch (err) {
+        console.warn("lossref: the code editor could not load; a plain text area stays.", err);
+      }
+    }, { rootMargin: "400px 0px" });
+    upgrade.observe(area);
+  }
+
+  // ------------------------------------------------------------------------------ actions
+  async check() {
+    if (!this.problem || this.busy) return;
+    const answer = this.readAnswer();
+    if (answer.trim() === "") {
+      this.setFeedback("wrong", this.problem.answer.kind === "choice" ? "Choose an answer first." : "Type an answer first.");
+      return;
+    }
+    this.setFeedback("pending", practiceClient().state === "ready" ? "Checking…" : "Starting Python (a few seconds, the first time only)…");
+    this.setBusy(true);
+    try {
+      const { verdict } = await this.ask({ op: "check", exercise: this.problem.exercise, seed: this.seed, answer });
+      const lead = verdict.correct ? "Correct." : verdict.mistake ? "Not quite." : "Not correct.";
+      this.setFeedback(verdict.correct ? "correct" : "wrong", lead, verdict.messageHtml);
+      if (verdict.mistake) this.ui.feedback.dataset.mistake = verdict.mistake;
+      this.dispatchEvent(new CustomEvent("lossref-verdict", {
+        bubbles: true,
+        detail: {
+          exercise: this.problem.exercise, skill: this.problem.skill, seed: this.seed, hash: this.hash,
+          correct: verdict.correct, mistake: verdict.mistake, hinted: this.hintsShown > 0, solutionShown: this.solutionShown,
+        },
+      }));
+    } catch (err) {
+      this.report(err);
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  async nextHint() {
+    if (!this.problem || this.busy) return;
+    try {
+      if (this.hintList === null) {
+        this.setBusy(true);
+        this.hintList = (await this.ask({ op: "hints", exercise: this.problem.exercise, seed: this.seed })).hintsHtml;
+      }
+      if (this.hintsShown === this.hintList.length) {
+        this.setFeedback("hint", "There are no more hints.", "“Show solution” works the problem through.");
+        return;
+      }
+      const item = el("li");
+      item.innerHTML = this.hintList[this.hintsShown];
+      this.ui.hints.append(item);
+      this.ui.hints.hidden = false;
+      this.hintsShown += 1;
+      this.setFeedback("hint", `Hint ${this.hintsShown} of ${this.hintList.length}:`, this.hintList[this.hintsShown - 1]);
+    } catch (err) {
+      this.report(err);
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  async showSolution() {
+    if (!this.problem || this.busy) return;
+    this.setBusy(true);
+    try {
+      const { solution } = await this.ask({ op: "solution", exercise: this.problem.exercise, seed: this.seed });
+      const steps = el("ol");
+      for (const html of solution.stepsHtml) {
+        const item = el("li");
+        item.innerHTML = html;
+        steps.append(item);
+      }
+      const answer = el("div", { className: "lossref-ex__final" });
+      const kind = this.problem.answer.kind;
+      const chosen = kind === "choice" ? this.problem.choicesHtml.find(([key]) => key === solution.answer) : null;
+      answer.innerHTML = `<strong>Answer:</strong> ${chosen ? `(${chosen[0]}) ${chosen[1]}` : solution.answerHtml}`;
+      this.ui.worked.replaceChildren(el("p", { className: "lossref-ex__solution-title", textContent: "Solution" }), steps, answer);
+      this.ui.worked.hidden = false;
+      this.solutionShown = true;
+      this.setFeedback("hint", "The solution is shown below the exercise.");
+    } catch (err) {
+      this.report(err);
+    } finally {
+      this.setBusy(false);
+    }
+  }
+
+  async newProblem() {
+    if (this.busy) return;
+    const seed = this.fixedSeed === null ? randomSeed() : this.seed + 1;
+    if (await this.loadProblem(seed)) this.setFeedback("", "A new problem is shown.");
+  }
+
+  // ------------------------------------------------------------------------------ plumbing
+  async ask(request) {
+    const reply = await practiceClient().request(request);
+    if (reply.error) throw new Error(reply.error);
+    return reply;
+  }
+
+  report(err) {
+    if (err instanceof TimeoutError) {
+      this.setFeedback("wrong", `Your code ran for more than ${TIME_LIMIT_MS / 1000} s and was stopped.`,
+        "Is there a loop that never ends? A fresh Python is starting; fix the code and check again.");
+    } else {
+      this.setFeedback("error", "Something went wrong.", null, err.message);
+    }
+  }
+
+  setFeedback(tone, lead, html = null, text = null) {
+    const box = this.ui.feedback;
+    box.dataset.tone = tone;
+    delete box.dataset.mistake;
+    box.replaceChildren();
+    if (lead) box.append(el("strong", { textContent: lead }));
+    if (html) {
+      const body = el("div");
+      body.innerHTML = html;
+      box.append(" ", body);
+    }
+    if (text) box.append(" ", el("span", { textContent: text }));
+  }
+
+  // While a request runs the buttons say so but stay focusable: disabling the focused button
+  // would drop keyboard focus to the top of the page.
+  setBusy(busy) {
+    this.busy = busy;
+    this.toggleAttribute("aria-busy", busy);
+    for (const button of [this.ui.check, this.ui.hint, this.ui.solution, this.ui.next]) {
+      button.setAttribute("aria-disabled", String(busy));
+    }
+  }
+
+  onWorkerState({ state, seconds, error }) {
+    const messages = {
+      booting: "Python is starting in the background.",
+      ready: `Python is ready${seconds ? ` (started in ${seconds.toFixed(1)} s)` : ""}. Answers are checked in this browser; nothing is sent anywhere.`,
+      failed: `Python could not start: ${error}. Reload the page to try again.`,
+    };
+    this.ui.engine.textContent = messages[state] ?? "";
+    this.dataset.engine = state;
+  }
+}
+
+if (!customElements.get("lossref-exercise")) customElements.define("lossref-exercise", LossrefExercise);
