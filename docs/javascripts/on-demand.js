@@ -64,10 +64,30 @@
       document.dispatchEvent(new Event("DOMContentLoaded"));
       ready = true;
       replay(first);
+      setTimeout(markScrollable);
     });
     document.body.appendChild(script);
   };
   for (const type of FIRST) addEventListener(type, load, { capture: true, passive: true });
+
+  // Material wraps each table in a horizontally scrolling box. A box that does scroll must be
+  // reachable with the keyboard (to scroll it with the arrow keys), so it joins the tab order;
+  // which boxes scroll changes with the window's width and the content tab shown.
+  function markScrollable() {
+    for (const box of document.querySelectorAll(".md-typeset__scrollwrap")) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Table, scrolls sideways");
+      } else if (box.tabIndex === 0) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  }
+  addEventListener("resize", () => ready && markScrollable(), { passive: true });
+  addEventListener("change", () => ready && setTimeout(markScrollable));
   if (sharedSearch) load(new Event("navigation"));
 
   // A click on a control Material drives (a content tab, whose choice it carries to the other

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser download is never used
+CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
 def _mkdocs_build(project: Path, site_dir: Path, config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
@@ -38,7 +44,8 @@ def project_copy(tmp_path) -> Path:
     copy.mkdir()
     for name in ("docs", "snippets"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    for name in ("mkdocs.yml", "pyproject.toml", "README.md"):  # the build makes a lossref wheel too
+        shutil.copy2(ROOT / name, copy / name)
     (copy / "tests" / "data").mkdir(parents=True)
     shutil.copy2(ROOT / "tests" / "data" / "reference.json", copy / "tests" / "data" / "reference.json")
     (copy / "node_modules").symlink_to(ROOT / "node_modules")
@@ -61,3 +68,51 @@ def lossdocs():
     finally:
         sys.path.remove(str(ROOT / "docs" / "hooks"))
     return lossdocs
+
+
+class _StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host: JavaScript modules and WebAssembly with their MIME types, and (when asked)
+    the CORS header that lets another origin's page load the site's scripts and Pyodide."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
+                      ".json": "application/json", ".woff2": "font/woff2"}
+    cors = False
+
+    def end_headers(self):
+        if self.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """``serve(directory, cors=False)`` serves a directory on 127.0.0.1 and returns its base URL."""
+    servers = []
+
+    def start(directory: Path, cors: bool = False) -> str:
+        handler = type("Handler", (_StaticHandler,), {"cors": cors})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright; a missing browser is a failure, not a skip."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: apt-get install chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+        yield browser
+        browser.close()

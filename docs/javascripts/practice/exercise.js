@@ -104,7 +104,7 @@ export class LossrefExercise extends HTMLElement {
     const id = `lossref-ex-${++uid}`;
     this.ids = { title: `${id}-title`, answer: `${id}-answer`, instructions: `${id}-instructions` };
     const button = (text, onClick) => {
-      const b = el("button", { type: "button", className: "md-button lossref-ex__button", textContent: text });
+      const b = el("button", { type: "button", className: "lossref-ex__button", textContent: text });
       b.addEventListener("click", onClick);
       return b;
     };
@@ -113,7 +113,7 @@ export class LossrefExercise extends HTMLElement {
       statement: statement ?? el("div", { className: "lossref-ex__statement" }),
       answer: el("div", { className: "lossref-ex__answer" }),
       instructions: el("p", { className: "lossref-ex__instructions", id: this.ids.instructions }),
-      check: el("button", { type: "submit", className: "md-button md-button--primary lossref-ex__button", textContent: "Check" }),
+      check: el("button", { type: "submit", className: "lossref-ex__button lossref-ex__button--primary", textContent: "Check" }),
       hint: button("Hint", () => this.nextHint()),
       solution: button("Show solution", () => this.showSolution()),
       next: button("New problem", () => this.newProblem()),

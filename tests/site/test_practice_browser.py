@@ -1,0 +1,358 @@
+"""Exercises in Debian's Chromium: what a learner does with them, checked against lossref.practice.
+
+Every expected verdict, hint and solution here is computed by the Python engine itself, so the
+tests show that the page, the worker and Pyodide give the learner what the engine says.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+import lossref.practice as lp
+from lossref.practice._core import fmt_number
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOT = 60_000  # ms: the first check waits for Python to start (a few seconds on a laptop)
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site, serve):
+    return serve(built_site)
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh profile; every request, from the page or its worker, is recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests = []
+    page.errors = []
+    context.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
+    yield page
+    context.close()
+
+
+def _hosts(urls):
+    return {urlsplit(url).hostname for url in urls if urlsplit(url).scheme in ("http", "https")}
+
+
+def exercise(page, exercise_id):
+    return page.locator(f'lossref-exercise[exercise="{exercise_id}"]')
+
+
+def answer_field(ex):
+    return ex.get_by_label("Answer", exact=True)
+
+
+def wait_idle(ex, timeout=BOOT):
+    """Until the element's request (and Python's start, the first time) has finished."""
+    ex.page.wait_for_function("el => !el.hasAttribute('aria-busy')", arg=ex.element_handle(), timeout=timeout)
+
+
+def check(ex, answer, timeout=BOOT):
+    answer_field(ex).fill(answer)
+    ex.get_by_role("button", name="Check").click()
+    wait_idle(ex, timeout)
+    return ex.get_by_role("status")
+
+
+def problem_of(ex):
+    """The Python problem an element shows, from its exercise id and seed."""
+    return lp.get(ex.get_attribute("data-exercise")).generate(int(ex.get_attribute("data-seed")))
+
+
+# ----------------------------------------------------------------------------------- checking
+def test_a_wrong_answer_gets_its_diagnosis(page, base_url):
+    page.goto(base_url + "losses/bce/")
+    ex = exercise(page, "bce.grad")
+    ex.scroll_into_view_if_needed()
+    problem = problem_of(ex)
+    assert problem.params == lp.get("bce.grad").generate(0).params, "the page's first problem is seed 0"
+    flipped = next(m for m in lp.get("bce.grad").mistakes(problem.params) if m.id == "sign_flipped")
+    status = check(ex, fmt_number(flipped.value))
+    expect(status).to_have_attribute("data-mistake", "sign_flipped")
+    expect(status).to_contain_text("Not quite")
+    expect(status).to_contain_text(flipped.message[:30])  # the engine's own words
+    assert not page.errors, page.errors
+
+
+def test_the_solutions_answer_is_accepted(page, base_url):
+    page.goto(base_url + "practice/")
+    ex = exercise(page, "cross_entropy.grad")
+    ex.scroll_into_view_if_needed()
+    ex.get_by_role("button", name="Show solution").click()
+    wait_idle(ex)
+    solution = lp.get("cross_entropy.grad").solution(problem_of(ex))
+    expect(ex.locator(".lossref-ex__solution")).to_be_visible()
+    expect(ex.locator(".lossref-ex__final")).to_contain_text(solution.answer)
+    status = check(ex, solution.answer)
+    expect(status).to_have_attribute("data-tone", "correct")
+    expect(status).to_contain_text("Correct.")
+
+
+def test_choices_are_radio_buttons_and_checked(page, base_url):
+    page.goto(base_url + "practice/")
+    ex = exercise(page, "bce.choose_logits")
+    ex.scroll_into_view_if_needed()
+    problem = problem_of(ex)
+    right = lp.get("bce.choose_logits").solution(problem).answer
+    group = ex.get_by_role("group", name="Answer")
+    assert group.get_by_role("radio").count() == len(problem.answer.choices)
+    wrong = next(key for key, _ in problem.answer.choices if key != right)
+    group.locator(f'input[value="{wrong}"]').check()
+    ex.get_by_role("button", name="Check").click()
+    wait_idle(ex)
+    expect(ex.get_by_role("status")).to_have_attribute("data-tone", "wrong")
+    group.locator(f'input[value="{right}"]').check()
+    ex.get_by_role("button", name="Check").click()
+    wait_idle(ex)
+    expect(ex.get_by_role("status")).to_have_attribute("data-tone", "correct")
+
+
+def test_hints_appear_one_at_a_time(page, base_url):
+    page.goto(base_url + "practice/")
+    ex = exercise(page, "huber.grad")
+    ex.scroll_into_view_if_needed()
+    hints = lp.get("huber.grad").hints(problem_of(ex))
+    ex.get_by_role("button", name="Hint").click()
+    wait_idle(ex)
+    expect(ex.locator(".lossref-ex__hints li")).to_have_count(1)
+    expect(ex.get_by_role("status")).to_contain_text(f"Hint 1 of {len(hints)}")
+    ex.get_by_role("button", name="Hint").click()
+    expect(ex.locator(".lossref-ex__hints li")).to_have_count(2)
+
+
+def test_new_problem_changes_the_parameters(page, base_url):
+    page.goto(base_url + "practice/")
+    ex = exercise(page, "mse.value")
+    ex.scroll_into_view_if_needed()
+    before = problem_of(ex)
+    statement = ex.locator(".lossref-ex__statement").inner_text()
+    ex.get_by_role("button", name="New problem").click()
+    wait_idle(ex)
+    expect(ex.get_by_role("status")).to_contain_text("new problem")
+    after = problem_of(ex)
+    assert after.params != before.params
+    assert ex.locator(".lossref-ex__statement").inner_text() != statement
+    # ...and the new problem is the one checked: its own answer is right.
+    status = check(ex, lp.get("mse.value").solution(after).answer)
+    expect(status).to_have_attribute("data-tone", "correct")
+
+
+def test_seed_in_the_address_fixes_the_problems(page, base_url):
+    page.goto(base_url + "practice/?seed=7")
+    ex = exercise(page, "kl.soft_target")
+    ex.scroll_into_view_if_needed()
+    expect(ex).to_have_attribute("data-seed", "7", timeout=BOOT)
+    problem = lp.get("kl.soft_target").generate(7)
+    assert problem_of(ex).params == problem.params
+    ex.get_by_role("button", name="New problem").click()
+    expect(ex).to_have_attribute("data-seed", "8", timeout=BOOT)
+
+
+# ----------------------------------------------------------------------------------- code
+def test_an_endless_loop_is_stopped_and_python_comes_back(page, base_url):
+    page.goto(base_url + "guides/stability/")
+    ex = exercise(page, "stability.bce_code")
+    ex.scroll_into_view_if_needed()
+    editor = ex.get_by_role("textbox", name="Answer")
+    expect(editor).to_have_attribute("contenteditable", "true", timeout=20_000)  # CodeMirror has loaded
+
+    def write(code):
+        editor.click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.press("Delete")
+        page.keyboard.insert_text(code)
+
+    write("def bce_with_logits(y, z):\n    while True:\n        pass\n")
+    ex.get_by_role("button", name="Check").click()
+    status = ex.get_by_role("status")
+    # Python's start (first check) plus the 5 s limit; the loop must be stopped within 10 s of it.
+    expect(status).to_contain_text("was stopped", timeout=BOOT)
+    assert page.evaluate("1 + 1") == 2  # the page itself never stopped responding
+    solution = lp.get("stability.bce_code").solution(problem_of(ex)).answer
+    write(solution)
+    ex.get_by_role("button", name="Check").click()
+    expect(status).to_have_attribute("data-tone", "correct", timeout=BOOT)
+    # The starter code overflows at the hidden tests' extreme logits, and the message names the case.
+    write(lp.get("stability.bce_code").generate(0).answer.starter)
+    ex.get_by_role("button", name="Check").click()
+    expect(status).to_have_attribute("data-tone", "wrong", timeout=BOOT)
+    expect(status).to_contain_text("z = ")
+
+
+def test_endless_loop_timing(page, base_url):
+    """Once Python is ready, a loop is stopped 5 s after the check, well within 10 s."""
+    page.goto(base_url + "guides/stability/")
+    ex = exercise(page, "stability.logsumexp_code")
+    ex.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'ready'", timeout=BOOT)
+    editor = ex.get_by_role("textbox", name="Answer")
+    expect(editor).to_have_attribute("contenteditable", "true", timeout=20_000)
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text("def logsumexp(z):\n    while True:\n        pass\n")
+    started = page.evaluate("performance.now()")
+    ex.get_by_role("button", name="Check").click()
+    expect(ex.get_by_role("status")).to_contain_text("was stopped", timeout=10_000)
+    elapsed = page.evaluate("performance.now()") - started
+    assert 5000 <= elapsed < 10_000, elapsed
+
+
+# ----------------------------------------------------------------------------------- keyboard
+def _tab_to(page, predicate_js, limit=400):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(predicate_js):
+            return
+    raise AssertionError(f"Tab never reached {predicate_js}")
+
+
+def test_the_whole_flow_works_with_the_keyboard(page, base_url):
+    page.goto(base_url + "practice/")
+    first = page.locator("lossref-exercise").first
+    exercise_id = first.get_attribute("exercise")
+    problem = lp.get(exercise_id).generate(0)
+    _tab_to(page, "document.activeElement.closest('lossref-exercise') !== null")
+    assert page.evaluate("document.activeElement.id") == answer_field(first).get_attribute("id")
+    page.keyboard.type("12345")
+    page.keyboard.press("Enter")  # the answer field submits
+    wait_idle(first)
+    expect(first.get_by_role("status")).to_have_attribute("data-tone", "wrong")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Check"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Hint"
+    page.keyboard.press("Enter")
+    expect(first.locator(".lossref-ex__hints li")).to_have_count(1)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Show solution"
+    page.keyboard.press("Space")
+    expect(first.locator(".lossref-ex__solution")).to_be_visible()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.id") == answer_field(first).get_attribute("id")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(lp.get(exercise_id).solution(problem).answer)
+    page.keyboard.press("Enter")
+    wait_idle(first)
+    expect(first.get_by_role("status")).to_have_attribute("data-tone", "correct")
+    for _ in range(4):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "New problem"
+    page.keyboard.press("Enter")
+    wait_idle(first)
+    expect(first).not_to_have_attribute("data-seed", "0")
+
+
+def test_tab_leaves_the_code_editor(page, base_url):
+    page.goto(base_url + "guides/stability/")
+    ex = exercise(page, "stability.bce_code")
+    ex.scroll_into_view_if_needed()
+    editor = ex.get_by_role("textbox", name="Answer")
+    expect(editor).to_have_attribute("contenteditable", "true", timeout=20_000)
+    before = editor.inner_text()
+    editor.click()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Check"
+    assert editor.inner_text() == before, "Tab typed into the editor instead of leaving it"
+
+
+# ----------------------------------------------------------------------------------- loading
+def test_only_the_site_is_contacted(page, base_url):
+    page.goto(base_url + "practice/")
+    ex = exercise(page, "prereq.softmax")
+    ex.scroll_into_view_if_needed()
+    check(ex, "0.1, 0.2, 0.7")
+    assert any("/pyodide/pyodide.asm.wasm" in url for url in page.requests), "Python was not loaded"
+    assert any(url.endswith(".whl") for url in page.requests), "the lossref wheel was not loaded"
+    assert _hosts(page.requests) == {"127.0.0.1"}, sorted(u for u in page.requests if "127.0.0.1" not in u)
+    assert not page.errors, page.errors
+
+
+def test_a_page_that_is_only_read_does_not_load_python(page, base_url):
+    page.goto(base_url + "losses/huber/", wait_until="networkidle")
+    page.wait_for_timeout(3000)  # idle, but the exercises are far below the fold
+    assert not [url for url in page.requests if "/pyodide/" in url or "worker" in url]
+    assert not [url for url in page.requests if "editor" in url]
+    assert page.locator("lossref-exercise .lossref-ex__statement .katex").first.count() == 1, \
+        "the first problem is not readable before Python starts"
+
+
+def test_python_boots_when_idle_without_long_tasks(page, base_url):
+    page.add_init_script("""
+        window.__longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+        }).observe({ type: "longtask", buffered: true });
+    """)
+    page.goto(base_url + "practice/")
+    page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'booting'", timeout=10_000)
+    booting = page.evaluate("performance.now()")
+    page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'ready'", timeout=BOOT)
+    ready = page.evaluate("performance.now()")
+    tasks = page.evaluate("window.__longTasks")
+    during = [duration for start, duration in tasks if start + duration >= booting and start <= ready]
+    assert not [d for d in during if d > 200], f"main-thread tasks over 200 ms while Python booted: {during}"
+    assert ready - booting > 200, "Python was ready suspiciously fast"
+
+
+@pytest.mark.parametrize("path", ["practice/", "losses/cross-entropy/", "guides/stability/"])
+def test_no_serious_accessibility_violations(page, base_url, path):
+    page.goto(base_url + path)
+    ex = page.locator("lossref-exercise").first
+    ex.scroll_into_view_if_needed()
+    if ex.get_by_label("Answer", exact=True).count():
+        check(ex, "1")  # feedback shown, so that it is audited too
+    page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, json.dumps(serious, indent=1)
+
+
+# ----------------------------------------------------------------------------------- embedding
+def test_another_site_embeds_an_exercise(browser, built_site, serve, tmp_path):
+    """What the README tells other sites to do: one script from this site, then the element."""
+    lossref_url = serve(built_site, cors=True)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "index.html").write_text(textwrap.dedent(f"""\
+        <!doctype html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>Our course</title>
+        <script type="module" src="{lossref_url}assets/practice/exercise.js"></script></head>
+        <body><main><h1>Binary cross-entropy</h1>
+        <lossref-exercise skill="bce.grad"></lossref-exercise>
+        </main></body></html>
+        """))
+    other_url = serve(other)
+    assert urlsplit(other_url).port != urlsplit(lossref_url).port  # another origin
+    context = browser.new_context()
+    requests = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(other_url)
+    ex = page.locator("lossref-exercise")
+    expect(ex).to_have_attribute("data-seed", "0", timeout=BOOT)
+    problem = problem_of(ex)
+    assert ex.get_attribute("data-exercise") in [e.id for e in lp.exercises("bce.grad")]
+    expect(ex.locator(".lossref-ex__statement .katex").first).to_be_visible()
+    status = check(ex, lp.get(ex.get_attribute("data-exercise")).solution(problem).answer)
+    expect(status).to_have_attribute("data-tone", "correct")
+    assert page.evaluate("getComputedStyle(document.querySelector('.lossref-ex')).borderLeftStyle") == "solid", \
+        "the widget's stylesheet did not come with the script"
+    assert _hosts(requests) == {"127.0.0.1"}
+    assert not errors, errors
+    context.close()
