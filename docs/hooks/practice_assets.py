@@ -168,6 +168,7 @@ class NodeRenderer:
         if self._proc is not None:
             self._proc.stdin.close()
             self._proc.wait(timeout=10)
+            self._proc.stdout.close()
             self._proc = None
 
 

@@ -1,0 +1,186 @@
+"""What the site build does for the exercises: pages, first problems, the widget, Pyodide and the
+lossref wheel with its lock file."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import lossref.practice as lp
+from lossref.practice import bridge
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def assets():
+    """The build hook's practice module (docs/hooks/practice_assets.py)."""
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    try:
+        import practice_assets
+    finally:
+        sys.path.remove(str(ROOT / "docs" / "hooks"))
+    yield practice_assets
+    practice_assets.close()
+
+
+def _first_problems(page_html: str) -> list[dict]:
+    return [json.loads(m) for m in re.findall(
+        r'<script type="application/json" class="lossref-ex__problem">(.*?)</script>', page_html, re.S)]
+
+
+# ----------------------------------------------------------------------------------- pages
+def test_the_practice_page_has_every_exercise(built_site):
+    page = (built_site / "practice" / "index.html").read_text()
+    shown = re.findall(r'<lossref-exercise exercise="([^"]+)">', page)
+    assert shown == [ex.id for ex in lp.exercises()]
+    for skill in lp.skills():
+        assert f"<code>{skill}</code>" in page, f"the practice page has no heading for {skill}"
+
+
+@pytest.mark.parametrize("src", ["losses/bce.md", "losses/hinge.md", "losses/huber.md", "guides/stability.md"])
+def test_loss_and_guide_pages_end_with_their_exercises(built_site, assets, src):
+    page = (built_site / src.removesuffix(".md") / "index.html").read_text()
+    ids = assets.exercises_for(src)
+    assert ids, f"{src} has no exercises"
+    assert re.findall(r'<lossref-exercise exercise="([^"]+)">', page) == ids
+    assert page.index('id="practice"') < page.index("<lossref-exercise"), "no Practice heading above them"
+    assert 'src="../../assets/practice/exercise.js"' in page
+    assert 'href="../../assets/practice/exercise.css"' in page
+
+
+def test_every_page_map_entry_finds_exercises(assets):
+    for src in assets.PAGE_SKILLS:
+        assert (ROOT / "docs" / src).is_file(), f"PAGE_SKILLS names {src}, which does not exist"
+        assert assets.exercises_for(src), f"PAGE_SKILLS gives {src} no exercise"
+
+
+def test_pages_without_exercises_load_no_widget(built_site):
+    for name in ("index.html", "losses/poisson-nll/index.html", "api/index.html"):
+        page = (built_site / name).read_text()
+        assert "<lossref-exercise" not in page and "assets/practice" not in page, name
+
+
+def test_first_problems_are_the_engines_seed_zero(built_site):
+    page = (built_site / "practice" / "index.html").read_text()
+    problems = _first_problems(page)
+    assert len(problems) == len(lp.exercises())
+    for reply in problems:
+        problem = reply["problem"]
+        expected = bridge.handle({"op": "problem", "exercise": problem["exercise"], "seed": 0})
+        assert problem["seed"] == 0
+        assert problem["params"] == expected["problem"]["params"]
+        assert problem["statement"] == expected["problem"]["statement"]
+        assert reply["hash"] == expected["hash"]
+        assert 'class="katex"' in problem["statementHtml"] or "$" not in problem["statement"]
+        # The statement is readable in the page itself, not only in the JSON.
+        assert problem["statementHtml"] in page
+
+
+def test_problem_json_cannot_close_its_script_element(assets, monkeypatch):
+    nasty = "</script><script>alert(1)</script>"
+    reply = {"problem": {"exercise": "x", "seed": 0, "title": "T", "statementHtml": "<p>s</p>", "statement": nasty}}
+    monkeypatch.setattr(assets, "first_problem", lambda attr, value, where: reply)
+    out, found = assets.prerender('<p><lossref-exercise exercise="x"></lossref-exercise></p>', "page.md")
+    assert found
+    assert out.count("</script>") == 1 and not out.startswith("<p>"), out
+    assert _first_problems(out)[0]["problem"]["statement"] == nasty
+
+
+# ----------------------------------------------------------------------------------- texts
+def test_every_text_of_every_exercise_typesets(assets):
+    """Statements, choices, hints, solutions and feedback of 10 seeds per exercise, rendered by the
+    browser's renderer with KaTeX in strict mode: no formula an exercise writes fails to typeset."""
+    renderer = assets.NodeRenderer("practice_render.mjs")
+    failures = []
+    try:
+        for ex in lp.exercises():
+            for seed in range(10):
+                replies = [bridge.handle({"op": op, "exercise": ex.id, "seed": seed})
+                           for op in ("problem", "hints", "solution")]
+                problem = ex.generate(seed)
+                wrong = {"number": "12345", "vector": "1, 2", "choice": "z", "code": "def f(:"}[ex.kind]
+                replies.append({"verdict": ex.check(problem, wrong).to_dict()})
+                replies += [{"verdict": ex.check(problem, m.value).to_dict()}
+                            for m in getattr(ex, "mistakes", lambda p: [])(problem.params)]
+                for reply in replies:
+                    rendered = renderer.ask(reply)
+                    failures += [f"{ex.id} seed {seed}: {e}" for e in rendered["errors"]]
+    finally:
+        renderer.close()
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_learner_text_is_escaped(assets):
+    renderer = assets.NodeRenderer("practice_render.mjs")
+    try:
+        reply = renderer.ask({"verdict": {"correct": False, "mistake": None,
+                                          "message": "could not read '<img src=x onerror=alert(1)>'"}})
+    finally:
+        renderer.close()
+    assert "<img" not in reply["verdict"]["messageHtml"]
+    assert html.escape("<img") in reply["verdict"]["messageHtml"]
+
+
+# ----------------------------------------------------------------------------------- Pyodide
+def test_pyodide_core_comes_from_the_npm_package(built_site):
+    dist = ROOT / "node_modules" / "pyodide"
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+        assert (built_site / "pyodide" / name).read_bytes() == (dist / name).read_bytes(), name
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/pyodide"]["version"] == json.loads((dist / "package.json").read_text())["version"]
+
+
+def test_the_lock_file_lists_the_lossref_wheel_with_its_hash(built_site):
+    lock = json.loads((built_site / "pyodide" / "pyodide-lock.json").read_text())
+    entry = lock["packages"]["lossref"]
+    wheel = built_site / "pyodide" / entry["file_name"]
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
+    assert entry["depends"] == [], "the browser would try to load numpy, which the site does not have"
+    core = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
+    assert lock["info"] == core["info"]
+    assert set(lock["packages"]) == set(core["packages"]) | {"lossref"}
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    assert "lossref/practice/bridge.py" in names and "lossref/practice/_core.py" in names
+
+
+def test_the_worker_and_widget_are_bundled(built_site):
+    out = built_site / "assets" / "practice"
+    widget = (out / "exercise.js").read_text()
+    worker = (out / "worker.js").read_text()
+    assert "lossref-exercise" in widget and "customElements" in widget
+    assert "renderToString" in worker, "KaTeX is not in the worker"
+    assert "cdn.jsdelivr" not in widget + worker, "the default build points at a CDN"
+    editor = list((out / "chunks").glob("editor-*.js"))
+    assert len(editor) == 1 and "cm-editor" in editor[0].read_text(), "CodeMirror is not in its own chunk"
+    assert "cm-editor" not in widget, "CodeMirror is in the widget's entry, loaded by every page"
+
+
+def test_the_cdn_switch(assets, tmp_path):
+    version = json.loads((ROOT / "node_modules" / "pyodide" / "package.json").read_text())["version"]
+    url = assets.pyodide_index_url({"extra": {"practice": {"pyodide": "cdn"}}})
+    assert url == f"https://cdn.jsdelivr.net/pyodide/v{version}/full/"
+    assert assets.pyodide_index_url({"extra": {}}) == ""
+    with pytest.raises(Exception, match="must be 'local' or 'cdn'; got 'jsdelivr'"):
+        assets.pyodide_index_url({"extra": {"practice": {"pyodide": "jsdelivr"}}})
+    assets.bundle(tmp_path, url)
+    assert url in (tmp_path / assets.ASSETS_DIR / "exercise.js").read_text()
+    assets.install_pyodide(tmp_path, url)
+    served = sorted(p.name for p in (tmp_path / "pyodide").iterdir())
+    assert served == ["lossref-0.1.0-py3-none-any.whl", "pyodide-lock.json"], "the CDN build still copies the core"
+
+
+def test_an_unknown_exercise_fails_the_build(project_copy, mkdocs_build, tmp_path):
+    page = project_copy / "docs" / "losses" / "mse.md"
+    page.write_text(page.read_text() + '\n<lossref-exercise exercise="mse.nope"></lossref-exercise>\n')
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    assert result.returncode != 0
+    assert "no exercise 'mse.nope'" in result.stdout
