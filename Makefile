@@ -16,7 +16,7 @@ PYTHON311 ?= $(shell for p in python3.11 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/
 
 NODE_DEPS := node_modules/.installed
 
-.PHONY: help venv serve build test test-fast bench bench-site reference lock clean
+.PHONY: help venv serve build test test-fast bench bench-site bench-practice reference lock clean
 
 help:
 	@echo "make serve      build the site and serve it on http://127.0.0.1:8000"
@@ -24,6 +24,7 @@ help:
 	@echo "make build      build the static site into site/"
 	@echo "make bench      benchmark lossref against NumPy and PyTorch"
 	@echo "make bench-site site build time, page weight and Lighthouse scores"
+	@echo "make bench-practice  first feedback, check latency, return visit and bytes of the exercises"
 	@echo "make reference  regenerate tests/data/reference.json (PyTorch, Keras 3, scikit-learn, mpmath)"
 
 $(BIN)/.installed: requirements/dev.txt pyproject.toml
@@ -66,6 +67,9 @@ bench: venv $(REF_VENV)/.installed
 
 bench-site: venv
 	$(BIN)/python benchmarks/bench_site.py
+
+bench-practice: venv
+	$(BIN)/python benchmarks/bench_practice.py
 
 reference: $(REF_VENV)/.installed
 	PYTHONPATH=$(CURDIR) $(REF_VENV)/bin/python tests/data/make_reference.py

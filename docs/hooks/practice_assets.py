@@ -212,12 +212,15 @@ def prerender(output: str, where: str) -> tuple[str, bool]:
         nonlocal found
         found = True
         reply = first_problem(match["attr"], match["value"], where)
-        # JSON inside <script>: "<" escaped, so no text can close the element early.
-        data = json.dumps(reply, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+        statement_html = reply["problem"]["statementHtml"]
+        # The statement is in the page once, as HTML; the element keeps it and reads the rest of
+        # the problem from JSON inside <script> ("<" escaped, so no text can close it early).
+        data = {**reply, "problem": {k: v for k, v in reply["problem"].items() if k != "statementHtml"}}
+        data = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
         return (f'<lossref-exercise {match["attr"]}="{html.escape(match["value"])}">'
                 f'<p class="lossref-ex__title">Exercise · {html.escape(reply["problem"]["title"])}</p>'
                 f'<div class="lossref-ex__statement" data-exercise="{reply["problem"]["exercise"]}" data-seed="0">'
-                f'{reply["problem"]["statementHtml"]}</div>'
+                f'{statement_html}</div>'
                 '<p class="lossref-ex__noscript">Checking an answer needs JavaScript.</p>'
                 f'<script type="application/json" class="lossref-ex__problem">{data}</script>'
                 "</lossref-exercise>")
@@ -227,7 +230,8 @@ def prerender(output: str, where: str) -> tuple[str, bool]:
 
 def page_assets(base: str) -> tuple[str, str]:
     """The stylesheet link (for the head) and the module script (for the end of the body) of a
-    page with exercises; ``base`` is the page's relative path to the site root."""
+    page with exercises; ``base`` is the page's relative path to the site root. A module script
+    runs once the page is parsed, so every element has its first problem by then."""
     return (f'<link rel="stylesheet" href="{base}{ASSETS_DIR}/exercise.css">',
             f'<script type="module" src="{base}{ASSETS_DIR}/exercise.js"></script>')
 

@@ -52,7 +52,7 @@ def test_loss_and_guide_pages_end_with_their_exercises(built_site, assets, src):
     assert ids, f"{src} has no exercises"
     assert re.findall(r'<lossref-exercise exercise="([^"]+)">', page) == ids
     assert page.index('id="practice"') < page.index("<lossref-exercise"), "no Practice heading above them"
-    assert 'src="../../assets/practice/exercise.js"' in page
+    assert '<script type="module" src="../../assets/practice/exercise.js"></script>' in page
     assert 'href="../../assets/practice/exercise.css"' in page
 
 
@@ -79,9 +79,12 @@ def test_first_problems_are_the_engines_seed_zero(built_site):
         assert problem["params"] == expected["problem"]["params"]
         assert problem["statement"] == expected["problem"]["statement"]
         assert reply["hash"] == expected["hash"]
-        assert 'class="katex"' in problem["statementHtml"] or "$" not in problem["statement"]
-        # The statement is readable in the page itself, not only in the JSON.
-        assert problem["statementHtml"] in page
+        # The statement is in the page as HTML (once: not repeated in the JSON), typeset.
+        statement = re.search(rf'<div class="lossref-ex__statement" data-exercise="{re.escape(problem["exercise"])}" '
+                              r'data-seed="0">(.*?)</div>\s*<p class="lossref-ex__noscript">', page, re.S)
+        assert statement, problem["exercise"]
+        assert "statementHtml" not in problem
+        assert 'class="katex"' in statement[1] or "$" not in problem["statement"]
 
 
 def test_problem_json_cannot_close_its_script_element(assets, monkeypatch):

@@ -65,6 +65,7 @@ export class PracticeClient extends EventTarget {
       if (data.type === "ready") {
         clearTimeout(bootTimer);
         this.bootSeconds = data.seconds;
+        this.bootPhases = data.phases; // ms since the worker started: import, python, wheel, engine
         this._setState("ready", { seconds: data.seconds });
         this._pump();
       } else if (data.type === "failed") {

@@ -21,11 +21,14 @@ const INDEX_URL = PYODIDE_INDEX_URL || new URL("../../pyodide/", HERE).href;
 let sharedClient = null;
 /** The page's one practice worker. */
 export function practiceClient() {
-  sharedClient ??= new PracticeClient({
-    workerURL: new URL("./worker.js", HERE),
-    indexURL: INDEX_URL,
-    lockFileURL: new URL("../../pyodide/pyodide-lock.json", HERE),
-  });
+  if (sharedClient === null) {
+    sharedClient = new PracticeClient({
+      workerURL: new URL("./worker.js", HERE),
+      indexURL: INDEX_URL,
+      lockFileURL: new URL("../../pyodide/pyodide-lock.json", HERE),
+    });
+    sharedClient.addEventListener("state", ({ detail }) => detail.state === "ready" && rememberPython());
+  }
   return sharedClient;
 }
 
@@ -66,16 +69,40 @@ const el = (tag, props = {}, ...children) => {
   return node;
 };
 
-// Boot Python once the browser is idle and an exercise is within a screen or two.
+// A visitor whose browser has run the exercises before has Python's files in its cache.
+const RETURNING_KEY = "lossref-practice:python-started";
+function isReturning() {
+  try {
+    return localStorage.getItem(RETURNING_KEY) !== null;
+  } catch {
+    return false; // storage disabled: treat as a first visit
+  }
+}
+function rememberPython() {
+  try {
+    localStorage.setItem(RETURNING_KEY, new Date().toISOString());
+  } catch {
+    // storage disabled or full: the next visit waits for idle time, nothing worse
+  }
+}
+
+// Boot Python once an exercise is within a screen or two: when the browser is idle on a first
+// visit, at once for a returning visitor (Python's files come from the cache then).
 const idleBoot = new IntersectionObserver((entries) => {
   if (!entries.some((entry) => entry.isIntersecting)) return;
   idleBoot.disconnect();
   const boot = () => practiceClient().start();
-  if ("requestIdleCallback" in window) requestIdleCallback(boot, { timeout: 4000 });
+  if (isReturning()) boot();
+  else if ("requestIdleCallback" in window) requestIdleCallback(boot, { timeout: 4000 });
   else setTimeout(boot, 1000);
 }, { rootMargin: "800px 0px" });
 
 export class LossrefExercise extends HTMLElement {
+  /** The page's practice worker client: its state, boot time and restarts. */
+  get practice() {
+    return practiceClient();
+  }
+
   connectedCallback() {
     if (this.ui) return;
     ensureStylesheets();
@@ -92,7 +119,7 @@ export class LossrefExercise extends HTMLElement {
     this.addEventListener("focusin", () => practiceClient().start(), { once: true });
     this.addEventListener("pointerdown", () => practiceClient().start(), { once: true });
     practiceClient().addEventListener("state", (event) => this.onWorkerState(event.detail));
-    if (initial && initial.problem.seed === this.seed) {
+    if (initial && statement && initial.problem.seed === this.seed) {
       this.show(initial);
       if (!navigator.connection?.saveData) idleBoot.observe(this);
     } else {

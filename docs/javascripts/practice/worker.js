@@ -15,18 +15,24 @@ const queue = [];
 
 async function boot({ indexURL, lockFileURL }) {
   const started = performance.now();
+  const phases = {};
+  const mark = (name) => { phases[name] = Math.round(performance.now() - started); };
   try {
     // pyodide.mjs is served next to the wasm (from this site, or the official CDN if the site is
     // configured so); it is loaded at run time, not bundled.
     const { loadPyodide } = await import(/* webpackIgnore: true */ `${indexURL}pyodide.mjs`);
+    mark("import");
     const pyodide = await loadPyodide({
       indexURL,
       lockFileURL, // lists the lossref wheel with its sha256: integrity checks stay on
-      packages: ["lossref"],
       stdout: () => {}, // a learner's print() must not flood the console
     });
+    mark("python");
+    await pyodide.loadPackage("lossref", { messageCallback: () => {} });
+    mark("wheel");
     bridge = pyodide.pyimport("lossref.practice.bridge");
-    postMessage({ type: "ready", seconds: (performance.now() - started) / 1000 });
+    mark("engine");
+    postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, phases });
     for (const message of queue.splice(0)) answer(message);
   } catch (err) {
     postMessage({ type: "failed", error: String(err && err.message ? err.message : err) });

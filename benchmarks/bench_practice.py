@@ -1,0 +1,269 @@
+"""Practice targets: how fast a learner gets feedback, and what a page costs to load.
+
+    make bench-practice            (builds the site into a temporary directory)
+    python benchmarks/bench_practice.py --site site/     (an existing build)
+
+Debian's Chromium through Playwright, the site served gzipped by ``static_server.py`` on
+127.0.0.1, caching as GitHub Pages does (10 minutes).
+
+1. First feedback on a fresh profile: open /practice/, type an answer into the first exercise
+   and press "Check" at once; time from the click to the verdict (Python starts meanwhile).
+   Times are taken inside the page: the click event to the verdict shown.
+   Target: at most 4 s. The baseline row, measured in the same run, is bare Pyodide
+   (``loadPyodide()`` in a module worker, no lossref), so the ratio shows what lossref adds.
+2. Check latency once Python is ready: 20 checks on a number exercise and 20 on a code exercise
+   (the hidden tests run each time), click to verdict; the 95th percentile against 100 ms.
+3. A returning visitor (persistent profile, second visit): navigation to "Python is ready".
+   Target: at most 2.5 s.
+4. Bytes transferred: for the first check (everything from navigation to the verdict), and for a
+   loss page that is only read (loaded, then left idle for 5 s without scrolling).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
+from static_server import serve  # noqa: E402
+
+import lossref.practice as lp  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+RUNS = 5
+CHECKS = 20
+TIMEOUT = 60_000
+
+BASELINE_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pyodide baseline</title></head>
+<body><script type="module">
+const started = performance.now();
+const worker = new Worker("bench-baseline-worker.mjs", {type: "module"});
+worker.onmessage = () => { window.bootMs = performance.now() - started; };
+</script></body></html>
+"""
+BASELINE_WORKER = """const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", self.location.href).href);
+await loadPyodide({ indexURL: new URL("pyodide/", self.location.href).href });
+postMessage("ready");
+"""
+
+
+def _build(site: Path) -> None:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def _percentile(values, q):
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+class Recorder:
+    """Bytes of every finished request of a context (page and worker alike)."""
+
+    def __init__(self, context):
+        self.sizes: dict[str, int] = {}
+        context.on("requestfinished", self._finished)
+
+    def _finished(self, request):
+        sizes = request.sizes()
+        self.sizes[request.url] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+    @property
+    def total_kb(self) -> float:
+        return sum(self.sizes.values()) / 1024
+
+
+def _first_exercise(page):
+    ex = page.locator("lossref-exercise").first
+    return ex, lp.get(ex.get_attribute("exercise"))
+
+
+# Timed inside the page, as a learner sees it: from the click on "Check" (the event) to the
+# verdict in the feedback region (the element's lossref-verdict event, sent after it is shown).
+TIMER = """ex => {
+  window.checkTimes = [];
+  ex.querySelector('button[type=submit]').addEventListener('click', () => { window.clickedAt = performance.now(); }, true);
+  ex.addEventListener('lossref-verdict', () => {
+    window.verdictAt = performance.now();  // since the navigation started
+    window.checkTimes.push(window.verdictAt - window.clickedAt);
+  });
+}"""
+
+
+def _timed_check(page, ex) -> float:
+    n = page.evaluate("window.checkTimes.length")
+    ex.get_by_role("button", name="Check").click()
+    page.wait_for_function(f"window.checkTimes.length > {n}", timeout=TIMEOUT)
+    return page.evaluate("window.checkTimes.at(-1)")
+
+
+def first_feedback(browser, base: str):
+    """Fresh profile: click "Check" as soon as the page is there; ms from the click to the verdict."""
+    context = browser.new_context()
+    recorder = Recorder(context)
+    page = context.new_page()
+    page.goto(base + "practice/")
+    ex, exercise = _first_exercise(page)
+    field = ex.get_by_label("Answer", exact=True)
+    page.evaluate(TIMER, ex.element_handle())
+    field.fill(exercise.solution(exercise.generate(0)).answer)
+    ms = _timed_check(page, ex)
+    assert ex.get_by_role("status").get_attribute("data-tone") == "correct"
+    result = ms, page.evaluate("window.verdictAt"), recorder.total_kb
+    context.close()
+    return result
+
+
+def baseline_boot(browser, base: str) -> float:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "bench-baseline.html")
+    page.wait_for_function("window.bootMs !== undefined", timeout=TIMEOUT)
+    ms = page.evaluate("window.bootMs")
+    context.close()
+    return ms
+
+
+def check_latencies(browser, base: str, path: str, exercise_id: str, answers: list[str]) -> list[float]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + path)
+    ex = page.locator(f'lossref-exercise[exercise="{exercise_id}"]')
+    ex.scroll_into_view_if_needed()
+    page.wait_for_function("el => el.dataset.engine === 'ready'", arg=ex.element_handle(), timeout=TIMEOUT)
+    code = lp.get(exercise_id).kind == "code"
+    if code:
+        page.wait_for_function("el => el.querySelector('.cm-content') !== null", arg=ex.element_handle(), timeout=TIMEOUT)
+    page.evaluate(TIMER, ex.element_handle())
+    times = []
+    for i in range(CHECKS):
+        answer = answers[i % len(answers)]
+        if code:
+            ex.locator(".cm-content").click()
+            page.keyboard.press("ControlOrMeta+a")
+            page.keyboard.insert_text(answer)
+        else:
+            ex.get_by_label("Answer", exact=True).fill(answer)
+        times.append(_timed_check(page, ex))
+    context.close()
+    return times
+
+
+def returning_visit(playwright, base: str, profile: Path) -> float:
+    """ms from navigation start to "Python is ready" on a second visit with the same profile."""
+    for visit in range(2):
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=CHROME_FLAGS)
+        page = context.new_page()
+        page.goto(base + "practice/")
+        page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'ready'", timeout=TIMEOUT)
+        ready = page.evaluate("performance.now()")  # the time origin is the navigation's start
+        context.close()
+    return ready
+
+
+def read_only_bytes(browser, base: str, path: str):
+    context = browser.new_context()
+    recorder = Recorder(context)
+    page = context.new_page()
+    page.goto(base + path, wait_until="networkidle")
+    page.wait_for_timeout(5000)
+    python = [url for url in recorder.sizes if "/pyodide/" in url]
+    result = recorder.total_kb, len(recorder.sizes), bool(python)
+    context.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--site", type=Path, help="an existing build (default: build one)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        site = tmp / "site"
+        if args.site:
+            shutil.copytree(args.site, site)
+        else:
+            _build(site)
+        (site / "bench-baseline.html").write_text(BASELINE_HTML)
+        (site / "bench-baseline-worker.mjs").write_text(BASELINE_WORKER)
+        server = serve(str(site), 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
+            firsts, since_navigation, bytes_first, baselines = [], [], [], []
+            for _ in range(RUNS):  # interleaved, so that both see the same machine load
+                baselines.append(baseline_boot(browser, base))
+                ms, at, kb = first_feedback(browser, base)
+                firsts.append(ms)
+                since_navigation.append(at)
+                bytes_first.append(kb)
+            number = lp.get("bce.grad")
+            p0 = number.generate(0)
+            number_answers = [number.solution(p0).answer, "0.5", "-0.7311", "abc"]
+            code = lp.get("stability.bce_code")
+            c0 = code.generate(0)
+            code_answers = [code.solution(c0).answer, c0.answer.starter]
+            number_times = check_latencies(browser, base, "losses/bce/", "bce.grad", number_answers)
+            code_times = check_latencies(browser, base, "losses/bce/", "stability.bce_code", code_answers)
+            reads = {path: read_only_bytes(browser, base, path)
+                     for path in ("losses/bce/", "losses/cross-entropy/", "guides/stability/")}
+            browser.close()
+            returning = [returning_visit(p, base, tmp / f"profile{i}") for i in range(3)]
+        server.shutdown()
+
+    b = statistics.median(baselines)
+    f = statistics.median(firsts)
+    print(f"\n## First feedback, fresh profile ({RUNS} runs; Check clicked as soon as the page is there)\n")
+    print("| measurement | runs (s) | median (s) | ratio to baseline | target |")
+    print("|---|---|---|---|---|")
+    print(f"| bare Pyodide boot in a worker (baseline) | {', '.join(f'{t / 1000:.2f}' for t in baselines)} | "
+          f"{b / 1000:.2f} | 1.00 | |")
+    print(f"| click on Check to verdict | {', '.join(f'{t / 1000:.2f}' for t in firsts)} | {f / 1000:.2f} | "
+          f"{f / b:.2f} | <= 4 s: {'met' if max(firsts) <= 4000 else 'MISSED'} (worst run {max(firsts) / 1000:.2f} s) |")
+    n = statistics.median(since_navigation)
+    print(f"| navigation to that verdict | {', '.join(f'{t / 1000:.2f}' for t in since_navigation)} | {n / 1000:.2f} | "
+          f"{n / b:.2f} | |")
+
+    print(f"\n## Check latency once Python is ready ({CHECKS} checks each)\n")
+    print("| exercise | median (ms) | p95 (ms) | max (ms) | target |")
+    print("|---|---|---|---|---|")
+    for label, times in (("bce.grad (number)", number_times), ("stability.bce_code (code, hidden tests)", code_times)):
+        p95 = _percentile(times, 95)
+        print(f"| {label} | {statistics.median(times):.1f} | {p95:.1f} | {max(times):.1f} | "
+              f"p95 <= 100 ms: {'met' if p95 <= 100 else 'MISSED'} |")
+
+    print("\n## Returning visitor (persistent profile, second visit; 3 profiles)\n")
+    print("| measurement | runs (s) | median (s) | ratio to first-visit baseline boot | target |")
+    print("|---|---|---|---|---|")
+    r = statistics.median(returning)
+    print(f"| navigation to Python ready | {', '.join(f'{t / 1000:.2f}' for t in returning)} | {r / 1000:.2f} | "
+          f"{r / b:.2f} | <= 2.5 s: {'met' if max(returning) <= 2500 else 'MISSED'} |")
+
+    print("\n## Bytes transferred (gzipped as served)\n")
+    print("| visit | requests | KB | Python downloaded |")
+    print("|---|---|---|---|")
+    print(f"| /practice/, navigation to first verdict (median of {RUNS}) | | {statistics.median(bytes_first):.0f} | yes |")
+    for path, (kb, n, python) in reads.items():
+        print(f"| /{path} only read (no scroll, 5 s idle) | {n} | {kb:.1f} | {'YES' if python else 'no'} |")
+
+
+if __name__ == "__main__":
+    main()
