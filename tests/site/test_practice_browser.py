@@ -79,7 +79,7 @@ def test_a_wrong_answer_gets_its_diagnosis(page, base_url):
     flipped = next(m for m in lp.get("bce.grad").mistakes(problem.params) if m.id == "sign_flipped")
     status = check(ex, fmt_number(flipped.value))
     expect(status).to_have_attribute("data-mistake", "sign_flipped")
-    expect(status).to_contain_text("Not quite")
+    expect(status).to_contain_text("Not correct.")
     expect(status).to_contain_text(flipped.message[:30])  # the engine's own words
     assert not page.errors, page.errors
 
@@ -126,6 +126,9 @@ def test_hints_appear_one_at_a_time(page, base_url):
     wait_idle(ex)
     expect(ex.locator(".lossref-ex__hints li")).to_have_count(1)
     expect(ex.get_by_role("status")).to_contain_text(f"Hint 1 of {len(hints)}")
+    words = hints[0].split("$")[0].strip()  # the hint's opening words, before any math
+    if words:
+        expect(ex.locator(".lossref-ex__hints li").first).to_contain_text(words)
     ex.get_by_role("button", name="Hint").click()
     expect(ex.locator(".lossref-ex__hints li")).to_have_count(2)
 

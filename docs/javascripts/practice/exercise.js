@@ -118,7 +118,9 @@ export class LossrefExercise extends HTMLElement {
     this.seed = this.fixedSeed ?? 0;
     this.addEventListener("focusin", () => practiceClient().start(), { once: true });
     this.addEventListener("pointerdown", () => practiceClient().start(), { once: true });
-    practiceClient().addEventListener("state", (event) => this.onWorkerState(event.detail));
+    const client = practiceClient();
+    client.addEventListener("state", (event) => this.onWorkerState(event.detail));
+    if (client.state !== "idle") this.onWorkerState({ state: client.state, seconds: client.bootSeconds });
     if (initial && statement && initial.problem.seed === this.seed) {
       this.show(initial);
       if (!navigator.connection?.saveData) idleBoot.observe(this);
@@ -275,8 +277,10 @@ export class LossrefExercise extends HTMLElement {
     this.setBusy(true);
     try {
       const { verdict } = await this.ask({ op: "check", exercise: this.problem.exercise, seed: this.seed, answer });
-      const lead = verdict.correct ? "Correct." : verdict.mistake ? "Not quite." : "Not correct.";
-      this.setFeedback(verdict.correct ? "correct" : "wrong", lead, verdict.messageHtml);
+      const lead = verdict.correct ? "Correct." : "Not correct.";
+      // The engine's message may open with the verdict too: say it once.
+      const body = verdict.messageHtml.replace(/^<p>(?:Correct[.:]|Not correct\.)\s*/, "<p>");
+      this.setFeedback(verdict.correct ? "correct" : "wrong", lead, body.replace(/^<p><\/p>\s*$/, "") || null);
       if (verdict.mistake) this.ui.feedback.dataset.mistake = verdict.mistake;
       this.dispatchEvent(new CustomEvent("lossref-verdict", {
         bubbles: true,
@@ -308,7 +312,7 @@ export class LossrefExercise extends HTMLElement {
       this.ui.hints.append(item);
       this.ui.hints.hidden = false;
       this.hintsShown += 1;
-      this.setFeedback("hint", `Hint ${this.hintsShown} of ${this.hintList.length}:`, this.hintList[this.hintsShown - 1]);
+      this.setFeedback("hint", `Hint ${this.hintsShown} of ${this.hintList.length} is shown below.`);
     } catch (err) {
       this.report(err);
     } finally {
