@@ -149,7 +149,7 @@ def _with_exercises(output: str, page) -> str:
     if found:
         base = "../" * page.url.count("/")
         link, script = practice_assets.page_assets(base)
-        output = output.replace("</head>", f"{link}\n</head>", 1).replace("</body>", f"{script}\n</body>", 1)
+        output = output.replace("</head>", f"{link}\n{script}\n</head>", 1)
     return output
 
 

@@ -229,11 +229,11 @@ def prerender(output: str, where: str) -> tuple[str, bool]:
 
 
 def page_assets(base: str) -> tuple[str, str]:
-    """The stylesheet link (for the head) and the module script (for the end of the body) of a
-    page with exercises; ``base`` is the page's relative path to the site root. A module script
-    runs once the page is parsed, so every element has its first problem by then."""
+    """The stylesheet link and the module script (both for the head) of a page with exercises;
+    ``base`` is the page's relative path to the site root. The script is ``async``, so that a
+    returning visitor's Python can start while the page is still loading."""
     return (f'<link rel="stylesheet" href="{base}{ASSETS_DIR}/exercise.css">',
-            f'<script type="module" src="{base}{ASSETS_DIR}/exercise.js"></script>')
+            f'<script type="module" async src="{base}{ASSETS_DIR}/exercise.js"></script>')
 
 
 # ----------------------------------------------------------------------------------- assets

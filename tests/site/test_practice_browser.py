@@ -291,6 +291,18 @@ def test_a_page_that_is_only_read_does_not_load_python(page, base_url):
         "the first problem is not readable before Python starts"
 
 
+def test_a_returning_visitor_gets_python_as_the_page_loads(page, base_url):
+    page.goto(base_url + "practice/")
+    page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'ready'", timeout=BOOT)
+    # The exercises of the Huber page are far below the fold: a first visit would load no Python
+    # there (test above), a visitor who has used the exercises gets it started at once.
+    page.goto(base_url + "losses/huber/")
+    page.wait_for_function("performance.getEntriesByName('lossref-practice:worker-start').length === 1", timeout=5000)
+    ex = page.locator("lossref-exercise").first
+    page.wait_for_function("el => el.dataset.engine === 'ready'", arg=ex.element_handle(), timeout=BOOT)
+    assert page.evaluate("window.scrollY") == 0
+
+
 def test_python_boots_when_idle_without_long_tasks(page, base_url):
     page.add_init_script("""
         window.__longTasks = [];

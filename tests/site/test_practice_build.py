@@ -52,7 +52,8 @@ def test_loss_and_guide_pages_end_with_their_exercises(built_site, assets, src):
     assert ids, f"{src} has no exercises"
     assert re.findall(r'<lossref-exercise exercise="([^"]+)">', page) == ids
     assert page.index('id="practice"') < page.index("<lossref-exercise"), "no Practice heading above them"
-    assert '<script type="module" src="../../assets/practice/exercise.js"></script>' in page
+    head = page[:page.index("</head>")]
+    assert '<script type="module" async src="../../assets/practice/exercise.js"></script>' in head
     assert 'href="../../assets/practice/exercise.css"' in page
 
 
@@ -160,7 +161,11 @@ def test_the_worker_and_widget_are_bundled(built_site):
     widget = (out / "exercise.js").read_text()
     worker = (out / "worker.js").read_text()
     assert "lossref-exercise" in widget and "customElements" in widget
-    assert "renderToString" in worker, "KaTeX is not in the worker"
+    assert len(worker) < 5000, "the worker should start fetching Python before loading its renderer"
+    renderer = list((out / "chunks").glob("render-*.js"))
+    assert len(renderer) == 1 and renderer[0].name in worker, "the worker does not load its renderer chunk"
+    assert "renderToString" in renderer[0].read_text(), "KaTeX is not in the renderer"
+    assert "renderToString" not in widget, "KaTeX is in the widget's entry, loaded by every page"
     assert "cdn.jsdelivr" not in widget + worker, "the default build points at a CDN"
     editor = list((out / "chunks").glob("editor-*.js"))
     assert len(editor) == 1 and "cm-editor" in editor[0].read_text(), "CodeMirror is not in its own chunk"

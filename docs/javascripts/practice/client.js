@@ -56,6 +56,7 @@ export class PracticeClient extends EventTarget {
   }
 
   _spawn() {
+    performance.mark("lossref-practice:worker-start"); // for measurements (make bench-practice)
     const worker = spawnModuleWorker(this.config.workerURL);
     this._worker = worker;
     this._setState("booting");

@@ -4,8 +4,9 @@
 //
 // The page itself never runs Python. Problems are made and answers checked by lossref.practice
 // in a module worker (worker.js), which boots Pyodide on the first interaction with an exercise,
-// or once the page is idle and an exercise is near the viewport. On this site each element comes
-// with its first problem rendered at build time, so it can be read before Python has started.
+// or once the page is idle and an exercise is near the viewport; for a visitor who has used
+// the exercises before, as the page loads. On this site each element comes with its first
+// problem rendered at build time, so it can be read before Python has started.
 //
 // `?seed=N` in the page's address fixes every problem on the page; "New problem" then steps
 // through N+1, N+2, ... so that a sequence of problems can be shared too.
@@ -86,14 +87,13 @@ function rememberPython() {
   }
 }
 
-// Boot Python once an exercise is within a screen or two: when the browser is idle on a first
-// visit, at once for a returning visitor (Python's files come from the cache then).
+// On a first visit, Python boots once an exercise is within a screen or two and the browser is
+// idle: a page read without reaching its exercises downloads no Python.
 const idleBoot = new IntersectionObserver((entries) => {
   if (!entries.some((entry) => entry.isIntersecting)) return;
   idleBoot.disconnect();
   const boot = () => practiceClient().start();
-  if (isReturning()) boot();
-  else if ("requestIdleCallback" in window) requestIdleCallback(boot, { timeout: 4000 });
+  if ("requestIdleCallback" in window) requestIdleCallback(boot, { timeout: 4000 });
   else setTimeout(boot, 1000);
 }, { rootMargin: "800px 0px" });
 
@@ -105,6 +105,12 @@ export class LossrefExercise extends HTMLElement {
 
   connectedCallback() {
     if (this.ui) return;
+    // The script is async: it may run while the page is still being parsed, when an element's
+    // first problem (its children) has not arrived yet.
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", () => this.isConnected && this.connectedCallback(), { once: true });
+      return;
+    }
     ensureStylesheets();
     const prerendered = this.querySelector("script.lossref-ex__problem");
     const initial = prerendered ? JSON.parse(prerendered.textContent) : null;
@@ -403,4 +409,10 @@ export class LossrefExercise extends HTMLElement {
   }
 }
 
-if (!customElements.get("lossref-exercise")) customElements.define("lossref-exercise", LossrefExercise);
+if (!customElements.get("lossref-exercise")) {
+  customElements.define("lossref-exercise", LossrefExercise);
+  // A returning visitor has used the exercises before and has Python's files in the browser's
+  // cache: Python starts with the page (in the worker, off the main thread), so that it is
+  // ready by the time they reach an exercise.
+  if (isReturning() && !navigator.connection?.saveData) practiceClient().start();
+}

@@ -8,9 +8,12 @@
 //
 // A learner's code runs here, synchronously: an endless loop blocks this worker and nothing
 // else. The page notices the missing reply and terminates the worker (client.js).
-import { renderReply } from "./render.js";
+// The renderer (markdown-it and KaTeX, most of this worker's code) loads while Python starts,
+// not before: the worker begins fetching Pyodide as soon as it runs.
+const rendering = import("./render.js");
 
 let bridge = null;
+let renderReply = null;
 const queue = [];
 
 async function boot({ indexURL, lockFileURL }) {
@@ -32,6 +35,7 @@ async function boot({ indexURL, lockFileURL }) {
     mark("wheel");
     bridge = pyodide.pyimport("lossref.practice.bridge");
     mark("engine");
+    ({ renderReply } = await rendering);
     postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, phases });
     for (const message of queue.splice(0)) answer(message);
   } catch (err) {
