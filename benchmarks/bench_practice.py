@@ -171,8 +171,10 @@ def returning_visit(playwright, base: str, profile: Path) -> float:
         page.goto(base + "practice/")
         page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'ready'", timeout=TIMEOUT)
         ready = page.evaluate("performance.now()")  # the time origin is the navigation's start
+        started = page.evaluate("performance.getEntriesByName('lossref-practice:worker-start')[0].startTime")
+        python = page.evaluate("document.querySelector('lossref-exercise').practice.bootPhases.python")
         context.close()
-    return ready
+    return ready, started, python
 
 
 def read_only_bytes(browser, base: str, path: str):
@@ -253,9 +255,12 @@ def main() -> None:
     print("\n## Returning visitor (persistent profile, second visit; 3 profiles)\n")
     print("| measurement | runs (s) | median (s) | ratio to first-visit baseline boot | target |")
     print("|---|---|---|---|---|")
-    r = statistics.median(returning)
-    print(f"| navigation to Python ready | {', '.join(f'{t / 1000:.2f}' for t in returning)} | {r / 1000:.2f} | "
-          f"{r / b:.2f} | <= 2.5 s: {'met' if max(returning) <= 2500 else 'MISSED'} |")
+    for label, values, target in (("navigation to Python ready", [r[0] for r in returning], 2500),
+                                  ("of which: navigation to worker start", [r[1] for r in returning], None),
+                                  ("of which: Pyodide's own start in the worker", [r[2] for r in returning], None)):
+        m = statistics.median(values)
+        verdict = "" if target is None else f"<= {target / 1000} s: {'met' if max(values) <= target else 'MISSED'}"
+        print(f"| {label} | {', '.join(f'{t / 1000:.2f}' for t in values)} | {m / 1000:.2f} | {m / b:.2f} | {verdict} |")
 
     print("\n## Bytes transferred (gzipped as served)\n")
     print("| visit | requests | KB | Python downloaded |")
