@@ -156,8 +156,8 @@ def _with_exercises(output: str, page) -> str:
 def on_post_build(config) -> None:
     site = Path(config["site_dir"])
     index_url = config["extra"]["lossref_pyodide_index_url"]
-    practice_assets.bundle(site, index_url)
-    practice_assets.install_pyodide(site, index_url)
+    snapshot_sha256 = practice_assets.install_pyodide(site, index_url)
+    practice_assets.bundle(site, index_url, snapshot_sha256)
 
 
 def on_post_page(output: str, page, config) -> str:

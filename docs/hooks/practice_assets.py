@@ -8,11 +8,13 @@
   markdown-it and KaTeX come from npm, pinned in package-lock.json) into ``assets/practice/``.
 * Pyodide's core is copied from ``node_modules/pyodide`` into ``pyodide/``, next to a ``lossref``
   wheel built from this checkout and a lock file that lists it (pyodide-build's
-  ``lockfile add-wheels``), so the browser installs lossref with its sha256 checked.
+  ``lockfile add-wheels``), so the browser installs lossref with its sha256 checked, and a memory
+  snapshot of Python just after start-up, which the worker resumes from (sha256 checked too).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -36,6 +38,7 @@ CACHE = ROOT / ".cache" / "practice"
 ASSETS_DIR = "assets/practice"  # the widget's scripts and stylesheet, in the built site
 PYODIDE_DIR = "pyodide"  # Pyodide's core, the lossref wheel and the lock file
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+SNAPSHOT = "python-snapshot.bin.gz"  # Python's memory right after start-up, gzipped
 # Wheels record this date for every file, so that two builds give the same bytes (and sha256).
 SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01, the earliest date a zip file can hold
 
@@ -237,7 +240,7 @@ def page_assets(base: str) -> tuple[str, str]:
 
 
 # ----------------------------------------------------------------------------------- assets
-def bundle(site_dir: Path, index_url: str) -> None:
+def bundle(site_dir: Path, index_url: str, snapshot_sha256: str = "") -> None:
     """esbuild: the element (``exercise.js``, with CodeMirror in a chunk of its own, loaded only
     for code exercises) and the worker (``worker.js``, with markdown-it and KaTeX)."""
     if not ESBUILD.is_file():
@@ -250,6 +253,7 @@ def bundle(site_dir: Path, index_url: str) -> None:
         "--charset=utf8", "--legal-comments=none", "--log-level=warning",
         f"--outdir={out}", "--entry-names=[name]", "--chunk-names=chunks/[name]-[hash]",
         f"--define:PYODIDE_INDEX_URL={json.dumps(index_url)}",
+        f"--define:PYODIDE_SNAPSHOT_SHA256={json.dumps(snapshot_sha256)}",
     ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
@@ -296,8 +300,40 @@ def lock_file(wheel: Path) -> dict:
     return json.loads(cached.read_text())
 
 
-def install_pyodide(site_dir: Path, index_url: str) -> None:
-    """Pyodide's core (unless it comes from the CDN), the lossref wheel and the lock file."""
+def snapshot() -> Path:
+    """A gzipped memory snapshot of Pyodide just after Python's start-up (``pyodide_snapshot.mjs``),
+    cached in ``.cache/practice/`` by the Pyodide build and the script that makes it.
+
+    Starting Python is most of the time before a first check (seconds of WebAssembly on a slow
+    machine); resuming from the snapshot is a small fraction of it. The snapshot is not
+    byte-identical between runs (Python's hash secret is drawn at start-up), so it is made once
+    per cache and reused.
+    """
+    digest = hashlib.sha256((PYODIDE_DIST / "pyodide.asm.wasm").read_bytes()
+                            + (PYODIDE_DIST / "pyodide.asm.mjs").read_bytes()
+                            + (HOOKS_DIR / "pyodide_snapshot.mjs").read_bytes()).hexdigest()[:16]
+    cached = CACHE / f"python-snapshot-{digest}.bin.gz"
+    if not cached.is_file():
+        node = shutil.which("node")
+        if node is None:
+            raise PluginError("Node.js is needed to build the site (node not found on PATH)")
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = Path(tmp) / "snapshot.bin"
+            result = subprocess.run([node, str(HOOKS_DIR / "pyodide_snapshot.mjs"), str(PYODIDE_DIST), str(raw)],
+                                    cwd=ROOT, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise PluginError(f"making Pyodide's memory snapshot failed:\n{result.stderr}")
+            partial = cached.with_suffix(".partial")
+            with raw.open("rb") as src, gzip.GzipFile(partial, "wb", compresslevel=6, mtime=0) as dst:
+                shutil.copyfileobj(src, dst)
+            partial.replace(cached)
+    return cached
+
+
+def install_pyodide(site_dir: Path, index_url: str) -> str:
+    """Pyodide's core (unless it comes from the CDN), its memory snapshot, the lossref wheel and
+    the lock file; returns the snapshot's sha256, which the worker checks."""
     if not (PYODIDE_DIST / "pyodide.asm.wasm").is_file():
         raise PluginError(f"Pyodide is not installed: {PYODIDE_DIST} is missing. Run `npm ci` in {ROOT}.")
     out = site_dir / PYODIDE_DIR
@@ -311,6 +347,8 @@ def install_pyodide(site_dir: Path, index_url: str) -> None:
         shutil.copyfile(wheel, out / wheel.name)
         lock = lock_file(wheel)
     (out / "pyodide-lock.json").write_text(json.dumps(lock, sort_keys=True))
+    shutil.copyfile(snapshot(), out / SNAPSHOT)
+    return hashlib.sha256((out / SNAPSHOT).read_bytes()).hexdigest()
 
 
 def close() -> None:

@@ -3,6 +3,7 @@ lossref wheel with its lock file."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -156,6 +157,16 @@ def test_the_lock_file_lists_the_lossref_wheel_with_its_hash(built_site):
     assert "lossref/practice/bridge.py" in names and "lossref/practice/_core.py" in names
 
 
+def test_the_python_snapshot_is_served_with_its_hash(built_site):
+    snapshot = built_site / "pyodide" / "python-snapshot.bin.gz"
+    digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()
+    assert digest in (built_site / "assets" / "practice" / "exercise.js").read_text(), \
+        "the widget does not carry the snapshot's sha256 for the worker to check"
+    with gzip.open(snapshot) as f:
+        size = len(f.read())
+    assert size > 10_000_000, f"a snapshot of Python's memory of {size} bytes is suspiciously small"
+
+
 def test_the_worker_and_widget_are_bundled(built_site):
     out = built_site / "assets" / "practice"
     widget = (out / "exercise.js").read_text()
@@ -183,7 +194,8 @@ def test_the_cdn_switch(assets, tmp_path):
     assert url in (tmp_path / assets.ASSETS_DIR / "exercise.js").read_text()
     assets.install_pyodide(tmp_path, url)
     served = sorted(p.name for p in (tmp_path / "pyodide").iterdir())
-    assert served == ["lossref-0.1.0-py3-none-any.whl", "pyodide-lock.json"], "the CDN build still copies the core"
+    assert served == ["lossref-0.1.0-py3-none-any.whl", "pyodide-lock.json", "python-snapshot.bin.gz"], \
+        "the CDN build still copies the core"
 
 
 def test_an_unknown_exercise_fails_the_build(project_copy, mkdocs_build, tmp_path):

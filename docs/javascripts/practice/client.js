@@ -24,9 +24,15 @@ export class TimeoutError extends Error {
 }
 
 export class PracticeClient extends EventTarget {
-  constructor({ workerURL, indexURL, lockFileURL }) {
+  constructor({ workerURL, indexURL, lockFileURL, snapshotURL = "", snapshotSHA256 = "" }) {
     super();
-    this.config = { workerURL: String(workerURL), indexURL: String(indexURL), lockFileURL: String(lockFileURL) };
+    this.config = {
+      workerURL: String(workerURL),
+      indexURL: String(indexURL),
+      lockFileURL: String(lockFileURL),
+      snapshotURL: String(snapshotURL),
+      snapshotSHA256,
+    };
     this.state = "idle"; // idle -> booting -> ready; failed when Python cannot start
     this.bootSeconds = null;
     this.restarts = 0;
@@ -66,7 +72,7 @@ export class PracticeClient extends EventTarget {
       if (data.type === "ready") {
         clearTimeout(bootTimer);
         this.bootSeconds = data.seconds;
-        this.bootPhases = data.phases; // ms since the worker started: import, python, wheel, engine
+        this.bootPhases = data.phases; // ms since boot began: import, python, wheel, engine; snapshot used?
         this._setState("ready", { seconds: data.seconds });
         this._pump();
       } else if (data.type === "failed") {
@@ -86,7 +92,8 @@ export class PracticeClient extends EventTarget {
       clearTimeout(bootTimer);
       this._fail(worker, event.message || "the practice worker could not be loaded");
     };
-    worker.postMessage({ type: "boot", indexURL: this.config.indexURL, lockFileURL: this.config.lockFileURL });
+    const { indexURL, lockFileURL, snapshotURL, snapshotSHA256 } = this.config;
+    worker.postMessage({ type: "boot", indexURL, lockFileURL, snapshotURL, snapshotSHA256 });
   }
 
   _fail(worker, message) {

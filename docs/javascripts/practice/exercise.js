@@ -15,7 +15,9 @@
 // seed, correct, mistake, hinted, solutionShown}.
 import { PracticeClient, TIME_LIMIT_MS, TimeoutError } from "./client.js";
 
-/* global PYODIDE_INDEX_URL */ // set by the site build: "" serves Pyodide from this site
+// Set by the site build: "" serves Pyodide from this site, else the CDN's address; the sha256 of
+// the Python snapshot next to the lock file.
+/* global PYODIDE_INDEX_URL, PYODIDE_SNAPSHOT_SHA256 */
 const HERE = import.meta.url;
 const INDEX_URL = PYODIDE_INDEX_URL || new URL("../../pyodide/", HERE).href;
 
@@ -27,6 +29,8 @@ export function practiceClient() {
       workerURL: new URL("./worker.js", HERE),
       indexURL: INDEX_URL,
       lockFileURL: new URL("../../pyodide/pyodide-lock.json", HERE),
+      snapshotURL: new URL("../../pyodide/python-snapshot.bin.gz", HERE),
+      snapshotSHA256: PYODIDE_SNAPSHOT_SHA256,
     });
     sharedClient.addEventListener("state", ({ detail }) => detail.state === "ready" && rememberPython());
   }

@@ -1,6 +1,7 @@
 // The practice worker: Python (Pyodide) with lossref.practice, off the page's main thread.
 //
-// Protocol. The page posts {type: "boot", indexURL, lockFileURL} once, then requests
+// Protocol. The page posts {type: "boot", indexURL, lockFileURL, snapshotURL, snapshotSHA256}
+// once, then requests
 // {id, request}, where request is what lossref.practice.bridge.handle takes ({op: "problem",
 // exercise, seed}, {op: "check", ..., answer}, ...). Each reply is {id, reply} with the texts
 // rendered to HTML (render.js), or {id, error} when something outside the bridge failed. Boot
@@ -16,20 +17,46 @@ let bridge = null;
 let renderReply = null;
 const queue = [];
 
-async function boot({ indexURL, lockFileURL }) {
+const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+
+/** The memory snapshot of a freshly started Python, checked against the sha256 the site was
+ * built with, and unzipped. */
+async function fetchSnapshot(url, sha256) {
+  if (!url || !sha256) throw new Error("this site has no snapshot");
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const zipped = await response.arrayBuffer();
+  const digest = hex(await crypto.subtle.digest("SHA-256", zipped));
+  if (digest !== sha256) throw new Error(`sha256 ${digest} is not the expected ${sha256}`);
+  const unzipped = new Blob([zipped]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(unzipped).arrayBuffer());
+}
+
+async function boot({ indexURL, lockFileURL, snapshotURL, snapshotSHA256 }) {
   const started = performance.now();
   const phases = {};
   const mark = (name) => { phases[name] = Math.round(performance.now() - started); };
   try {
+    const snapshot = fetchSnapshot(snapshotURL, snapshotSHA256);
     // pyodide.mjs is served next to the wasm (from this site, or the official CDN if the site is
     // configured so); it is loaded at run time, not bundled.
     const { loadPyodide } = await import(/* webpackIgnore: true */ `${indexURL}pyodide.mjs`);
     mark("import");
-    const pyodide = await loadPyodide({
+    const options = {
       indexURL,
       lockFileURL, // lists the lossref wheel with its sha256: integrity checks stay on
       stdout: () => {}, // a learner's print() must not flood the console
-    });
+    };
+    let pyodide = null;
+    try {
+      // Resuming Python from the snapshot skips its start-up, most of the time to a first check.
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: await snapshot });
+      phases.snapshot = true;
+    } catch (err) {
+      console.info(`lossref: starting Python without its snapshot (${err && err.message ? err.message : err})`);
+      phases.snapshot = false;
+      pyodide = await loadPyodide(options);
+    }
     mark("python");
     await pyodide.loadPackage("lossref", { messageCallback: () => {} });
     mark("wheel");
