@@ -16,11 +16,8 @@
 from __future__ import annotations
 
 import html
-import json
 import logging
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -64,40 +61,23 @@ def on_files(files: Files, config) -> Files:
 
 # ----------------------------------------------------------------------------------- math at build time
 class _KaTeX:
-    """A long-lived ``node`` process running ``katex_render.mjs``: one request per formula."""
+    """``katex_render.mjs`` in a long-lived ``node`` process: one request per formula, cached."""
 
     def __init__(self) -> None:
-        self._proc: subprocess.Popen | None = None
+        self._node = practice_assets.NodeRenderer("katex_render.mjs")
         self._cache: dict[tuple[str, bool], str] = {}
 
     def render(self, tex: str, display: bool) -> str:
         key = (tex, display)
         if key not in self._cache:
-            proc = self._process()
-            proc.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
-            proc.stdin.flush()
-            reply = json.loads(proc.stdout.readline())
+            reply = self._node.ask({"tex": tex, "display": display})
             if "error" in reply:
                 raise PluginError(f"KaTeX cannot typeset {tex!r}: {reply['error']}")
             self._cache[key] = reply["html"]
         return self._cache[key]
 
-    def _process(self) -> subprocess.Popen:
-        if self._proc is None or self._proc.poll() is not None:
-            node = shutil.which("node")
-            if node is None:
-                raise PluginError("Node.js is needed to typeset math at build time (node not found on PATH)")
-            self._proc = subprocess.Popen(
-                [node, str(HOOKS_DIR / "katex_render.mjs")], cwd=ROOT, text=True, encoding="utf-8",
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            )
-        return self._proc
-
     def close(self) -> None:
-        if self._proc is not None:
-            self._proc.stdin.close()
-            self._proc.wait(timeout=10)
-            self._proc = None
+        self._node.close()
 
 
 _katex = _KaTeX()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib
 import os
 import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -59,15 +61,27 @@ def mkdocs_build():
     return _mkdocs_build
 
 
+def _hooks_module(name: str):
+    """A module of ``docs/hooks/``, imported the way the build imports it."""
+    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "docs" / "hooks"))
+
+
 @pytest.fixture(scope="session")
 def lossdocs():
     """The page helpers the site's executed blocks import."""
-    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-    try:
-        import lossdocs
-    finally:
-        sys.path.remove(str(ROOT / "docs" / "hooks"))
-    return lossdocs
+    return _hooks_module("lossdocs")
+
+
+@pytest.fixture(scope="session")
+def practice_assets():
+    """The build hook's practice module (docs/hooks/practice_assets.py)."""
+    module = _hooks_module("practice_assets")
+    yield module
+    module.close()
 
 
 class _StaticHandler(http.server.SimpleHTTPRequestHandler):
@@ -116,3 +130,30 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site, serve):
+    """The built site, served on 127.0.0.1."""
+    return serve(built_site)
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a fresh profile; every request (from the page or its workers), uncaught error
+    and console error is recorded on it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests = []
+    page.errors = []
+    page.hosts = lambda: hosts(page.requests)
+    context.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
+    yield page
+    context.close()
+
+
+def hosts(urls) -> set[str]:
+    """The host names of the http(s) URLs."""
+    return {urlsplit(url).hostname for url in urls if urlsplit(url).scheme in ("http", "https")}

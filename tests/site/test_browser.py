@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 import pytest
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site, serve):
-    return serve(built_site)
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.requests = []
-    page.errors = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
-    yield page
-    context.close()
-
-
-def _hosts(urls):
-    return {urlsplit(url).hostname for url in urls if urlsplit(url).scheme in ("http", "https")}
 
 
 @pytest.mark.parametrize("path", ["", "losses/cross-entropy/", "guides/stability/", "notebooks/custom/", "api/"])
 def test_pages_load_only_from_the_site_without_errors(page, base_url, path):
     page.goto(base_url + path, wait_until="networkidle")
-    assert _hosts(page.requests) == {"127.0.0.1"}, f"requests to other hosts: {page.requests}"
+    assert page.hosts() == {"127.0.0.1"}, f"requests to other hosts: {page.requests}"
     assert not page.errors, f"errors in the page: {page.errors}"
 
 

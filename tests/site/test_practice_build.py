@@ -8,7 +8,6 @@ import hashlib
 import html
 import json
 import re
-import sys
 import zipfile
 from pathlib import Path
 
@@ -18,18 +17,6 @@ import lossref.practice as lp
 from lossref.practice import bridge
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def assets():
-    """The build hook's practice module (docs/hooks/practice_assets.py)."""
-    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-    try:
-        import practice_assets
-    finally:
-        sys.path.remove(str(ROOT / "docs" / "hooks"))
-    yield practice_assets
-    practice_assets.close()
 
 
 def _first_problems(page_html: str) -> list[dict]:
@@ -47,9 +34,9 @@ def test_the_practice_page_has_every_exercise(built_site):
 
 
 @pytest.mark.parametrize("src", ["losses/bce.md", "losses/hinge.md", "losses/huber.md", "guides/stability.md"])
-def test_loss_and_guide_pages_end_with_their_exercises(built_site, assets, src):
+def test_loss_and_guide_pages_end_with_their_exercises(built_site, practice_assets, src):
     page = (built_site / src.removesuffix(".md") / "index.html").read_text()
-    ids = assets.exercises_for(src)
+    ids = practice_assets.exercises_for(src)
     assert ids, f"{src} has no exercises"
     assert re.findall(r'<lossref-exercise exercise="([^"]+)">', page) == ids
     assert page.index('id="practice"') < page.index("<lossref-exercise"), "no Practice heading above them"
@@ -58,10 +45,10 @@ def test_loss_and_guide_pages_end_with_their_exercises(built_site, assets, src):
     assert 'href="../../assets/practice/exercise.css"' in page
 
 
-def test_every_page_map_entry_finds_exercises(assets):
-    for src in assets.PAGE_SKILLS:
+def test_every_page_map_entry_finds_exercises(practice_assets):
+    for src in practice_assets.PAGE_SKILLS:
         assert (ROOT / "docs" / src).is_file(), f"PAGE_SKILLS names {src}, which does not exist"
-        assert assets.exercises_for(src), f"PAGE_SKILLS gives {src} no exercise"
+        assert practice_assets.exercises_for(src), f"PAGE_SKILLS gives {src} no exercise"
 
 
 def test_pages_without_exercises_load_no_widget(built_site):
@@ -89,21 +76,21 @@ def test_first_problems_are_the_engines_seed_zero(built_site):
         assert 'class="katex"' in statement[1] or "$" not in problem["statement"]
 
 
-def test_problem_json_cannot_close_its_script_element(assets, monkeypatch):
+def test_problem_json_cannot_close_its_script_element(practice_assets, monkeypatch):
     nasty = "</script><script>alert(1)</script>"
     reply = {"problem": {"exercise": "x", "seed": 0, "title": "T", "statementHtml": "<p>s</p>", "statement": nasty}}
-    monkeypatch.setattr(assets, "first_problem", lambda attr, value, where: reply)
-    out, found = assets.prerender('<p><lossref-exercise exercise="x"></lossref-exercise></p>', "page.md")
+    monkeypatch.setattr(practice_assets, "first_problem", lambda attr, value, where: reply)
+    out, found = practice_assets.prerender('<p><lossref-exercise exercise="x"></lossref-exercise></p>', "page.md")
     assert found
     assert out.count("</script>") == 1 and not out.startswith("<p>"), out
     assert _first_problems(out)[0]["problem"]["statement"] == nasty
 
 
 # ----------------------------------------------------------------------------------- texts
-def test_every_text_of_every_exercise_typesets(assets):
+def test_every_text_of_every_exercise_typesets(practice_assets):
     """Statements, choices, hints, solutions and feedback of 10 seeds per exercise, rendered by the
     browser's renderer with KaTeX in strict mode: no formula an exercise writes fails to typeset."""
-    renderer = assets.NodeRenderer("practice_render.mjs")
+    renderer = practice_assets.NodeRenderer("practice_render.mjs")
     failures = []
     try:
         for ex in lp.exercises():
@@ -123,8 +110,8 @@ def test_every_text_of_every_exercise_typesets(assets):
     assert not failures, "\n".join(failures[:20])
 
 
-def test_learner_text_is_escaped(assets):
-    renderer = assets.NodeRenderer("practice_render.mjs")
+def test_learner_text_is_escaped(practice_assets):
+    renderer = practice_assets.NodeRenderer("practice_render.mjs")
     try:
         reply = renderer.ask({"verdict": {"correct": False, "mistake": None,
                                           "message": "could not read '<img src=x onerror=alert(1)>'"}})
@@ -183,16 +170,16 @@ def test_the_worker_and_widget_are_bundled(built_site):
     assert "cm-editor" not in widget, "CodeMirror is in the widget's entry, loaded by every page"
 
 
-def test_the_cdn_switch(assets, tmp_path):
+def test_the_cdn_switch(practice_assets, tmp_path):
     version = json.loads((ROOT / "node_modules" / "pyodide" / "package.json").read_text())["version"]
-    url = assets.pyodide_index_url({"extra": {"practice": {"pyodide": "cdn"}}})
+    url = practice_assets.pyodide_index_url({"extra": {"practice": {"pyodide": "cdn"}}})
     assert url == f"https://cdn.jsdelivr.net/pyodide/v{version}/full/"
-    assert assets.pyodide_index_url({"extra": {}}) == ""
+    assert practice_assets.pyodide_index_url({"extra": {}}) == ""
     with pytest.raises(Exception, match="must be 'local' or 'cdn'; got 'jsdelivr'"):
-        assets.pyodide_index_url({"extra": {"practice": {"pyodide": "jsdelivr"}}})
-    assets.bundle(tmp_path, url)
-    assert url in (tmp_path / assets.ASSETS_DIR / "exercise.js").read_text()
-    assets.install_pyodide(tmp_path, url)
+        practice_assets.pyodide_index_url({"extra": {"practice": {"pyodide": "jsdelivr"}}})
+    practice_assets.bundle(tmp_path, url)
+    assert url in (tmp_path / practice_assets.ASSETS_DIR / "exercise.js").read_text()
+    practice_assets.install_pyodide(tmp_path, url)
     served = sorted(p.name for p in (tmp_path / "pyodide").iterdir())
     assert served == ["lossref-0.1.0-py3-none-any.whl", "pyodide-lock.json", "python-snapshot.bin.gz"], \
         "the CDN build still copies the core"
