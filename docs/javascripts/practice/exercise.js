@@ -12,7 +12,7 @@
 // through N+1, N+2, ... so that a sequence of problems can be shared too.
 //
 // Each checked answer is announced with a bubbling "lossref-verdict" event: {exercise, skill,
-// seed, correct, mistake, hinted, solutionShown}.
+// seed, hash, correct, mistake, hinted, solutionShown}.
 import { PracticeClient, TIME_LIMIT_MS, TimeoutError } from "./client.js";
 
 // Set by the site build: "" serves Pyodide from this site, else the CDN's address; the sha256 of
@@ -37,8 +37,11 @@ export function practiceClient() {
   return sharedClient;
 }
 
-/** Stylesheets an embedding page may not have: the widget's own and KaTeX's. */
+let stylesheetsChecked = false;
+/** Stylesheets an embedding page may not have: the widget's own and KaTeX's (checked once). */
 function ensureStylesheets() {
+  if (stylesheetsChecked) return;
+  stylesheetsChecked = true;
   for (const href of [new URL("./exercise.css", HERE).href, new URL("../katex/katex.min.css", HERE).href]) {
     const present = [...document.querySelectorAll("link[rel=stylesheet]")].some((link) => link.href === href);
     if (!present) {
@@ -61,7 +64,10 @@ function randomSeed() {
 let catalogue = null;
 /** Every exercise's {id, skill, kind, title, hash}, asked of the worker once per page. */
 async function exercisesOfSkill(skill) {
-  catalogue ??= practiceClient().request({ op: "catalogue" }).then((reply) => reply.exercises);
+  catalogue ??= practiceClient().request({ op: "catalogue" }).then((reply) => reply.exercises, (err) => {
+    catalogue = null; // ask again next time (a fresh worker may do better)
+    throw err;
+  });
   const ids = (await catalogue).filter((ex) => ex.skill === skill).map((ex) => ex.id);
   if (ids.length === 0) throw new Error(`no exercise trains the skill "${skill}"`);
   return ids;
