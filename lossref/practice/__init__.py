@@ -15,7 +15,9 @@ True
 from __future__ import annotations
 
 from ._core import AnswerFormat, CodeCase, Exercise, Mistake, Problem, Solution, Verdict
+from ._mastery import Progress
 from ._registry import exercises, get, skills
+from ._sessions import Session, sessions
 
-__all__ = ["exercises", "get", "skills", "Exercise", "Problem", "Verdict", "Solution", "AnswerFormat", "Mistake",
-           "CodeCase"]
+__all__ = ["exercises", "get", "skills", "sessions", "Session", "Progress", "Exercise", "Problem", "Verdict",
+           "Solution", "AnswerFormat", "Mistake", "CodeCase"]

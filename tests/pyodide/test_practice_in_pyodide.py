@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,3 +22,11 @@ def test_practice_tests_pass_under_pyodide(node, pyodide_wheels):
     assert result.returncode == 0, output[-6000:]
     assert "on emscripten" in output, "the tests did not run under Pyodide"
     assert " passed" in output and " failed" not in output
+    # Every practice test ran there, the mastery model's included (it needs the fsrs wheel).
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+         "--import-mode=importlib", "tests/practice", "--ignore=tests/practice/test_pure_python.py"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    ).stdout
+    expected = int(re.search(r"(\d+) tests? collected", collected)[1])
+    assert re.search(rf"\b{expected} passed", output), f"expected {expected} tests to pass under Pyodide:\n{output[-2000:]}"
