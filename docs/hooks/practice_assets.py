@@ -106,32 +106,22 @@ def element(exercise_id: str) -> str:
     return f'<div class="lossref-ex-host"><lossref-exercise exercise="{exercise_id}"></lossref-exercise></div>'
 
 
-# The practice page's sections: the course's sessions, by the module their exercises live in.
-SESSIONS = {
-    "ex_prerequisites": "Session 0: prerequisites",
-    "ex_risk": "Session 1: loss, risk and metric",
-    "ex_regression": "Session 2: regression losses",
-    "ex_probabilistic": "Session 3: probabilistic classification",
-    "ex_stability": "Session 3: numerical stability",
-    "ex_margin": "Session 4: margin losses",
-    "ex_custom": "Session 5: custom losses",
-    "ex_choosing": "Session 6: choosing a loss",
-}
 ALL_EXERCISES_MARKER = "<!-- lossref: every exercise -->"
 
 
 def all_exercises() -> str:
-    """Markdown for the practice page: every exercise, by session and then by skill."""
+    """Markdown for the practice page: every exercise, by session (lossref.practice.sessions())
+    and then by skill."""
+    from lossref.practice._sessions import session_of
+
+    practice = _practice()
+    titles = {s.number: s.title for s in practice.sessions()}
     parts: list[str] = []
     session = skill = None
-    for ex in _practice().exercises():
-        module = type(ex).__module__.rsplit(".", 1)[-1]
-        if module not in SESSIONS:
-            raise PluginError(f"exercise {ex.id!r} is defined in {module!r}, which the practice page "
-                              f"does not list (practice_assets.SESSIONS)")
-        if SESSIONS[module] != session:
-            session = SESSIONS[module]
-            parts.append(f"## {session}\n")
+    for ex in sorted(practice.exercises(), key=session_of):  # stable: course order within a session
+        if session_of(ex) != session:
+            session = session_of(ex)
+            parts.append(f"## Session {session}: {titles[session]}\n")
         if ex.skill != skill:
             skill = ex.skill
             parts.append(f"### `{skill}`\n")
