@@ -121,13 +121,19 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if practice_assets.ALL_EXERCISES_MARKER not in markdown:
             raise PluginError(f"{src} lost its marker {practice_assets.ALL_EXERCISES_MARKER}")
         return markdown.replace(practice_assets.ALL_EXERCISES_MARKER, practice_assets.all_exercises())
+    if practice_assets.is_course_page(src):
+        return practice_assets.course_page(markdown, page)
     return markdown + practice_assets.practice_section(src)
 
 
 def _with_exercises(output: str, page) -> str:
     output, found = practice_assets.prerender(output, page.file.src_uri)
-    if found:
-        base = "../" * page.url.count("/")
+    base = "../" * page.url.count("/")
+    if practice_assets.is_course_page(page.file.src_uri):
+        link, script = practice_assets.course_assets(base)
+        data = practice_assets.course_data(page.url)
+        output = output.replace("</head>", f"{link}\n{script}\n</head>", 1).replace("</article>", f"{data}</article>", 1)
+    elif found:
         link, script = practice_assets.page_assets(base)
         output = output.replace("</head>", f"{link}\n{script}\n</head>", 1)
     return output

@@ -129,6 +129,85 @@ def all_exercises() -> str:
     return "\n".join(parts)
 
 
+# ----------------------------------------------------------------------------------- the course
+DASHBOARD_MARKER = "<!-- lossref: dashboard -->"
+COURSE_MINUTES = range(30, 46)  # a session takes 30 to 45 minutes
+
+
+def is_course_page(src_uri: str) -> bool:
+    return src_uri.startswith("learn/")
+
+
+def course_data(page_url: str) -> str:
+    """The course's fixed data for the page's script (``script#lossref-course-data``): sessions,
+    skills and their titles, the path to the site root, and the summary of a learner with no
+    answers, so that the dashboard draws at once for a new visitor."""
+    from datetime import datetime, timezone
+
+    from lossref.practice import course
+    from lossref.practice._sessions import SHORT_TITLES, SKILL_TITLES
+
+    practice = _practice()
+    data = {
+        "root": "../" * page_url.count("/"),
+        "sessions": [{"number": s.number, "title": s.title, "short": SHORT_TITLES[s.number], "skills": list(s.skills)}
+                     for s in practice.sessions()],
+        "skillTitles": SKILL_TITLES,
+        "empty": course.summary([], datetime(2000, 1, 1, tzinfo=timezone.utc)),
+    }
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+    return f'<script type="application/json" id="lossref-course-data">{text}</script>'
+
+
+def course_page(markdown: str, page) -> str:
+    """A course page's Markdown: the dashboard on /learn/, and on a session page a line with its
+    duration and skills under the title, then its practice and the gate test that opens the next
+    session."""
+    src = page.file.src_uri
+    if src == "learn/index.md":
+        if DASHBOARD_MARKER not in markdown:
+            raise PluginError(f"{src} lost its marker {DASHBOARD_MARKER}")
+        return markdown.replace(DASHBOARD_MARKER, _course_element("lossref-dashboard", "", "The dashboard"))
+    meta = page.meta
+    sessions = _practice().sessions()
+    number, minutes = meta.get("session"), meta.get("minutes")
+    if not isinstance(number, int) or not 0 <= number < len(sessions):
+        raise PluginError(f"{src}: front matter 'session' must be 0 to {len(sessions) - 1}; got {number!r}")
+    if not isinstance(minutes, int) or minutes not in COURSE_MINUTES:
+        raise PluginError(f"{src}: front matter 'minutes' must be 30 to 45; got {minutes!r}")
+    session = sessions[number]
+    title, _, rest = markdown.partition("\n")
+    if not title.startswith(f"# Session {number}: "):
+        raise PluginError(f"{src} must start with '# Session {number}: <title>'; got {title!r}")
+    meta_line = f"\n*About {minutes} minutes · {len(session.skills)} skills · [Your progress](index.md)*\n{{ .lossref-course__meta }}\n"
+    practice = ("\n\n## Practice\n\n"
+                "Problems over this session's skills, one at a time: the weakest skill comes first, skills take "
+                "turns, and every problem is new to you. Skills you have already made proficient come back "
+                "for review first when they are due. Answers are checked in your browser; it is "
+                "self-assessment, and your progress stays in this browser.\n\n"
+                + _course_element("lossref-session", f' session="{number}"', "The practice") + "\n")
+    gate = ""
+    if number + 1 < len(sessions):
+        gate = (f"\n## Gate test\n\n"
+                f"Already know this session's material? The gate test opens session {number + 1} "
+                f"without the practice.\n\n"
+                + _course_element("lossref-gate", f' opens="{number + 1}"', "The gate test") + "\n")
+    return title + "\n" + meta_line + rest + practice + gate
+
+
+def _course_element(tag: str, attributes: str, what: str) -> str:
+    # In a <div>, which Markdown leaves alone: inside a <p>, the browser would close the paragraph
+    # (and the element with it) at the element's first block.
+    return (f'<div class="lossref-course-host"><{tag}{attributes}><noscript>{what} needs JavaScript.</noscript>'
+            f"</{tag}></div>")
+
+
+def course_assets(base: str) -> tuple[str, str]:
+    """The stylesheet and module script of a course page (``course.js`` brings the exercises)."""
+    return (f'<link rel="stylesheet" href="{base}{ASSETS_DIR}/exercise.css">',
+            f'<script type="module" async src="{base}{ASSETS_DIR}/course.js"></script>')
+
+
 class NodeRenderer:
     """A long-lived ``node`` process running one of the hooks' scripts: a JSON line in, a JSON
     line out."""
@@ -238,10 +317,13 @@ def bundle(site_dir: Path, index_url: str, snapshot_sha256: str = "") -> None:
     out = site_dir / ASSETS_DIR
     shutil.rmtree(out, ignore_errors=True)
     command = [
-        str(ESBUILD), str(SOURCES / "exercise.js"), str(SOURCES / "worker.js"),
+        str(ESBUILD), str(SOURCES / "exercise.js"), str(SOURCES / "course.js"), str(SOURCES / "worker.js"),
         "--bundle", "--splitting", "--format=esm", "--minify", "--target=es2022",
         "--charset=utf8", "--legal-comments=none", "--log-level=warning",
         f"--outdir={out}", "--entry-names=[name]", "--chunk-names=chunks/[name]-[hash]",
+        # The course's script imports the exercise element from its own file, so that a page has
+        # one copy of it (one worker) and its URLs resolve next to it.
+        "--external:./exercise.js",
         f"--define:PYODIDE_INDEX_URL={json.dumps(index_url)}",
         f"--define:PYODIDE_SNAPSHOT_SHA256={json.dumps(snapshot_sha256)}",
     ]
@@ -262,32 +344,69 @@ def build_wheel(out_dir: Path) -> Path:
     return out_dir / result.stdout.strip().splitlines()[-1]
 
 
-def lock_file(wheel: Path) -> dict:
-    """Pyodide's lock file with the lossref wheel added (``pyodide lockfile add-wheels``), cached
-    in ``.cache/practice/`` by the hashes of both inputs."""
+BROWSER_REQUIREMENTS = ROOT / "requirements" / "browser.txt"
+
+
+def browser_wheels() -> list[Path]:
+    """The pure-Python wheels lossref.practice needs in the browser besides itself (fsrs for the
+    course's reviews), pinned with their sha256 in requirements/browser.txt and fetched once into
+    ``.cache/practice/wheels/``."""
+    pins = [line.split()[0] for line in BROWSER_REQUIREMENTS.read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    folder = CACHE / "wheels"
+
+    def find(pin: str) -> Path | None:
+        name, version = pin.split("==")
+        return next(folder.glob(f"{name}-{version}-py3-none-any.whl"), None)
+
+    if not all(find(pin) for pin in pins):
+        folder.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--require-hashes",
+             "--only-binary=:all:", "--python-version", "3.14", "--platform", "any", "--implementation", "py",
+             "--abi", "none", "--no-deps", "-d", str(folder), "-r", str(BROWSER_REQUIREMENTS)],
+            capture_output=True, text=True)
+        if result.returncode != 0:
+            raise PluginError(f"fetching the browser's wheels ({', '.join(pins)}) failed:\n{result.stderr}")
+    return [find(pin) for pin in pins]
+
+
+def lock_file(wheel: Path, extra_wheels: list[Path] = ()) -> dict:
+    """Pyodide's lock file with the lossref wheel and ``extra_wheels`` added (``pyodide lockfile
+    add-wheels``), cached in ``.cache/practice/`` by the hashes of all inputs. Installing lossref
+    installs the extra wheels too."""
     core_lock = PYODIDE_DIST / "pyodide-lock.json"
-    key = hashlib.sha256(core_lock.read_bytes() + wheel.read_bytes()).hexdigest()[:16]
+    inputs = [core_lock, wheel, *extra_wheels]
+    key = hashlib.sha256(b"".join(p.read_bytes() for p in inputs)).hexdigest()[:16]
     cached = CACHE / f"pyodide-lock-{key}.json"
     if not cached.is_file():
         cli = Path(sys.executable).with_name("pyodide")
         if not cli.is_file():
             raise PluginError(f"pyodide-build is not installed ({cli} is missing): run `make venv`")
         with tempfile.TemporaryDirectory() as tmp:
-            local = Path(tmp) / wheel.name
-            shutil.copyfile(wheel, local)
+            local = []
+            for source in (wheel, *extra_wheels):
+                local.append(Path(tmp) / source.name)
+                shutil.copyfile(source, local[-1])
             result = subprocess.run(
                 [str(cli), "lockfile", "add-wheels", "--input", str(core_lock),
-                 "--output", str(Path(tmp) / "lock.json"), "--base-path", tmp, str(local)],
+                 "--output", str(Path(tmp) / "lock.json"), "--base-path", tmp, *map(str, local)],
                 capture_output=True, text=True)
             if result.returncode != 0:
                 raise PluginError(f"pyodide lockfile add-wheels failed:\n{result.stdout}{result.stderr}")
             lock = json.loads((Path(tmp) / "lock.json").read_text())
         # The wheel's metadata requires numpy for the losses; lossref.practice, the only part the
-        # browser imports, needs none (and the site has no numpy for Pyodide to load).
-        lock["packages"]["lossref"]["depends"] = []
+        # browser imports, needs none (and the site has no numpy for Pyodide to load). It needs
+        # fsrs (the `practice` extra) for the course's reviews.
+        lock["packages"]["lossref"]["depends"] = [_lock_name(p) for p in extra_wheels if p.name.startswith("fsrs-")]
         CACHE.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps(lock, sort_keys=True))
     return json.loads(cached.read_text())
+
+
+def _lock_name(wheel: Path) -> str:
+    """A wheel's package name as the lock file spells it (lower case, dashes)."""
+    return re.sub(r"[-_.]+", "-", wheel.name.split("-")[0]).lower()
 
 
 def snapshot() -> Path:
@@ -334,8 +453,10 @@ def install_pyodide(site_dir: Path, index_url: str) -> str:
             shutil.copyfile(PYODIDE_DIST / name, out / name)
     with tempfile.TemporaryDirectory() as tmp:
         wheel = build_wheel(Path(tmp))
-        shutil.copyfile(wheel, out / wheel.name)
-        lock = lock_file(wheel)
+        extra = browser_wheels()
+        for source in (wheel, *extra):
+            shutil.copyfile(source, out / source.name)
+        lock = lock_file(wheel, extra)
     (out / "pyodide-lock.json").write_text(json.dumps(lock, sort_keys=True))
     shutil.copyfile(snapshot(), out / SNAPSHOT)
     return hashlib.sha256((out / SNAPSHOT).read_bytes()).hexdigest()

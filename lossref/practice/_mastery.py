@@ -91,6 +91,21 @@ class Progress:
         """``new``, ``practicing``, ``proficient`` or ``mastered``."""
         return self._state(skill).level
 
+    def answers(self, skill: str) -> int:
+        """How many answers on ``skill`` were recorded."""
+        return self._state(skill).answers
+
+    def variants(self, skill: str) -> int:
+        """How many distinct variants of ``skill`` were answered correctly (proficiency needs 3)."""
+        return len(self._state(skill).variants)
+
+    def next_review(self, skill: str) -> datetime | None:
+        """When ``skill`` is next due for review; ``None`` until it is proficient."""
+        state = self._state(skill)
+        if state.level not in ("proficient", "mastered") or state.card is None:
+            return None
+        return datetime.fromisoformat(state.card["due"])
+
     def is_open(self, session: int) -> bool:
         return self._session(session).number in self._opened
 

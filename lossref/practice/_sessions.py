@@ -27,6 +27,56 @@ TITLES = (
     "Choosing a loss",
 )
 
+SHORT_TITLES = ("Prerequisites", "Loss, risk and metric", "Regression losses", "Probabilistic classification",
+                "Margin losses", "Custom losses", "Choosing a loss")
+# What each skill is, in a few words, for the learner's dashboard.
+SKILL_TITLES = {
+    "prereq.logs": "Rules of logarithms",
+    "prereq.chain_rule": "The chain rule",
+    "prereq.sigmoid": "The sigmoid and its derivative",
+    "prereq.softmax": "The softmax",
+    "prereq.entropy": "Entropy",
+    "prereq.kl": "KL divergence",
+    "risk.empirical": "Empirical risk",
+    "risk.gradient": "Gradient of the risk",
+    "risk.weighted": "Weighted risk",
+    "risk.loss_vs_metric": "Loss or metric",
+    "risk.minibatch": "Mini-batch gradients",
+    "mse.value": "Mean squared error",
+    "mse.grad": "Gradient of MSE",
+    "mae.grad": "Gradient of MAE",
+    "huber.value": "Huber loss",
+    "huber.grad": "Gradient of Huber",
+    "quantile.value": "Quantile (pinball) loss",
+    "log_cosh.grad": "Gradient of log-cosh",
+    "regression.minimiser": "Best constant prediction",
+    "bce.value": "Binary cross-entropy",
+    "bce.grad": "Gradient of BCE in the logit",
+    "cross_entropy.value": "Softmax cross-entropy",
+    "stability.bce": "Stable BCE on logits",
+    "cross_entropy.grad": "Gradient of cross-entropy",
+    "cross_entropy.smoothing": "Label smoothing in cross-entropy",
+    "focal.value": "Focal loss",
+    "kl.value": "KL to a soft target",
+    "stability.logsumexp": "Stable log-sum-exp",
+    "stability.softmax": "Stable softmax",
+    "hinge.value": "Hinge loss",
+    "hinge.grad": "Hinge subgradient",
+    "squared_hinge.grad": "Gradient of squared hinge",
+    "logistic.value": "Logistic loss",
+    "multiclass_hinge.value": "Multiclass hinge",
+    "custom.weighted_bce": "Weighted BCE",
+    "custom.class_weights": "Class weights",
+    "custom.multitask": "Multi-task losses",
+    "custom.label_smoothing": "Label-smoothed targets",
+    "custom.surrogate": "Surrogate losses",
+    "custom.grad_check": "A custom loss with a checked gradient",
+    "choose.regression": "Choosing a regression loss",
+    "choose.classification": "Choosing a classification loss",
+    "choose.margin": "Choosing a margin loss",
+    "choose.multitask": "Choosing losses for several tasks",
+}
+
 
 @dataclass(frozen=True)
 class Session:

@@ -15,11 +15,13 @@ JavaScript.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
 import sys
 
+from . import course
 from ._registry import exercises, get
 
 __all__ = ["handle", "handle_json", "catalogue", "content_hash"]
@@ -34,10 +36,15 @@ def content_hash(exercise) -> str:
     return hashlib.sha256(f"{cls.__qualname__}\n{source}".encode()).hexdigest()[:12]
 
 
+@functools.cache
+def _catalogue() -> tuple[dict, ...]:
+    return tuple({"id": ex.id, "skill": ex.skill, "kind": ex.kind, "title": ex.title, "hash": content_hash(ex)}
+            for ex in exercises())
+
+
 def catalogue() -> list[dict]:
     """Every exercise's id, skill, kind, title and content hash, in course order."""
-    return [{"id": ex.id, "skill": ex.skill, "kind": ex.kind, "title": ex.title, "hash": content_hash(ex)}
-            for ex in exercises()]
+    return [dict(entry) for entry in _catalogue()]
 
 
 def _problem(request):
@@ -55,6 +62,41 @@ def _field(request: dict, name: str, kind: type):
     if kind is str and not isinstance(value, str):
         raise ValueError(f"{name!r} must be a string; got {value!r}")
     return value
+
+
+# ----------------------------------------------------------------------------------- the course
+def _course_state(request: dict) -> dict:
+    """The learner's stored record (checked, upgraded and merged), the dashboard's summary at
+    ``at``, and, with ``session``, the next problem of a sitting of that session."""
+    record = course.load(request.get("record", {"version": course.STORE_VERSION, "events": []}))
+    at = course.utc(_field(request, "at", str))
+    day_end = course.utc(request["dayEnd"]) if "dayEnd" in request else at
+    hashes = {entry["id"]: entry["hash"] for entry in catalogue()}
+    reply = {"record": record, "summary": course.summary(record["events"], at, day_end=day_end, hashes=hashes)}
+    if request.get("session") is not None:
+        reply["next"] = course.next_item(record["events"], _field(request, "session", int), at,
+                                         reviews_done=request.get("reviewsDone", 0))
+    return reply
+
+
+def _gate_test(request: dict) -> dict:
+    record = course.load(request.get("record", {"version": course.STORE_VERSION, "events": []}))
+    return {"items": course.gate_test(record["events"], _field(request, "opens", int))}
+
+
+def _gate_result(request: dict) -> dict:
+    results = request.get("results")
+    if not isinstance(results, list):
+        raise ValueError(f"'results' must be a list of {{correct, hinted, revealed}}; got {results!r}")
+    return course.gate_passed(results)
+
+
+def _load(request: dict) -> dict:
+    """The stored record checked and upgraded; an error names what cannot be read."""
+    return {"record": course.load(request.get("record"))}
+
+
+_COURSE_OPS = {"load": _load, "course": _course_state, "gate_test": _gate_test, "gate_result": _gate_result}
 
 
 def handle(request: dict) -> dict:
@@ -80,7 +122,10 @@ def handle(request: dict) -> dict:
         if op == "solution":
             ex, problem = _problem(request)
             return {"solution": ex.solution(problem).to_dict()}
-        raise ValueError(f"unknown op {op!r}; expected catalogue, problem, check, hints or solution")
+        if op in _COURSE_OPS:
+            return _COURSE_OPS[op](request)
+        raise ValueError(f"unknown op {op!r}; expected one of catalogue, problem, check, hints, solution, "
+                         + ", ".join(_COURSE_OPS))
     except (ValueError, KeyError) as exc:
         return {"error": str(exc.args[0]) if exc.args else type(exc).__name__}
 

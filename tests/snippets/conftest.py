@@ -26,7 +26,8 @@ def run(path: str) -> str:
     file = SNIPPETS / path
     assert file.is_file(), f"no snippet {file}"
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    # NumPy's print options are global: a snippet that changes them must not change the next one's output.
+    with contextlib.redirect_stdout(out), np.printoptions():
         runpy.run_path(str(file), run_name="__main__")
     return out.getvalue()
 

@@ -12,7 +12,9 @@
 // through N+1, N+2, ... so that a sequence of problems can be shared too.
 //
 // Each checked answer is announced with a bubbling "lossref-verdict" event: {exercise, skill,
-// seed, hash, correct, mistake, hinted, solutionShown}.
+// seed, hash, correct, mistake, hinted, solutionShown}; a shown solution with "lossref-reveal":
+// {exercise, skill, seed, hash}. A `seed="N"` attribute fixes the element's problem, and a
+// `course` attribute hides "New problem" (the course picks the problems).
 import { PracticeClient, TIME_LIMIT_MS, TimeoutError } from "./client.js";
 
 // Set by the site build: "" serves Pyodide from this site, else the CDN's address; the sha256 of
@@ -130,7 +132,12 @@ export class LossrefExercise extends HTMLElement {
     this.build(statement);
     this.skill = this.getAttribute("skill");
     this.exerciseIds = this.getAttribute("exercise") ? [this.getAttribute("exercise")] : null;
-    this.fixedSeed = pageSeed();
+    // A `seed` attribute fixes this element's problem (the course picks problems that way);
+    // otherwise the page's ?seed=N, if any.
+    const ownSeed = this.getAttribute("seed");
+    this.fixedSeed = ownSeed !== null && /^\d{1,9}$/.test(ownSeed) ? Number(ownSeed) : pageSeed();
+    // In the course, the course chooses the next problem: no "New problem" button.
+    this.ui.next.hidden = this.hasAttribute("course");
     this.seed = this.fixedSeed ?? 0;
     this.addEventListener("focusin", () => practiceClient().start(), { once: true });
     this.addEventListener("pointerdown", () => practiceClient().start(), { once: true });
@@ -355,6 +362,10 @@ export class LossrefExercise extends HTMLElement {
       this.ui.worked.hidden = false;
       this.solutionShown = true;
       this.setFeedback("hint", "The solution is shown below the exercise.");
+      this.dispatchEvent(new CustomEvent("lossref-reveal", {
+        bubbles: true,
+        detail: { exercise: this.problem.exercise, skill: this.problem.skill, seed: this.seed, hash: this.hash },
+      }));
     } catch (err) {
       this.report(err);
     } finally {

@@ -1,0 +1,266 @@
+"""The course in the browser: a learner's saved answers, what to practise next, and gate tests.
+
+The browser stores a learner's progress as a **log of events** under one localStorage key, and
+:class:`~lossref.practice.Progress` is rebuilt from it by replaying the events in time order.
+Keeping the log rather than the derived state is what lets the page
+
+* merge two tabs that answered at the same time (the union of their events, by id: nothing is
+  lost and nothing counted twice),
+* export and import a file that is the complete history, and
+* change the scoring rules later without losing anything a learner did.
+
+A stored record is ``{"version": 1, "events": [...]}``. An event is one of
+
+``{"id", "at", "type": "answer", "exercise", "skill", "seed", "hash", "correct", "hinted", "revealed"}``
+    one checked answer (or a revealed solution, ``revealed: true``); ``hash`` is the exercise's
+    content hash when it was answered (``bridge.content_hash``), so that a changed exercise is
+    noticed and its new problems count as new variants;
+``{"id", "at", "type": "gate", "session"}``
+    the learner passed the gate test that opens ``session``.
+
+``at`` is an ISO 8601 time with its offset (the page writes UTC, ``...Z``).
+
+>>> events = [{"id": "a1", "at": "2026-01-05T09:00:00Z", "type": "answer", "exercise": "prereq.sigmoid",
+...            "skill": "prereq.sigmoid", "seed": 1, "hash": "x", "correct": True, "hinted": False,
+...            "revealed": False}]
+>>> replay(events).points("prereq.sigmoid")
+1
+>>> next_item(events, 0, at=datetime(2026, 1, 5, 9, 1, tzinfo=timezone.utc))["skill"]
+'prereq.logs'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+
+from ._mastery import LEVELS, Progress
+from ._registry import exercises, get
+from ._sessions import sessions
+
+STORE_VERSION = 1
+MAX_REVIEWS = 12  # due reviews at the start of a sitting, at most
+GATE_PASS_SHARE = 0.8  # of the gate test's problems answered right at the first check, without hints
+MAX_EVENTS = 100_000  # a guard against a runaway page, far above any learner's history
+
+# Upgrades of stored records, from the version a function reads to the next one. A record from an
+# older version of the site goes through each in turn; one from a newer version is refused (the
+# page keeps it as a backup rather than guess).
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+_ANSWER_FIELDS = {"id": str, "at": str, "type": str, "exercise": str, "skill": str, "seed": int,
+                  "hash": str, "correct": bool, "hinted": bool, "revealed": bool}
+_GATE_FIELDS = {"id": str, "at": str, "type": str, "session": int}
+
+
+# ----------------------------------------------------------------------------------- the record
+def load(record: str | dict) -> dict:
+    """A stored record (its JSON text or the parsed object), upgraded to the current version and
+    checked; anything else raises ValueError saying what was wrong."""
+    if isinstance(record, str):
+        try:
+            record = json.loads(record)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"saved progress is not JSON: {exc}") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"saved progress must be a JSON object; got {type(record).__name__}")
+    version = record.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"saved progress needs a version number (1 to {STORE_VERSION}); got {version!r}")
+    if version > STORE_VERSION:
+        raise ValueError(f"saved progress has version {version}, newer than this site's {STORE_VERSION}")
+    while version < STORE_VERSION:
+        record = MIGRATIONS[version](record)
+        version = record["version"]
+    events = record.get("events")
+    if not isinstance(events, list):
+        raise ValueError(f"saved progress needs a list of events; got {type(events).__name__}")
+    if len(events) > MAX_EVENTS:
+        raise ValueError(f"saved progress has {len(events)} events; at most {MAX_EVENTS} are read")
+    for index, event in enumerate(events):
+        _check_event(event, index)
+    return {"version": STORE_VERSION, "events": merge(events)}
+
+
+def _check_event(event, index: int) -> None:
+    if not isinstance(event, dict):
+        raise ValueError(f"event {index} must be an object; got {type(event).__name__}")
+    fields = {"answer": _ANSWER_FIELDS, "gate": _GATE_FIELDS}.get(event.get("type"))
+    if fields is None:
+        raise ValueError(f"event {index} has type {event.get('type')!r}; expected 'answer' or 'gate'")
+    for name, kind in fields.items():
+        value = event.get(name)
+        wrong_int = kind is int and isinstance(value, bool)
+        if not isinstance(value, kind) or wrong_int:
+            raise ValueError(f"event {index} ({event.get('type')}) needs {name!r} as {kind.__name__}; got {value!r}")
+    _time(event["at"], f"event {index}")
+
+
+def _time(text: str, where: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{where}: {text!r} is not an ISO 8601 time") from None
+    if at.utcoffset() is None:
+        raise ValueError(f"{where}: {text!r} has no UTC offset (write it as ...Z)")
+    return at
+
+
+def merge(*logs: Iterable[dict]) -> list[dict]:
+    """The union of event logs, each event once (by id), in time order."""
+    by_id: dict[str, dict] = {}
+    for log in logs:
+        for event in log:
+            by_id.setdefault(event["id"], event)
+    return sorted(by_id.values(), key=lambda e: (_time(e["at"], "event"), e["id"]))
+
+
+# ----------------------------------------------------------------------------------- replaying
+def replay(events: Iterable[dict]) -> Progress:
+    """The learner's :class:`Progress`, from their events in time order. Answers to exercises the
+    course no longer has are skipped."""
+    progress = Progress()
+    known = {ex.id for ex in exercises()}
+    for event in merge(events):
+        at = _time(event["at"], "event")
+        if event["type"] == "gate":
+            progress.pass_gate(event["session"])
+        elif event["exercise"] in known and get(event["exercise"]).skill == event["skill"]:
+            # A changed exercise makes different problems from the same seed: a new variant.
+            variant = f"{event['exercise']}:{event['seed']}:{event['hash']}"
+            progress.record(event["skill"], event["correct"], variant=variant, at=at,
+                            hinted=event["hinted"], revealed=event["revealed"])
+    return progress
+
+
+def summary(events: list[dict], at: datetime, *, day_end: datetime | None = None,
+            hashes: dict[str, str] | None = None) -> dict:
+    """What the dashboard shows: each session's state and gate, each skill's level, points and
+    next review, the skills due now and by ``day_end`` (the end of the learner's day), and the
+    exercises whose content changed since the learner answered them (``hashes``: the current
+    content hash of each exercise)."""
+    progress = replay(events)
+    day_end = day_end or at
+    out_sessions = []
+    for session in sessions():
+        levels = [progress.level(skill) for skill in session.skills]
+        ready, total = progress.gate_status(session.number)
+        if not progress.is_open(session.number):
+            state = "locked"
+        elif all(level == "mastered" for level in levels):
+            state = "mastered"
+        elif all(level in ("proficient", "mastered") for level in levels):
+            state = "proficient"
+        else:
+            state = "open"
+        out_sessions.append({
+            "number": session.number, "title": session.title, "state": state,
+            "skills": list(session.skills), "gate": {"ready": ready, "total": total},
+            "reason": (f"{ready} of {total} skills of session {session.number - 1} proficient"
+                       if state == "locked" else None),
+        })
+    skills = {}
+    for session in sessions():
+        for skill in session.skills:
+            review = progress.next_review(skill)
+            skills[skill] = {"level": progress.level(skill), "points": progress.points(skill),
+                             "variants": progress.variants(skill), "answers": progress.answers(skill),
+                             "session": session.number,
+                             "review": review.isoformat() if review else None}
+    last_hash = {e["exercise"]: e["hash"] for e in merge(events) if e["type"] == "answer"}
+    changed = sorted(ex for ex, h in last_hash.items() if hashes and ex in hashes and hashes[ex] != h)
+    return {"sessions": out_sessions, "skills": skills, "dueNow": progress.due(at),
+            "dueToday": progress.due(day_end), "changed": changed, "events": len(events)}
+
+
+# ----------------------------------------------------------------------------------- what next
+def _fresh_seed(events: list[dict], exercise: str, extra: Iterable[int] = ()) -> int:
+    """A seed the learner has never answered on ``exercise``. Seed 0 is the problem pages show
+    first (and the lesson's own numbers), so practice starts at 1."""
+    used = [e["seed"] for e in events if e["type"] == "answer" and e["exercise"] == exercise]
+    return max([0, *used, *extra]) + 1
+
+
+def _exercise_for(events: list[dict], skill: str) -> str:
+    """The exercise of ``skill`` the learner has answered least (course order breaks ties), so that
+    a skill with several exercises rotates through them."""
+    counts = {ex.id: 0 for ex in exercises(skill)}
+    for e in events:
+        if e["type"] == "answer" and e["exercise"] in counts:
+            counts[e["exercise"]] += 1
+    return min(counts, key=lambda ex_id: counts[ex_id])
+
+
+def next_item(events: list[dict], session: int, at: datetime, *, reviews_done: int = 0) -> dict:
+    """The next problem of a sitting of ``session``: ``{exercise, skill, seed, review}``.
+
+    A sitting starts with the learner's due reviews, most overdue first, at most ``MAX_REVIEWS``
+    of them (``reviews_done`` counts those already answered in this sitting). Then practice targets
+    the weakest skill of the session (lowest level, then fewest points, then fewest answers) that
+    is not yet proficient, and never the skill just answered when another one is left, so that
+    skills interleave. Every problem is a fresh variant: a seed the learner has not answered.
+    """
+    progress = replay(events)
+    skills = _session(session).skills
+    due = progress.due(at)
+    if due and reviews_done < MAX_REVIEWS:
+        skill = due[0]
+        review = True
+    else:
+        review = False
+        practising = [s for s in skills if progress.level(s) not in ("proficient", "mastered")] or list(skills)
+        last = next((e["skill"] for e in reversed(merge(events)) if e["type"] == "answer"), None)
+        if len(practising) > 1 and last in practising:
+            practising.remove(last)
+        order = {s: i for i, s in enumerate(skills)}
+        skill = min(practising, key=lambda s: (LEVELS.index(progress.level(s)), progress.points(s),
+                                               progress.answers(s), order[s]))
+    exercise = _exercise_for(events, skill)
+    return {"exercise": exercise, "skill": skill, "seed": _fresh_seed(events, exercise), "review": review}
+
+
+def gate_test(events: list[dict], opens: int) -> list[dict]:
+    """The gate test that opens session ``opens``: one fresh problem for each skill of the session
+    before it, in course order."""
+    if opens < 1:
+        raise ValueError(f"session 0 is always open and has no gate test; got {opens!r}")
+    items = []
+    for skill in _session(opens - 1).skills:
+        exercise = _exercise_for(events, skill)
+        items.append({"exercise": exercise, "skill": skill, "seed": _fresh_seed(events, exercise), "review": False})
+    return items
+
+
+def gate_passed(results: list[dict]) -> dict:
+    """Whether a gate test is passed: at least ``GATE_PASS_SHARE`` of its problems answered
+    correctly at the first check, without a hint, and no solution revealed.
+
+    ``results`` has one ``{correct, hinted, revealed}`` per problem of the test (the first check).
+    """
+    if not results:
+        raise ValueError("a gate test result needs one entry per problem; got none")
+    for index, r in enumerate(results):
+        if not isinstance(r, dict) or not all(isinstance(r.get(k), bool) for k in ("correct", "hinted", "revealed")):
+            raise ValueError(f"result {index} needs correct, hinted and revealed as true or false; got {r!r}")
+    needed = math.ceil(GATE_PASS_SHARE * len(results))
+    right = sum(r["correct"] and not r["hinted"] and not r["revealed"] for r in results)
+    revealed = any(r["revealed"] for r in results)
+    return {"passed": right >= needed and not revealed, "right": right, "needed": needed, "total": len(results)}
+
+
+def _session(number: int):
+    all_sessions = sessions()
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < len(all_sessions):
+        raise ValueError(f"sessions are numbered 0 to {len(all_sessions) - 1}; got {number!r}")
+    return all_sessions[number]
+
+
+def utc(text: str) -> datetime:
+    """An ISO 8601 time from the page, as an aware datetime."""
+    return _time(text, "time").astimezone(timezone.utc)
+
+
+__all__ = ["STORE_VERSION", "MAX_REVIEWS", "GATE_PASS_SHARE", "MIGRATIONS", "load", "merge", "replay",
+           "summary", "next_item", "gate_test", "gate_passed", "utc"]
