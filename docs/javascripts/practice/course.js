@@ -102,7 +102,9 @@ function levelMeter(skill, info, title) {
   bar.setAttribute("aria-valuenow", String(index));
   bar.setAttribute("aria-valuetext", text);
   bar.setAttribute("aria-label", title);
-  bar.style.setProperty("--lossref-level", String(index / 3));
+  // The bar fills towards proficiency with the points (5 needed), then to mastery.
+  const fill = info.level === "practicing" ? (2 / 3) * Math.min(info.points, 5) / 5 : index / 3;
+  bar.style.setProperty("--lossref-level", String(fill));
   const row = el("li", { className: "lossref-course__skill" },
     el("span", { className: "lossref-course__skill-name" }, el("span", { textContent: title }), " ", el("code", { textContent: skill })),
     bar,
@@ -188,7 +190,7 @@ export class LossrefDashboard extends HTMLElement {
       `${plural(due, "review")} due today (${summary.dueToday.map((s) => data.skillTitles[s]).join(", ")}); the session starts with ${due > 12 ? "12 of them" : due === 1 ? "it" : "them"}.`;
     const changed = summary.changed.length ? el("p", { className: "lossref-course__changed",
       textContent: `${plural(summary.changed.length, "exercise")} changed since you last answered ${summary.changed.length === 1 ? "it" : "them"} (${summary.changed.join(", ")}): your points stand, and new problems come from the current version.` }) : null;
-    this.ui.today.replaceChildren(el("p", { className: "lossref-course__due", textContent: dueText }), start, changed);
+    this.ui.today.replaceChildren(...[el("p", { className: "lossref-course__due", textContent: dueText }), start, changed].filter(Boolean));
     // Sessions with their states; a locked one says why and offers its gate test.
     this.ui.sessions.replaceChildren(...summary.sessions.map((s) => {
       const item = el("li", { className: "lossref-course__session" },
@@ -196,13 +198,15 @@ export class LossrefDashboard extends HTMLElement {
       item.dataset.session = String(s.number);
       item.dataset.state = s.state;
       if (s.state === "locked") {
-        item.append(el("span", { className: "lossref-course__reason", textContent: ` Locked: ${s.reason}. ` }),
+        item.append(el("span", { className: "lossref-course__reason", textContent: ` ${s.reason}. ` }),
           el("a", { href: sessionUrl(data, s.number, "#practice"), textContent: `Take the gate test for session ${s.number}` }));
       }
       return item;
     }));
-    this.ui.skills.replaceChildren(...summary.sessions.map((s) => el("div", { className: "lossref-course__skill-group" },
-      el("h3", { textContent: `Session ${s.number}` }), skillList(data, summary, s.skills))));
+    // Skills of open sessions are shown; those of locked ones are a click away.
+    this.ui.skills.replaceChildren(...summary.sessions.map((s) => el("details", { className: "lossref-course__skill-group", open: s.state !== "locked" },
+      el("summary", { textContent: `Session ${s.number}: ${data.sessions[s.number].short} (${STATE_NAMES[s.state].toLowerCase()})` }),
+      skillList(data, summary, s.skills))));
   }
 
   fileControls() {
@@ -313,6 +317,7 @@ export class LossrefSession extends HTMLElement {
   drawState(summary) {
     const s = summary.sessions[this.number];
     this.dataset.state = s.state;
+    this.dataset.events = String(summary.events);
     const nextSession = summary.sessions[this.number + 1];
     const text = {
       locked: `Locked: ${s.reason}. The lesson above is open to read; the practice opens when those skills are proficient, or when you pass the gate test below.`,
@@ -338,7 +343,7 @@ export class LossrefSession extends HTMLElement {
       this.say("error", `The course could not start: ${err.message}`);
       return;
     }
-    this.say("", "");
+    if (this.ui.status.dataset.tone === "pending") this.say("", "");
     const state = this.drawState(reply.summary);
     if (state === "locked") {
       this.showGate();

@@ -1,0 +1,342 @@
+"""The course in Debian's Chromium: a learner's way through sessions, gates and their saved progress.
+
+The answers are computed here with lossref.practice from the exercise and seed each page shows, so
+a test answers the way a learner who knows the material would; the expected levels and states come
+from lossref.practice.course run on the same answers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+
+from playwright.sync_api import expect
+
+import lossref.practice as lp
+from lossref.practice import course
+
+BOOT = 60_000  # ms: the first problem waits for Python to start
+KEY = "lossref-course"
+
+
+def stored(page) -> dict | None:
+    raw = page.evaluate("key => localStorage.getItem(key)", KEY)
+    return None if raw is None else json.loads(raw)
+
+
+def save(page, value: str) -> None:
+    """Put ``value`` in the progress key (the page must be on the site's origin)."""
+    page.evaluate("([key, value]) => localStorage.setItem(key, value)", [KEY, value])
+
+
+def course_status(host):
+    """The status line of a course element (not the status of an exercise inside it)."""
+    return host.locator(":scope > .lossref-course__status")
+
+
+def current_exercise(host):
+    """The problem the course shows in ``host``, once it has loaded."""
+    ex = host.locator("lossref-exercise")
+    expect(ex).to_have_attribute("data-seed", re.compile(r"^\d+$"), timeout=BOOT)
+    ex.page.wait_for_function("el => !el.hasAttribute('aria-busy')", arg=ex.element_handle(), timeout=BOOT)
+    return ex
+
+
+def answer(ex, correct=True) -> tuple[str, int]:
+    """Answer the element's problem with the engine's own solution (or a wrong number) and check."""
+    exercise_id, seed = ex.get_attribute("data-exercise"), int(ex.get_attribute("data-seed"))
+    engine = lp.get(exercise_id)
+    problem = engine.generate(seed)
+    solution = engine.solution(problem).answer
+    if problem.answer.kind == "choice":
+        key = solution if correct else next(k for k, _ in problem.choices if k != solution)
+        ex.locator(f'input[value="{key}"]').check()
+    else:
+        ex.get_by_label("Answer", exact=True).fill(solution if correct else "12345")
+    ex.get_by_role("button", name="Check").click()
+    return exercise_id, seed
+
+
+def answer_in_session(page, correct=True) -> tuple[str, int]:
+    """Answer the session's current problem and wait until the answer is saved and scored."""
+    session = page.locator("lossref-session")
+    before = len((stored(page) or {"events": []})["events"])
+    answered = answer(current_exercise(session), correct)
+    expect(session).to_have_attribute("data-events", str(before + 1), timeout=BOOT)
+    return answered
+
+
+def events_for_session_0(now: datetime) -> list[dict]:
+    """A learner who made every skill of session 0 proficient an hour ago, as the page stores it."""
+    events = []
+    for i in range(18):
+        at = now - timedelta(hours=1) + timedelta(seconds=30 * i)
+        item = course.next_item(events, 0, at)
+        ex = lp.get(item["exercise"])
+        events.append({"id": f"pre-{i:02d}", "at": at.isoformat().replace("+00:00", "Z"), "type": "answer",
+                       "exercise": item["exercise"], "skill": item["skill"], "seed": item["seed"],
+                       "hash": _hash(ex), "correct": True, "hinted": False, "revealed": False})
+    return events
+
+
+def _hash(exercise) -> str:
+    from lossref.practice.bridge import content_hash
+
+    return content_hash(exercise)
+
+
+def dashboard_levels(page) -> dict[str, str]:
+    rows = page.locator("lossref-dashboard li[data-skill]")
+    return dict(zip(rows.evaluate_all("rs => rs.map(r => r.dataset.skill)"),
+                    rows.evaluate_all("rs => rs.map(r => r.dataset.level)")))
+
+
+# ----------------------------------------------------------------------------------- new visitor
+def test_a_new_visitor_sees_sessions_1_to_6_locked_with_reasons(page, base_url):
+    page.goto(base_url + "learn/")
+    sessions = page.locator("lossref-dashboard li[data-session]")
+    expect(sessions).to_have_count(7)
+    expect(sessions.nth(0)).to_have_attribute("data-state", "open")
+    for n, s in enumerate(lp.sessions()[:-1], start=1):
+        item = sessions.nth(n)
+        expect(item).to_have_attribute("data-state", "locked")
+        expect(item).to_contain_text("Locked")
+        expect(item).to_contain_text(f"0 of {len(s.skills)} skills of session {n - 1} proficient")
+        expect(item.get_by_role("link", name=f"Take the gate test for session {n}")).to_have_attribute(
+            "href", f"../learn/session-{n}/#practice")
+    expect(page.get_by_role("link", name="Start with session 0")).to_be_visible()
+    expect(page.locator("lossref-dashboard")).to_contain_text("No reviews are due today.")
+    # Every skill has a level bar, at "new".
+    meters = page.get_by_role("meter")
+    expect(meters).to_have_count(len(lp.skills()))
+    expect(meters.first).to_have_attribute("aria-valuetext", "New, 0 points")
+    expect(page.locator("article")).to_contain_text("self-assessment")
+    # Nothing to score for a new visitor: the dashboard is drawn without starting Python.
+    page.wait_for_timeout(500)
+    assert not [url for url in page.requests if "/pyodide/" in url]
+    assert page.errors == []
+
+
+# ----------------------------------------------------------------------------------- session 0
+def test_answering_session_0_opens_session_1_and_survives_a_reload(page, base_url):
+    page.goto(base_url + "learn/session-0/")
+    session = page.locator("lossref-session")
+    answered = []
+    for _ in range(40):
+        answered.append(answer_in_session(page))
+        if session.get_attribute("data-state") == "proficient":
+            break
+        page.get_by_role("button", name="Next problem").click()
+    # Three right answers per skill, the skills taking turns, each problem new.
+    assert len(answered) == 3 * len(lp.sessions()[0].skills)
+    assert len(set(answered)) == len(answered)
+    assert [lp.get(e).skill for e, _ in answered[:6]] == list(lp.sessions()[0].skills)
+    expect(course_status(session)).to_contain_text("session 1 is open")
+    record = stored(page)
+    summary = course.summary(record["events"], datetime.now(timezone.utc))
+    assert summary["sessions"][1]["state"] == "open"
+
+    page.reload()
+    expect(session).to_have_attribute("data-state", "proficient", timeout=BOOT)
+    expect(session.get_by_role("meter").first).to_have_attribute("aria-valuetext", re.compile("^Proficient"))
+    page.goto(base_url + "learn/")
+    expect(page.locator('lossref-dashboard li[data-session="1"]')).to_have_attribute("data-state", "open", timeout=BOOT)
+    expect(page.locator('lossref-dashboard li[data-session="2"]')).to_contain_text("0 of 5 skills of session 1 proficient")
+    expect(page.locator(".lossref-course__start")).to_have_text(re.compile("Start today's session: 1"), timeout=BOOT)
+    assert page.errors == []
+
+
+def test_a_wrong_answer_a_hint_and_a_shown_solution_score_as_the_rules_say(page, base_url):
+    page.goto(base_url + "learn/session-0/")
+    session = page.locator("lossref-session")
+    answer_in_session(page, correct=False)
+    # Checking the same problem again is practice: not saved.
+    ex = current_exercise(session)
+    answer(ex)
+    expect(ex.get_by_role("status")).to_contain_text("Correct.")
+    page.wait_for_timeout(300)
+    assert len(stored(page)["events"]) == 1
+    page.get_by_role("button", name="Next problem").click()
+    ex = current_exercise(session)
+    ex.get_by_role("button", name="Hint").click()
+    expect(ex.locator(".lossref-ex__hints li")).to_have_count(1)
+    answer(ex)
+    expect(session).to_have_attribute("data-events", "2", timeout=BOOT)
+    expect(course_status(session)).to_contain_text("Right after a hint: no points this time.")
+    page.get_by_role("button", name="Next problem").click()
+    ex = current_exercise(session)
+    ex.get_by_role("button", name="Show solution").click()
+    expect(session).to_have_attribute("data-events", "3", timeout=BOOT)
+    events = stored(page)["events"]
+    assert [(e["correct"], e["hinted"], e["revealed"]) for e in events] == [
+        (False, False, False), (True, True, False), (False, False, True)]
+    assert page.errors == []
+
+
+def test_a_session_starts_with_its_due_reviews(page, base_url):
+    page.goto(base_url + "learn/")
+    # Session 0 made proficient 40 days ago: every skill is due for review.
+    events = events_for_session_0(datetime.now(timezone.utc) - timedelta(days=40))
+    save(page, json.dumps({"version": 1, "events": events}))
+    page.goto(base_url + "learn/session-1/")
+    session = page.locator("lossref-session")
+    expect(session).to_contain_text("6 reviews due now", timeout=BOOT)
+    ex = current_exercise(session)
+    expect(session.locator(".lossref-course__review")).to_contain_text("Review:")
+    exercise_id, seed = ex.get_attribute("data-exercise"), int(ex.get_attribute("data-seed"))
+    assert lp.get(exercise_id).skill in lp.sessions()[0].skills
+    assert (exercise_id, seed) not in {(e["exercise"], e["seed"]) for e in events}  # a fresh variant
+    answer_in_session(page)
+    page.get_by_role("button", name="Next problem").click()
+    expect(session).to_contain_text("5 reviews due now", timeout=BOOT)
+    assert page.errors == []
+
+
+# ----------------------------------------------------------------------------------- saved progress
+def test_export_clear_and_import_give_back_the_same_state(page, base_url, tmp_path):
+    page.goto(base_url + "learn/")
+    events = events_for_session_0(datetime.now(timezone.utc))
+    save(page, json.dumps({"version": 1, "events": events}))
+    page.reload()
+    dashboard = page.locator("lossref-dashboard")
+    expect(page.locator('lossref-dashboard li[data-session="1"]')).to_have_attribute("data-state", "open", timeout=BOOT)
+    before = dashboard_levels(page)
+    assert {before[s] for s in lp.sessions()[0].skills} == {"proficient"}
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export progress").click()
+    exported = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported)
+    assert re.fullmatch(r"lossref-progress-\d{4}-\d{2}-\d{2}\.json", exported.name)
+    assert json.loads(exported.read_text()) == {"version": 1, "events": events}
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Start over").click()
+    expect(page.locator('lossref-dashboard li[data-session="1"]')).to_have_attribute("data-state", "locked")
+    assert set(dashboard_levels(page).values()) == {"new"}
+    assert stored(page) is None
+
+    page.locator("lossref-dashboard input[type=file]").set_input_files(exported)
+    expect(course_status(dashboard)).to_contain_text(f"{len(events)} new events", timeout=BOOT)
+    expect(page.locator('lossref-dashboard li[data-session="1"]')).to_have_attribute("data-state", "open", timeout=BOOT)
+    assert dashboard_levels(page) == before
+    assert stored(page) == {"version": 1, "events": events}
+    assert page.errors == []
+
+
+def test_a_file_that_is_not_progress_is_refused_and_nothing_changes(page, base_url, tmp_path):
+    page.goto(base_url + "learn/")
+    events = events_for_session_0(datetime.now(timezone.utc))
+    save(page, json.dumps({"version": 1, "events": events}))
+    page.reload()
+    bad = tmp_path / "notes.json"
+    bad.write_text(json.dumps({"version": 1, "events": [{"id": "x", "at": "2026-01-01T00:00:00Z", "type": "answer"}]}))
+    page.locator("lossref-dashboard input[type=file]").set_input_files(bad)
+    status = course_status(page.locator("lossref-dashboard"))
+    expect(status).to_contain_text("“notes.json” was not imported", timeout=BOOT)
+    expect(status).to_contain_text("needs 'exercise'")
+    expect(status).to_contain_text("Your progress is unchanged.")
+    assert stored(page) == {"version": 1, "events": events}
+
+
+def test_a_corrupted_entry_is_reported_backed_up_and_replaced(page, base_url):
+    page.goto(base_url + "learn/")
+    save(page, '{"version": 1, "events": [')
+    page.reload()
+    status = course_status(page.locator("lossref-dashboard"))
+    expect(status).to_contain_text("Your saved progress could not be read: it is not JSON")
+    backup = re.search(r"“(lossref-course:backup:[^”]+)”", status.inner_text())[1]
+    assert page.evaluate("key => localStorage.getItem(key)", backup) == '{"version": 1, "events": ['
+    assert stored(page) is None
+    expect(page.locator('lossref-dashboard li[data-session="0"]')).to_have_attribute("data-state", "open")
+
+    # JSON of the right shape whose events Python cannot read: found when Python checks it.
+    save(page, json.dumps({"version": 1, "events": [{"id": "a", "at": "2026-01-01T00:00:00Z", "type": "answer",
+                                                     "exercise": "prereq.kl"}]}))
+    page.goto(base_url + "learn/session-0/")
+    session = page.locator("lossref-session")
+    expect(course_status(session)).to_contain_text("could not be read: event 0 (answer) needs 'skill'", timeout=BOOT)
+    answer_in_session(page)  # and the course goes on from a fresh log
+    assert len(stored(page)["events"]) == 1
+    assert page.errors == []
+
+
+def test_two_tabs_answering_at_once_lose_nothing(page, base_url):
+    first = page
+    second = page.context.new_page()
+    for tab in (first, second):
+        tab.goto(base_url + "learn/session-0/")
+    for round_ in range(2):
+        exercises = [current_exercise(tab.locator("lossref-session")) for tab in (first, second)]
+        for ex in exercises:  # both checks clicked before either is saved
+            exercise_id, seed = ex.get_attribute("data-exercise"), int(ex.get_attribute("data-seed"))
+            problem = lp.get(exercise_id).generate(seed)
+            ex.get_by_label("Answer", exact=True).fill(lp.get(exercise_id).solution(problem).answer)
+        for ex in exercises:
+            ex.get_by_role("button", name="Check").click()
+        for tab in (first, second):
+            tab.wait_for_function("n => (JSON.parse(localStorage.getItem('lossref-course')) || {events: []}).events.length >= n",
+                                  arg=2 * (round_ + 1), timeout=BOOT)
+            tab.get_by_role("button", name="Next problem").click()
+    for tab in (first, second):
+        tab.wait_for_function("() => JSON.parse(localStorage.getItem('lossref-course')).events.length === 4", timeout=BOOT)
+    events = stored(first)["events"]
+    assert len({e["id"] for e in events}) == 4
+    # Each tab's view has all four, too.
+    for tab in (first, second):
+        expect(tab.locator("lossref-session")).to_have_attribute("data-events", "4", timeout=BOOT)
+    assert first.errors == []
+
+
+# ----------------------------------------------------------------------------------- gates
+def test_passing_a_gate_test_opens_its_session(page, base_url):
+    page.goto(base_url + "learn/session-2/")
+    session = page.locator("lossref-session")
+    expect(session).to_have_attribute("data-state", "locked")
+    expect(session).to_contain_text("Locked: 0 of 5 skills of session 1 proficient")
+    gate = session.locator("lossref-gate")
+    gate.get_by_role("button", name="Start the gate test for session 2").click()
+    items = gate.locator("lossref-exercise")
+    expect(items).to_have_count(len(lp.sessions()[1].skills), timeout=BOOT)
+    skills = []
+    for i in range(items.count()):
+        ex = items.nth(i)
+        expect(ex).to_have_attribute("data-seed", re.compile(r"^\d+$"), timeout=BOOT)
+        page.wait_for_function("el => !el.hasAttribute('aria-busy')", arg=ex.element_handle(), timeout=BOOT)
+        # One problem wrong of five still passes (80%).
+        exercise_id, _ = answer(ex, correct=i != 0)
+        skills.append(lp.get(exercise_id).skill)
+        expect(ex.get_by_role("status")).to_contain_text("Correct." if i else "Not correct.")
+    assert skills == list(lp.sessions()[1].skills)
+    expect(gate).to_have_attribute("data-result", "passed", timeout=BOOT)
+    # The session's practice takes the gate's place.
+    expect(session).to_have_attribute("data-state", "open", timeout=BOOT)
+    current_exercise(session)
+    assert stored(page)["events"][-1]["type"] == "gate"
+    page.goto(base_url + "learn/")
+    expect(page.locator('lossref-dashboard li[data-session="2"]')).to_have_attribute("data-state", "open", timeout=BOOT)
+    expect(page.locator('lossref-dashboard li[data-session="1"]')).to_have_attribute("data-state", "locked")
+    assert page.errors == []
+
+
+def test_a_failed_gate_test_says_what_was_needed_and_offers_new_problems(page, base_url):
+    page.goto(base_url + "learn/session-0/")
+    gate = page.locator("lossref-gate")  # at the end of session 0: opens session 1
+    gate.get_by_role("button", name="Start the gate test for session 1").click()
+    items = gate.locator("lossref-exercise")
+    expect(items).to_have_count(6, timeout=BOOT)
+    first_seeds = []
+    for i in range(6):
+        ex = items.nth(i)
+        expect(ex).to_have_attribute("data-seed", re.compile(r"^\d+$"), timeout=BOOT)
+        page.wait_for_function("el => !el.hasAttribute('aria-busy')", arg=ex.element_handle(), timeout=BOOT)
+        first_seeds.append((ex.get_attribute("data-exercise"), ex.get_attribute("data-seed")))
+        answer(ex, correct=i >= 2)  # 4 of 6 right; 5 needed
+    expect(gate).to_have_attribute("data-result", "failed", timeout=BOOT)
+    expect(course_status(gate)).to_contain_text("Not passed: 4 of 6 right at the first check; 5 needed.")
+    gate.get_by_role("button", name="Try again with new problems").click()
+    expect(items.first).to_have_attribute("data-seed", re.compile(r"^\d+$"), timeout=BOOT)
+    again = [(items.nth(i).get_attribute("data-exercise"), items.nth(i).get_attribute("data-seed")) for i in range(6)]
+    assert not set(again) & set(first_seeds)
+    assert page.errors == []
