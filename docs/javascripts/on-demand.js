@@ -70,24 +70,34 @@
   };
   for (const type of FIRST) addEventListener(type, load, { capture: true, passive: true });
 
-  // Material wraps each table in a horizontally scrolling box. A box that does scroll must be
-  // reachable with the keyboard (to scroll it with the arrow keys), so it joins the tab order;
-  // which boxes scroll changes with the window's width and the content tab shown.
+  // A box that scrolls sideways must be reachable with the keyboard (to scroll it with the arrow
+  // keys), so it joins the tab order: Material's table wrappers (made by its bundle), code blocks
+  // and display math wider than the column. Which boxes scroll changes with the window's width
+  // and the content tab shown.
+  const SCROLLERS = [
+    [".md-typeset__scrollwrap", "Table, scrolls sideways"],
+    [".md-typeset pre > code", "Code, scrolls sideways"],
+    [".md-typeset div.arithmatex", "Formula, scrolls sideways"],
+  ];
   function markScrollable() {
-    for (const box of document.querySelectorAll(".md-typeset__scrollwrap")) {
-      if (box.scrollWidth > box.clientWidth + 1) {
-        box.tabIndex = 0;
-        box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "Table, scrolls sideways");
-      } else if (box.tabIndex === 0) {
-        box.removeAttribute("tabindex");
-        box.removeAttribute("role");
-        box.removeAttribute("aria-label");
+    for (const [selector, label] of SCROLLERS) {
+      for (const box of document.querySelectorAll(selector)) {
+        if (box.scrollWidth > box.clientWidth + 1) {
+          box.tabIndex = 0;
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", label);
+        } else if (box.getAttribute("aria-label") === label) {
+          box.removeAttribute("tabindex");
+          box.removeAttribute("role");
+          box.removeAttribute("aria-label");
+        }
       }
     }
   }
-  addEventListener("resize", () => ready && markScrollable(), { passive: true });
-  addEventListener("change", () => ready && setTimeout(markScrollable));
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markScrollable, { once: true });
+  else markScrollable();
+  addEventListener("resize", markScrollable, { passive: true });
+  addEventListener("change", () => setTimeout(markScrollable));
   if (sharedSearch) load(new Event("navigation"));
 
   // A click on a control Material drives (a content tab, whose choice it carries to the other

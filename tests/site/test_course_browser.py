@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
@@ -16,6 +17,7 @@ from playwright.sync_api import expect
 import lossref.practice as lp
 from lossref.practice import course
 
+ROOT = Path(__file__).resolve().parents[2]
 BOOT = 60_000  # ms: the first problem waits for Python to start
 KEY = "lossref-course"
 
@@ -107,10 +109,13 @@ def test_a_new_visitor_sees_sessions_1_to_6_locked_with_reasons(page, base_url):
             "href", f"../learn/session-{n}/#practice")
     expect(page.get_by_role("link", name="Start with session 0")).to_be_visible()
     expect(page.locator("lossref-dashboard")).to_contain_text("No reviews are due today.")
-    # Every skill has a level bar, at "new".
+    # Every skill has a level bar, at "new"; those of locked sessions are folded away.
+    expect(page.locator("lossref-dashboard li[data-skill]")).to_have_count(len(lp.skills()))
     meters = page.get_by_role("meter")
-    expect(meters).to_have_count(len(lp.skills()))
+    expect(meters).to_have_count(len(lp.sessions()[0].skills))
     expect(meters.first).to_have_attribute("aria-valuetext", "New, 0 points")
+    page.get_by_text("Session 3: Probabilistic classification (locked)").click()
+    expect(meters).to_have_count(len(lp.sessions()[0].skills) + len(lp.sessions()[3].skills))
     expect(page.locator("article")).to_contain_text("self-assessment")
     # Nothing to score for a new visitor: the dashboard is drawn without starting Python.
     page.wait_for_timeout(500)
@@ -340,3 +345,38 @@ def test_a_failed_gate_test_says_what_was_needed_and_offers_new_problems(page, b
     again = [(items.nth(i).get_attribute("data-exercise"), items.nth(i).get_attribute("data-seed")) for i in range(6)]
     assert not set(again) & set(first_seeds)
     assert page.errors == []
+
+
+# ----------------------------------------------------------------------------------- accessibility
+def test_the_course_pages_have_no_serious_accessibility_violations(page, base_url):
+    def audit():
+        page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+    page.goto(base_url + "learn/")
+    events = events_for_session_0(datetime.now(timezone.utc) - timedelta(days=3))
+    save(page, json.dumps({"version": 1, "events": events}))
+    page.reload()
+    expect(page.locator('lossref-dashboard li[data-session="1"]')).to_have_attribute("data-state", "open", timeout=BOOT)
+    assert not audit(), audit()
+    page.goto(base_url + "learn/session-1/")  # open, with reviews due and an answer checked
+    answer_in_session(page, correct=False)
+    assert not (found := audit()), json.dumps(found, indent=1)
+    page.goto(base_url + "learn/session-4/")  # locked, with its gate test started
+    page.get_by_role("button", name="Start the gate test for session 4").first.click()
+    expect(page.locator("lossref-session lossref-gate lossref-exercise")).to_have_count(10, timeout=BOOT)
+    assert not (found := audit()), json.dumps(found, indent=1)
+
+
+def test_next_problem_moves_the_focus_to_the_new_problem(page, base_url):
+    page.goto(base_url + "learn/session-0/")
+    answer_in_session(page)
+    next_button = page.get_by_role("button", name="Next problem")
+    next_button.focus()
+    page.keyboard.press("Enter")
+    ex = current_exercise(page.locator("lossref-session"))
+    assert page.evaluate("document.activeElement.classList.contains('lossref-ex-host')")
+    page.keyboard.press("Tab")
+    expect(ex.get_by_label("Answer", exact=True)).to_be_focused()

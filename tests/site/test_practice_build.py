@@ -135,10 +135,20 @@ def test_the_lock_file_lists_the_lossref_wheel_with_its_hash(built_site):
     entry = lock["packages"]["lossref"]
     wheel = built_site / "pyodide" / entry["file_name"]
     assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
-    assert entry["depends"] == [], "the browser would try to load numpy, which the site does not have"
+    # No numpy (the site has none for Pyodide); fsrs for the course's reviews.
+    assert entry["depends"] == ["fsrs"]
+    assert lock["packages"]["fsrs"]["depends"] == ["typing-extensions"]
+    pinned = re.findall(r"^(\S+)==(\S+) --hash=sha256:(\w+)$", (ROOT / "requirements" / "browser.txt").read_text(), re.M)
+    assert {name for name, _, _ in pinned} == {"fsrs", "typing_extensions"}
+    for name, version, sha256 in pinned:
+        extra = lock["packages"][name.replace("_", "-")]
+        assert extra["version"] == version and extra["sha256"] == sha256
+        assert hashlib.sha256((built_site / "pyodide" / extra["file_name"]).read_bytes()).hexdigest() == sha256
     core = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
     assert lock["info"] == core["info"]
-    assert set(lock["packages"]) == set(core["packages"]) | {"lossref"}
+    # typing-extensions is in Pyodide's own lock too, but its wheel is not in the npm package: the
+    # site serves the pinned one, and the entry points to it.
+    assert set(lock["packages"]) == set(core["packages"]) | {"lossref", "fsrs"}
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
     assert "lossref/practice/bridge.py" in names and "lossref/practice/_core.py" in names
@@ -181,7 +191,8 @@ def test_the_cdn_switch(practice_assets, tmp_path):
     assert url in (tmp_path / practice_assets.ASSETS_DIR / "exercise.js").read_text()
     practice_assets.install_pyodide(tmp_path, url)
     served = sorted(p.name for p in (tmp_path / "pyodide").iterdir())
-    assert served == ["lossref-0.1.0-py3-none-any.whl", "pyodide-lock.json", "python-snapshot.bin.gz"], \
+    assert served == ["fsrs-6.3.2-py3-none-any.whl", "lossref-0.1.0-py3-none-any.whl", "pyodide-lock.json",
+                      "python-snapshot.bin.gz", "typing_extensions-4.16.0-py3-none-any.whl"], \
         "the CDN build still copies the core"
 
 

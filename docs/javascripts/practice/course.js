@@ -367,7 +367,10 @@ export class LossrefSession extends HTMLElement {
     const exercise = courseExercise(item, (it, event) => this.record(it, event));
     this.nextButton = el("button", { type: "button", className: "md-button md-button--primary lossref-course__next", textContent: "Next problem", hidden: true });
     this.nextButton.addEventListener("click", () => this.next());
-    this.ui.body.replaceChildren(...[label, el("div", { className: "lossref-ex-host" }, exercise), this.nextButton].filter(Boolean));
+    // The new problem takes the focus from "Next problem" (which it replaces), so that keyboard
+    // and screen-reader users land on it; Tab then reaches its answer field.
+    this.host = el("div", { className: "lossref-ex-host", tabIndex: -1 }, exercise);
+    this.ui.body.replaceChildren(...[label, this.host, this.nextButton].filter(Boolean));
   }
 
   async record(item, event) {
@@ -406,7 +409,7 @@ export class LossrefSession extends HTMLElement {
     this.say("", "");
     this.show(this.upcoming);
     this.upcoming = null;
-    this.querySelector("lossref-exercise")?.focus?.();
+    this.host.focus();
   }
 }
 
