@@ -61,6 +61,20 @@ def test_a_wrong_answer_gets_its_diagnosis(page, base_url):
     assert not page.errors, page.errors
 
 
+def test_the_verdict_is_said_once(page, base_url):
+    page.goto(base_url + "losses/bce/")
+    ex = exercise(page, "bce.grad")
+    ex.scroll_into_view_if_needed()
+    problem = problem_of(ex)
+    engine = lp.get("bce.grad")
+    wrong = 5.0  # not a catalogued mistake, and the wrong sign: the engine's generic message
+    message = engine.check(problem, str(wrong)).message
+    assert message.startswith("Not correct, and the sign is wrong too")
+    status = check(ex, str(wrong))
+    expect(status).to_have_text("Not correct, and the sign is wrong too. Ask for a hint.")
+    status = check(ex, engine.solution(problem).answer)
+    expect(status).to_have_text("Correct.")
+
 def test_the_solutions_answer_is_accepted(page, base_url):
     page.goto(base_url + "practice/")
     ex = exercise(page, "cross_entropy.grad")

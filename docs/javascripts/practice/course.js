@@ -386,7 +386,8 @@ export class LossrefSession extends HTMLElement {
       : event.hinted ? "Right after a hint: no points this time." : event.correct ? "Counted." : "Counted as wrong.";
     this.say("", `${counted} ${this.data.skillTitles[item.skill]}: ${LEVEL_NAMES[info.level].toLowerCase()}, ${plural(info.points, "point")}, ${plural(info.variants, "problem")} right. Later checks of this problem are practice and not counted.`);
     if (before !== "proficient" && reply.summary.sessions[this.number].state === "proficient" && reply.summary.sessions[this.number + 1]) {
-      this.say("", `Every skill of this session is proficient: session ${this.number + 1} is open.`);
+      this.say("correct", `Every skill of this session is proficient: session ${this.number + 1} is open.`);
+      this.ui.status.append(" ", el("a", { href: sessionUrl(this.data, this.number + 1), textContent: `Go to session ${this.number + 1}` }));
     }
   }
 

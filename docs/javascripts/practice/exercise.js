@@ -300,9 +300,11 @@ export class LossrefExercise extends HTMLElement {
     this.setBusy(true);
     try {
       const { verdict } = await this.ask({ op: "check", exercise: this.problem.exercise, seed: this.seed, answer });
-      const lead = verdict.correct ? "Correct." : "Not correct.";
-      // The engine's message may open with the verdict too: say it once.
-      const body = verdict.messageHtml.replace(/^<p>(?:Correct[.:]|Not correct\.)\s*/, "<p>");
+      // The engine's message may open with the verdict too ("Not correct, and the sign is wrong
+      // too."): say it once, in the engine's words when it has them.
+      const opening = verdict.messageHtml.match(/^<p>(Correct|Not correct)([.:,])\s*/);
+      const lead = opening ? `${opening[1]}${opening[2] === "," ? "," : "."}` : verdict.correct ? "Correct." : "Not correct.";
+      const body = opening ? `<p>${verdict.messageHtml.slice(opening[0].length)}` : verdict.messageHtml;
       this.setFeedback(verdict.correct ? "correct" : "wrong", lead, body.replace(/^<p><\/p>\s*$/, "") || null);
       if (verdict.mistake) this.ui.feedback.dataset.mistake = verdict.mistake;
       this.dispatchEvent(new CustomEvent("lossref-verdict", {
