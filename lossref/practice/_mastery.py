@@ -13,7 +13,8 @@ The rules (the design's "Curriculum, mastery gates, spaced review"):
   proficient (or mastered), or when its gate test is passed; an opened session stays open.
 * **Spaced review.** Each skill has an FSRS card (the ``fsrs`` library, desired retention 0.9):
   a wrong answer rates Again, a correct answer after a hint Hard, a correct answer Good. Proficient
-  and mastered skills whose card is due come back for review.
+  and mastered skills whose card is due come back for review, and so does a skill that a failed
+  review dropped back to practicing.
 
 The clock is always passed in (``at``, an aware datetime), so the rules can be tested over weeks
 in a second.
@@ -70,6 +71,7 @@ class SkillState:
     last_correct: bool | None = None
     variants: set[str] = field(default_factory=set)  # distinct variants answered correctly
     proficient_at: datetime | None = None
+    ever_proficient: bool = False  # once proficient, the skill is reviewed even after it lapses
     answers: int = 0
     card: dict | None = None  # the FSRS card, as fsrs.Card.to_dict() gives it
 
@@ -102,7 +104,7 @@ class Progress:
     def next_review(self, skill: str) -> datetime | None:
         """When ``skill`` is next due for review; ``None`` until it is proficient."""
         state = self._state(skill)
-        if state.level not in ("proficient", "mastered") or state.card is None:
+        if not state.ever_proficient or state.card is None:
             return None
         return datetime.fromisoformat(state.card["due"])
 
@@ -110,10 +112,11 @@ class Progress:
         return self._session(session).number in self._opened
 
     def due(self, at: datetime) -> list[str]:
-        """Proficient and mastered skills due for review at ``at``, most overdue first."""
+        """Skills due for review at ``at``, most overdue first: those that have been proficient,
+        including one that a failed review dropped back to practicing (it comes back soon)."""
         at = _aware(at)
         due = [(datetime.fromisoformat(s.card["due"]), skill) for skill, s in self._skills.items()
-               if s.level in ("proficient", "mastered") and s.card is not None]
+               if s.ever_proficient and s.card is not None]
         return [skill for when, skill in sorted(due) if when <= at]
 
     def gate_status(self, session: int) -> tuple[int, int]:
@@ -157,6 +160,7 @@ class Progress:
         if (state.level == "practicing" and state.last_correct and state.points >= PROFICIENT_POINTS
                 and len(state.variants) >= PROFICIENT_VARIANTS):
             state.level, state.proficient_at = "proficient", at
+        state.ever_proficient = state.ever_proficient or state.level in ("proficient", "mastered")
         self._review(state, correct and not revealed, hinted, at)
         self._open_sessions()
         return state.level
@@ -169,6 +173,7 @@ class Progress:
     def to_json(self) -> str:
         skills = {skill: {"points": s.points, "level": s.level, "last_correct": s.last_correct,
                           "variants": sorted(s.variants), "answers": s.answers, "card": s.card,
+                          "ever_proficient": s.ever_proficient,
                           "proficient_at": s.proficient_at.isoformat() if s.proficient_at else None}
                   for skill, s in sorted(self._skills.items())}
         return json.dumps({"version": SCHEMA_VERSION, "opened": sorted(self._opened), "skills": skills},
@@ -196,6 +201,7 @@ class Progress:
                 state = SkillState(points=int(raw["points"]), level=str(raw["level"]),
                                    last_correct=raw["last_correct"], variants=set(raw["variants"]),
                                    answers=int(raw["answers"]), card=raw["card"],
+                                   ever_proficient=bool(raw.get("ever_proficient", raw["level"] in ("proficient", "mastered"))),
                                    proficient_at=_aware(datetime.fromisoformat(raw["proficient_at"]))
                                    if raw["proficient_at"] else None)
                 if state.level not in LEVELS or state.points < 0:

@@ -194,6 +194,17 @@ def test_a_failed_review_comes_back_sooner():
     assert SKILL in me.progress.due(me.now + timedelta(days=1)), "a forgotten skill must come back within a day"
 
 
+def test_a_skill_a_failed_review_drops_to_practicing_still_comes_back():
+    me = Learner()
+    me.make_proficient()
+    assert me.answer(correct=False, after=timedelta(days=20)) == "practicing"
+    assert SKILL in me.progress.due(me.now + timedelta(days=1)), "a lapsed skill is queued for practice"
+    assert me.progress.next_review(SKILL) is not None
+    never = lp.sessions()[0].skills[3]
+    me.answer(skill=never, correct=False)
+    assert never not in me.progress.due(me.now + timedelta(days=30)), "a skill never proficient is practised, not reviewed"
+
+
 def test_progress_round_trips_through_json():
     me = Learner()
     me.make_proficient()
