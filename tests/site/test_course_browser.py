@@ -37,6 +37,13 @@ def course_status(host):
     return host.locator(":scope > .lossref-course__status")
 
 
+def open_with_progress(page, url: str, events: list[dict]) -> None:
+    """Open ``url`` as a learner whose browser has saved ``events``."""
+    page.goto(url)
+    save(page, json.dumps({"version": 1, "events": events}))
+    page.reload()
+
+
 def current_exercise(host):
     """The problem the course shows in ``host``, once it has loaded."""
     ex = host.locator("lossref-exercise")
@@ -180,11 +187,9 @@ def test_a_wrong_answer_a_hint_and_a_shown_solution_score_as_the_rules_say(page,
 
 
 def test_a_session_starts_with_its_due_reviews(page, base_url):
-    page.goto(base_url + "learn/")
     # Session 0 made proficient 40 days ago: every skill is due for review.
     events = events_for_session_0(datetime.now(timezone.utc) - timedelta(days=40))
-    save(page, json.dumps({"version": 1, "events": events}))
-    page.goto(base_url + "learn/session-1/")
+    open_with_progress(page, base_url + "learn/session-1/", events)
     session = page.locator("lossref-session")
     expect(session).to_contain_text("6 reviews due now", timeout=BOOT)
     ex = current_exercise(session)
@@ -200,10 +205,8 @@ def test_a_session_starts_with_its_due_reviews(page, base_url):
 
 # ----------------------------------------------------------------------------------- saved progress
 def test_export_clear_and_import_give_back_the_same_state(page, base_url, tmp_path):
-    page.goto(base_url + "learn/")
     events = events_for_session_0(datetime.now(timezone.utc))
-    save(page, json.dumps({"version": 1, "events": events}))
-    page.reload()
+    open_with_progress(page, base_url + "learn/", events)
     dashboard = page.locator("lossref-dashboard")
     expect(page.locator('lossref-dashboard li[data-session="1"]')).to_have_attribute("data-state", "open", timeout=BOOT)
     before = dashboard_levels(page)
@@ -231,10 +234,8 @@ def test_export_clear_and_import_give_back_the_same_state(page, base_url, tmp_pa
 
 
 def test_a_file_that_is_not_progress_is_refused_and_nothing_changes(page, base_url, tmp_path):
-    page.goto(base_url + "learn/")
     events = events_for_session_0(datetime.now(timezone.utc))
-    save(page, json.dumps({"version": 1, "events": events}))
-    page.reload()
+    open_with_progress(page, base_url + "learn/", events)
     bad = tmp_path / "notes.json"
     bad.write_text(json.dumps({"version": 1, "events": [{"id": "x", "at": "2026-01-01T00:00:00Z", "type": "answer"}]}))
     page.locator("lossref-dashboard input[type=file]").set_input_files(bad)
@@ -355,10 +356,7 @@ def test_the_course_pages_have_no_serious_accessibility_violations(page, base_ur
         return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                 for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
-    page.goto(base_url + "learn/")
-    events = events_for_session_0(datetime.now(timezone.utc) - timedelta(days=3))
-    save(page, json.dumps({"version": 1, "events": events}))
-    page.reload()
+    open_with_progress(page, base_url + "learn/", events_for_session_0(datetime.now(timezone.utc) - timedelta(days=3)))
     expect(page.locator('lossref-dashboard li[data-session="1"]')).to_have_attribute("data-state", "open", timeout=BOOT)
     assert not audit(), audit()
     page.goto(base_url + "learn/session-1/")  # open, with reviews due and an answer checked

@@ -129,8 +129,10 @@ function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-// ------------------------------------------------------------------------------------ dashboard
-export class LossrefDashboard extends HTMLElement {
+// ------------------------------------------------------------------------------ shared: elements
+/** A course element: set up once, after the page has been parsed (the script is async), with a
+ * status line of its own. */
+class CourseElement extends HTMLElement {
   connectedCallback() {
     if (this.ui) return;
     if (document.readyState === "loading") {
@@ -138,6 +140,19 @@ export class LossrefDashboard extends HTMLElement {
       return;
     }
     this.data = courseData();
+    this.setUp();
+  }
+
+  /** Say `text` (and any nodes after it, such as a link) in the element's status line. */
+  say(tone, text, ...nodes) {
+    this.ui.status.dataset.tone = tone;
+    this.ui.status.replaceChildren(text, ...nodes.flatMap((node) => [" ", node]));
+  }
+}
+
+// ------------------------------------------------------------------------------------ dashboard
+export class LossrefDashboard extends CourseElement {
+  setUp() {
     const store = progressStore();
     this.ui = {
       status: el("div", { className: "lossref-course__status" }),
@@ -170,11 +185,6 @@ export class LossrefDashboard extends HTMLElement {
     } catch (err) {
       this.say("error", `Your progress could not be scored: ${err.message}`);
     }
-  }
-
-  say(tone, text) {
-    this.ui.status.dataset.tone = tone;
-    this.ui.status.textContent = text;
   }
 
   draw(summary) {
@@ -280,14 +290,8 @@ function courseExercise(item, onAnswer) {
 }
 
 // ------------------------------------------------------------------------------ session practice
-export class LossrefSession extends HTMLElement {
-  connectedCallback() {
-    if (this.ui) return;
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", () => this.isConnected && this.connectedCallback(), { once: true });
-      return;
-    }
-    this.data = courseData();
+export class LossrefSession extends CourseElement {
+  setUp() {
     this.number = Number(this.getAttribute("session"));
     this.reviewsDone = 0;
     this.ui = {
@@ -307,11 +311,6 @@ export class LossrefSession extends HTMLElement {
     if (quick) this.drawState(quick);
     practiceClient().start();
     this.begin();
-  }
-
-  say(tone, text) {
-    this.ui.status.dataset.tone = tone;
-    this.ui.status.textContent = text;
   }
 
   drawState(summary) {
@@ -386,8 +385,8 @@ export class LossrefSession extends HTMLElement {
       : event.hinted ? "Right after a hint: no points this time." : event.correct ? "Counted." : "Counted as wrong.";
     this.say("", `${counted} ${this.data.skillTitles[item.skill]}: ${LEVEL_NAMES[info.level].toLowerCase()}, ${plural(info.points, "point")}, ${plural(info.variants, "problem")} right. Later checks of this problem are practice and not counted.`);
     if (before !== "proficient" && reply.summary.sessions[this.number].state === "proficient" && reply.summary.sessions[this.number + 1]) {
-      this.say("correct", `Every skill of this session is proficient: session ${this.number + 1} is open.`);
-      this.ui.status.append(" ", el("a", { href: sessionUrl(this.data, this.number + 1), textContent: `Go to session ${this.number + 1}` }));
+      this.say("correct", `Every skill of this session is proficient: session ${this.number + 1} is open.`,
+        el("a", { href: sessionUrl(this.data, this.number + 1), textContent: `Go to session ${this.number + 1}` }));
     }
   }
 
@@ -415,14 +414,8 @@ export class LossrefSession extends HTMLElement {
 }
 
 // ------------------------------------------------------------------------------ gate test
-export class LossrefGate extends HTMLElement {
-  connectedCallback() {
-    if (this.ui) return;
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", () => this.isConnected && this.connectedCallback(), { once: true });
-      return;
-    }
-    this.data = courseData();
+export class LossrefGate extends CourseElement {
+  setUp() {
     this.opens = Number(this.getAttribute("opens"));
     const previous = this.data.sessions[this.opens - 1];
     const total = previous.skills.length;
@@ -435,11 +428,6 @@ export class LossrefGate extends HTMLElement {
     };
     this.ui.status.setAttribute("role", "status");
     this.replaceChildren(this.ui.intro, this.startButton, this.ui.items, this.ui.status);
-  }
-
-  say(tone, text, link = null) {
-    this.ui.status.dataset.tone = tone;
-    this.ui.status.replaceChildren(text, ...(link ? [" ", link] : []));
   }
 
   async start() {
