@@ -33,6 +33,7 @@ in a second.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,8 +58,10 @@ def _fsrs():
     return fsrs
 
 
+@functools.cache
 def _scheduler():
-    # Fuzzing is off so that the same answers always give the same schedule.
+    # Fuzzing is off so that the same answers always give the same schedule. One scheduler
+    # serves every review (it keeps no state between them).
     return _fsrs().Scheduler(desired_retention=0.9, enable_fuzzing=False)
 
 
@@ -83,7 +86,8 @@ class Progress:
         self._skills: dict[str, SkillState] = {}
         self._opened: set[int] = {0}
         self._sessions = sessions()
-        self._known = {skill for s in self._sessions for skill in s.skills}
+        self._session_of = {skill: s.number for s in self._sessions for skill in s.skills}
+        self._known = set(self._session_of)
 
     # ------------------------------------------------------------------ queries
     def points(self, skill: str) -> int:
@@ -162,7 +166,7 @@ class Progress:
             state.level, state.proficient_at = "proficient", at
         state.ever_proficient = state.ever_proficient or state.level in ("proficient", "mastered")
         self._review(state, correct and not revealed, hinted, at)
-        self._open_sessions()
+        self._open_next_session(skill)
         return state.level
 
     def pass_gate(self, session: int) -> None:
@@ -226,11 +230,13 @@ class Progress:
             raise ValueError(f"sessions are numbered 0 to {len(self._sessions) - 1}; got {number!r}")
         return self._sessions[number]
 
-    def _open_sessions(self) -> None:
-        for session in self._sessions[1:]:
-            ready, total = self.gate_status(session.number)
+    def _open_next_session(self, skill: str) -> None:
+        """An answer on ``skill`` can only complete the gate of the session after the skill's own."""
+        following = self._session_of[skill] + 1
+        if following < len(self._sessions):
+            ready, total = self.gate_status(following)
             if ready == total:
-                self._opened.add(session.number)
+                self._opened.add(following)
 
     def _review(self, state: SkillState, correct: bool, hinted: bool, at: datetime) -> None:
         """The answer as an FSRS review: Again when wrong, Hard after a hint, Good otherwise."""

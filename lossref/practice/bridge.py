@@ -72,10 +72,12 @@ def _course_state(request: dict) -> dict:
     at = course.utc(_field(request, "at", str))
     day_end = course.utc(request["dayEnd"]) if "dayEnd" in request else at
     hashes = {entry["id"]: entry["hash"] for entry in catalogue()}
-    reply = {"record": record, "summary": course.summary(record["events"], at, day_end=day_end, hashes=hashes)}
+    progress = course.replay(record["events"])  # once, for both answers
+    summary = course.summary(record["events"], at, day_end=day_end, hashes=hashes, progress=progress)
+    reply = {"record": record, "summary": summary}
     if request.get("session") is not None:
         reply["next"] = course.next_item(record["events"], _field(request, "session", int), at,
-                                         reviews_done=request.get("reviewsDone", 0))
+                                         reviews_done=request.get("reviewsDone", 0), progress=progress)
     return reply
 
 

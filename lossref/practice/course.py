@@ -136,12 +136,12 @@ def replay(events: Iterable[dict]) -> Progress:
 
 
 def summary(events: list[dict], at: datetime, *, day_end: datetime | None = None,
-            hashes: dict[str, str] | None = None) -> dict:
+            hashes: dict[str, str] | None = None, progress: Progress | None = None) -> dict:
     """What the dashboard shows: each session's state and gate, each skill's level, points and
     next review, the skills due now and by ``day_end`` (the end of the learner's day), and the
     exercises whose content changed since the learner answered them (``hashes``: the current
-    content hash of each exercise)."""
-    progress = replay(events)
+    content hash of each exercise). ``progress``, if given, is ``replay(events)`` already done."""
+    progress = progress or replay(events)
     day_end = day_end or at
     out_sessions = []
     for session in sessions():
@@ -193,7 +193,8 @@ def _exercise_for(events: list[dict], skill: str) -> str:
     return min(counts, key=lambda ex_id: counts[ex_id])
 
 
-def next_item(events: list[dict], session: int, at: datetime, *, reviews_done: int = 0) -> dict:
+def next_item(events: list[dict], session: int, at: datetime, *, reviews_done: int = 0,
+              progress: Progress | None = None) -> dict:
     """The next problem of a sitting of ``session``: ``{exercise, skill, seed, review}``.
 
     A sitting starts with the learner's due reviews, most overdue first, at most ``MAX_REVIEWS``
@@ -202,7 +203,7 @@ def next_item(events: list[dict], session: int, at: datetime, *, reviews_done: i
     is not yet proficient, and never the skill just answered when another one is left, so that
     skills interleave. Every problem is a fresh variant: a seed the learner has not answered.
     """
-    progress = replay(events)
+    progress = progress or replay(events)
     skills = _session(session).skills
     due = progress.due(at)
     if due and reviews_done < MAX_REVIEWS:
