@@ -17,11 +17,16 @@ Debian's Chromium through Playwright, the site served gzipped by ``static_server
    Target: at most 2.5 s.
 4. Bytes transferred: for the first check (everything from navigation to the verdict), and for a
    loss page that is only read (loaded, then left idle for 5 s without scrolling).
+5. The course: in a session, the time from "Check" to the answer being saved and the session
+   scored again (levels, gates and the next problem, by Python from the whole saved log), for a
+   new learner and for learners with 500 and 2000 saved answers. The baseline is the plain check
+   latency of item 2 (bce.grad), measured in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -162,6 +167,74 @@ def check_latencies(browser, base: str, path: str, exercise_id: str, answers: li
     return times
 
 
+COURSE_SIZES = (0, 500, 2000)
+COURSE_ANSWERS = 10
+SCORED_TIMER = """session => {
+  window.scoredTimes = [];
+  session.addEventListener('click', (event) => {
+    if (event.target.closest('button[type=submit]')) window.clickedAt = performance.now();
+  }, true);
+  new MutationObserver(() => window.scoredTimes.push(performance.now() - window.clickedAt))
+    .observe(session, { attributes: true, attributeFilter: ['data-events'] });
+}"""
+
+
+def course_log(size: int) -> dict:
+    """A saved log of ``size`` answers over four months, across every skill, four in five right."""
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime.now(timezone.utc) - timedelta(days=120)
+    skills = lp.skills()
+    events = []
+    for n in range(size):
+        exercise = lp.exercises(skills[n % len(skills)])[0]
+        at = start + timedelta(minutes=n * (120 * 24 * 60 // max(size, 1)))
+        events.append({"id": f"bench-{n:05d}", "at": at.isoformat().replace("+00:00", "Z"), "type": "answer",
+                       "exercise": exercise.id, "skill": exercise.skill, "seed": 1000 + n, "hash": "bench",
+                       "correct": n % 5 != 0, "hinted": False, "revealed": False})
+    return {"version": 1, "events": events}
+
+
+def _enter(page, ex, kind: str, answer: str) -> None:
+    """Type an answer the way a learner would, whatever the kind of exercise (the course's reviews
+    can be any)."""
+    if kind == "choice":
+        ex.locator(f'input[value="{answer}"]').check()
+    elif kind == "code":
+        page.wait_for_function("el => el.querySelector('.cm-content') !== null", arg=ex.element_handle(), timeout=TIMEOUT)
+        ex.locator(".cm-content").click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.insert_text(answer)
+    else:
+        ex.get_by_label("Answer", exact=True).fill(answer)
+
+
+def course_answer_latencies(browser, base: str, size: int) -> list[float]:
+    """ms from "Check" in session 0 to the answer saved and the session scored again."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "learn/")
+    page.evaluate("v => localStorage.setItem('lossref-course', v)", json.dumps(course_log(size)))
+    page.goto(base + "learn/session-0/")
+    session = page.locator("lossref-session")
+    page.evaluate(SCORED_TIMER, session.element_handle())
+    times = []
+    for i in range(COURSE_ANSWERS):
+        ex = session.locator("lossref-exercise")
+        page.wait_for_function("el => el && el.dataset.seed && !el.hasAttribute('aria-busy')",
+                               arg=ex.element_handle(timeout=TIMEOUT), timeout=TIMEOUT)
+        engine = lp.get(ex.get_attribute("data-exercise"))
+        problem = engine.generate(int(ex.get_attribute("data-seed")))
+        _enter(page, ex, problem.answer.kind, engine.solution(problem).answer)
+        n = page.evaluate("window.scoredTimes.length")
+        ex.get_by_role("button", name="Check").click()
+        page.wait_for_function(f"window.scoredTimes.length > {n}", timeout=TIMEOUT)
+        times.append(page.evaluate("window.scoredTimes.at(-1)"))
+        page.get_by_role("button", name="Next problem").click()
+    context.close()
+    return times
+
+
 def returning_visit(playwright, base: str, profile: Path) -> float:
     """ms from navigation start to "Python is ready" on a second visit with the same profile."""
     for visit in range(2):
@@ -225,6 +298,7 @@ def main() -> None:
             code_answers = [code.solution(c0).answer, c0.answer.starter]
             number_times = check_latencies(browser, base, "losses/bce/", "bce.grad", number_answers)
             code_times = check_latencies(browser, base, "losses/bce/", "stability.bce_code", code_answers)
+            course = {size: course_answer_latencies(browser, base, size) for size in COURSE_SIZES}
             reads = {path: read_only_bytes(browser, base, path)
                      for path in ("losses/bce/", "losses/cross-entropy/", "guides/stability/")}
             browser.close()
@@ -261,6 +335,14 @@ def main() -> None:
         m = statistics.median(values)
         verdict = "" if target is None else f"<= {target / 1000} s: {'met' if max(values) <= target else 'MISSED'}"
         print(f"| {label} | {', '.join(f'{t / 1000:.2f}' for t in values)} | {m / 1000:.2f} | {m / b:.2f} | {verdict} |")
+
+    print(f"\n## The course: Check to answer saved and session scored again ({COURSE_ANSWERS} answers each)\n")
+    print("| saved answers before | median (ms) | p95 (ms) | max (ms) | ratio to a plain check (median) |")
+    print("|---|---|---|---|---|")
+    plain = statistics.median(number_times)
+    for size, times in course.items():
+        print(f"| {size} | {statistics.median(times):.1f} | {_percentile(times, 95):.1f} | {max(times):.1f} | "
+              f"{statistics.median(times) / plain:.1f} |")
 
     print("\n## Bytes transferred (gzipped as served)\n")
     print("| visit | requests | KB | Python downloaded |")
