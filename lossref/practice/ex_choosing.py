@@ -325,8 +325,8 @@ class ChooseMultiTask(_TaskChoice):
         "depth": {
             "text": "A network predicts per-pixel depth, trained with mse in millimetres (about 4000 per batch), and a "
                     "segmentation map, trained with cross_entropy (about 1.2 per batch).",
-            "right": ("lr.combine with weights that bring the two terms to a similar size (λ_depth around 3e-4, or "
-                      "depth in metres), then tuned on both tasks",
+            "right": ("lr.combine with weights that bring the two terms to a similar size (λ_depth around 3e-4, "
+                      "so that 4000 becomes about 1.2), then tuned on both tasks",
                       "Rescaling removes the arbitrary unit of the depth loss; tuning then sets the trade-off."),
             "wrong": [
                 ("the unweighted sum L_depth + L_seg", "unweighted_multitask",

@@ -91,7 +91,7 @@ class MSEValue(NumericExercise):
                     "That is the root mean squared error. The MSE is the mean of the squares, with no square root."),
         ]
         if any(v < 0 for v in r):
-            found.append(Mistake("forgot_square", M.mean(r),
+            found.append(Mistake("mean_residual", M.mean(r),
                                  "That is the mean of the residuals themselves, where positive and negative errors "
                                  "cancel. Square each residual before averaging."))
         return found
