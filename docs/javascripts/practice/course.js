@@ -178,6 +178,10 @@ export class LossrefDashboard extends CourseElement {
   }
 
   async refresh() {
+    if (progressStore().size === 0) { // nothing to score: no need for Python
+      this.draw(this.data.empty);
+      return;
+    }
     try {
       const { summary } = await courseState();
       this.draw(summary);
@@ -239,7 +243,7 @@ export class LossrefDashboard extends CourseElement {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-    this.say("", `Exported ${plural(progressStore().size, "answer and gate")}.`.replace("answer and gates", "answers and gates"));
+    this.say("", `Exported ${plural(progressStore().size, "event")} (answers and passed gate tests).`);
   }
 
   async importFile(file) {
@@ -257,7 +261,7 @@ export class LossrefDashboard extends CourseElement {
   }
 
   clear() {
-    // eslint-disable-next-line no-alert -- a plain, accessible confirmation
+    // The browser's own confirmation: plain, and accessible with the keyboard and screen readers.
     if (!window.confirm("Start the course over? Your answers are kept as a backup in this browser; export them first to keep a file.")) return;
     progressStore().clear();
     this.draw(this.data.empty);
