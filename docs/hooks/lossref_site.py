@@ -130,7 +130,7 @@ def _with_exercises(output: str, page) -> str:
     output, found = practice_assets.prerender(output, page.file.src_uri)
     base = "../" * page.url.count("/")
     if practice_assets.is_course_page(page.file.src_uri):
-        link, script = practice_assets.course_assets(base)
+        link, script = practice_assets.page_assets(base, "course.js")
         data = practice_assets.course_data(page.url)
         output = output.replace("</head>", f"{link}\n{script}\n</head>", 1).replace("</article>", f"{data}</article>", 1)
     elif found:

@@ -202,12 +202,6 @@ def _course_element(tag: str, attributes: str, what: str) -> str:
             f"</{tag}></div>")
 
 
-def course_assets(base: str) -> tuple[str, str]:
-    """The stylesheet and module script of a course page (``course.js`` brings the exercises)."""
-    return (f'<link rel="stylesheet" href="{base}{ASSETS_DIR}/exercise.css">',
-            f'<script type="module" async src="{base}{ASSETS_DIR}/course.js"></script>')
-
-
 class NodeRenderer:
     """A long-lived ``node`` process running one of the hooks' scripts: a JSON line in, a JSON
     line out."""
@@ -300,12 +294,13 @@ def prerender(output: str, where: str) -> tuple[str, bool]:
     return _ELEMENT.sub(fill, output), found
 
 
-def page_assets(base: str) -> tuple[str, str]:
-    """The stylesheet link and the module script (both for the head) of a page with exercises;
-    ``base`` is the page's relative path to the site root. The script is ``async``, so that a
-    returning visitor's Python can start while the page is still loading."""
+def page_assets(base: str, script: str = "exercise.js") -> tuple[str, str]:
+    """The stylesheet link and the module script (both for the head) of a page with exercises,
+    or with the course (``course.js``, which brings the exercises); ``base`` is the page's
+    relative path to the site root. The script is ``async``, so that a returning visitor's Python
+    can start while the page is still loading."""
     return (f'<link rel="stylesheet" href="{base}{ASSETS_DIR}/exercise.css">',
-            f'<script type="module" async src="{base}{ASSETS_DIR}/exercise.js"></script>')
+            f'<script type="module" async src="{base}{ASSETS_DIR}/{script}"></script>')
 
 
 # ----------------------------------------------------------------------------------- assets

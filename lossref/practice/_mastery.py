@@ -38,7 +38,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from ._sessions import sessions
+from ._sessions import pick, sessions
 
 LEVELS = ("new", "practicing", "proficient", "mastered")
 PROFICIENT_POINTS = 5
@@ -226,9 +226,7 @@ class Progress:
         return self._skills.get(skill) or SkillState()
 
     def _session(self, number: int):
-        if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < len(self._sessions):
-            raise ValueError(f"sessions are numbered 0 to {len(self._sessions) - 1}; got {number!r}")
-        return self._sessions[number]
+        return pick(self._sessions, number)
 
     def _open_next_session(self, skill: str) -> None:
         """An answer on ``skill`` can only complete the gate of the session after the skill's own."""

@@ -105,3 +105,10 @@ def sessions() -> list[Session]:
             seen.add(ex.skill)
             skills[session_of(ex)].append(ex.skill)
     return [Session(number, title, tuple(skills[number])) for number, title in enumerate(TITLES)]
+
+
+def pick(all_sessions: list[Session], number: int) -> Session:
+    """Session ``number`` of ``all_sessions``; anything else raises ValueError naming the range."""
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < len(all_sessions):
+        raise ValueError(f"sessions are numbered 0 to {len(all_sessions) - 1}; got {number!r}")
+    return all_sessions[number]

@@ -38,7 +38,7 @@ from datetime import datetime, timezone
 
 from ._mastery import LEVELS, Progress
 from ._registry import exercises, get
-from ._sessions import sessions
+from ._sessions import pick, sessions
 
 STORE_VERSION = 1
 MAX_REVIEWS = 12  # due reviews at the start of a sitting, at most
@@ -252,10 +252,7 @@ def gate_passed(results: list[dict]) -> dict:
 
 
 def _session(number: int):
-    all_sessions = sessions()
-    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < len(all_sessions):
-        raise ValueError(f"sessions are numbered 0 to {len(all_sessions) - 1}; got {number!r}")
-    return all_sessions[number]
+    return pick(sessions(), number)
 
 
 def utc(text: str) -> datetime:

@@ -81,12 +81,19 @@ export class ProgressStore extends EventTarget {
     }
   }
 
+  /** Copy `raw` to a new backup key (the last MAX_BACKUPS are kept) and return the key. */
+  backUp(raw) {
+    const backupKey = `${BACKUP_PREFIX}${new Date().toISOString()}`;
+    this.storage.setItem(backupKey, raw);
+    this.pruneBackups();
+    return backupKey;
+  }
+
   /** Keep an unreadable saved entry under a backup key, report it, and start afresh. */
   quarantine(raw, message) {
-    const backupKey = `${BACKUP_PREFIX}${new Date().toISOString()}`;
+    let backupKey = "(not saved: storage is full or disabled)";
     try {
-      this.storage.setItem(backupKey, raw);
-      this.pruneBackups();
+      backupKey = this.backUp(raw);
       this.storage.removeItem(KEY);
     } catch {
       // full or disabled: the entry stays where it is, and the page still works from a fresh log
@@ -160,9 +167,7 @@ export class ProgressStore extends EventTarget {
 
   /** An unreadable entry found while saving: back it up, keeping this tab's own events. */
   quarantineKeeping(raw, err) {
-    const backupKey = `${BACKUP_PREFIX}${new Date().toISOString()}`;
-    this.storage.setItem(backupKey, raw);
-    this.pruneBackups();
+    const backupKey = this.backUp(raw);
     this.report(`The saved progress had become unreadable (${err.message}). It was kept as a backup under the key “${backupKey}”.`, backupKey);
   }
 
@@ -191,10 +196,7 @@ export class ProgressStore extends EventTarget {
   clear() {
     try {
       const raw = this.storage.getItem(KEY);
-      if (raw !== null) {
-        this.storage.setItem(`${BACKUP_PREFIX}${new Date().toISOString()}`, raw);
-        this.pruneBackups();
-      }
+      if (raw !== null) this.backUp(raw);
       this.storage.removeItem(KEY);
     } catch {
       // disabled storage: only the page's copy is cleared
