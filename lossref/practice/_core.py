@@ -22,10 +22,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["AnswerFormat", "Problem", "Verdict", "Solution", "Mistake", "Exercise", "NumericExercise",
+__all__ = ["DEPTHS", "AnswerFormat", "Problem", "Verdict", "Solution", "Mistake", "Exercise", "NumericExercise",
            "ChoiceExercise", "CodeExercise", "CodeCase"]
 
 KINDS = ("number", "vector", "choice", "code")
+# "apply": one step, a formula used once; "derive": a multi-step derivation (a minimiser, a Hessian,
+# a gradient through a model), still checked by number or by code.
+DEPTHS = ("apply", "derive")
 # Numbers are accepted within 0.5% (relative) or 1e-4 (absolute): enough for an answer worked by
 # hand to 3-4 significant digits, far below the gap between the right answer and the catalogued
 # mistakes (factors of 2, log 10 / log 2, sign flips, ...), which generate() keeps apart.
@@ -117,11 +120,14 @@ class Exercise:
     skill: str = ""
     kind: str = ""
     title: str = ""
+    depth: str = "apply"  # one of DEPTHS
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.id and cls.kind not in KINDS:
             raise TypeError(f"{cls.__name__}.kind must be one of {KINDS}; got {cls.kind!r}")
+        if cls.depth not in DEPTHS:
+            raise TypeError(f"{cls.__name__}.depth must be one of {DEPTHS}; got {cls.depth!r}")
 
     # ------------------------------------------------------------------ to implement
     def make_params(self, rng: random.Random) -> dict:
