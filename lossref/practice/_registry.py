@@ -6,9 +6,12 @@ import importlib
 
 from ._core import Exercise
 
-# One module per session of the course (see the design's curriculum); each defines EXERCISES.
-MODULES = ("ex_prerequisites", "ex_risk", "ex_regression", "ex_probabilistic", "ex_stability", "ex_margin",
-           "ex_custom", "ex_choosing")
+# The exercise modules in course order (each belongs to one session: _sessions.MODULE_SESSION);
+# each defines EXERCISES.
+MODULES = ("ex_prerequisites", "ex_risk", "ex_risk_derivations", "ex_regression", "ex_regression_derivations",
+           "ex_likelihood", "ex_probabilistic", "ex_probabilistic_derivations", "ex_stability",
+           "ex_stability_derivations", "ex_margin", "ex_margin_derivations", "ex_custom", "ex_custom_derivations",
+           "ex_calibration", "ex_choosing")
 
 
 def _load() -> dict[str, Exercise]:

@@ -1,4 +1,4 @@
-"""The course's sessions, 0 to 6, and the skills each one trains."""
+"""The course's sessions and the skills each one trains."""
 
 from __future__ import annotations
 
@@ -6,29 +6,42 @@ from dataclasses import dataclass
 
 from ._registry import exercises
 
-# Each exercise module belongs to one session (the design's curriculum).
+# Each exercise module belongs to one session of the course; a session may have several modules
+# (its apply exercises and its derivations, say).
 MODULE_SESSION = {
     "ex_prerequisites": 0,
     "ex_risk": 1,
+    "ex_risk_derivations": 1,
     "ex_regression": 2,
-    "ex_probabilistic": 3,
-    "ex_stability": 3,
-    "ex_margin": 4,
-    "ex_custom": 5,
-    "ex_choosing": 6,
+    "ex_regression_derivations": 2,
+    "ex_likelihood": 3,
+    "ex_probabilistic": 4,
+    "ex_probabilistic_derivations": 4,
+    "ex_stability": 5,
+    "ex_stability_derivations": 5,
+    "ex_margin": 6,
+    "ex_margin_derivations": 6,
+    "ex_custom": 7,
+    "ex_custom_derivations": 7,
+    "ex_calibration": 8,
+    "ex_choosing": 9,
 }
 TITLES = (
     "Prerequisites: logarithms, the chain rule, sigmoid and softmax, entropy and KL",
     "Loss, risk and metric",
     "Regression losses",
-    "Probabilistic classification and numerical stability",
+    "What a regression loss estimates: minimisers and likelihoods",
+    "Binary and softmax cross-entropy",
+    "Label smoothing, focal loss, KL divergence and stable log-sum-exp",
     "Margin losses",
     "Custom losses",
+    "Calibration and proper scoring rules",
     "Choosing a loss",
 )
 
-SHORT_TITLES = ("Prerequisites", "Loss, risk and metric", "Regression losses", "Probabilistic classification",
-                "Margin losses", "Custom losses", "Choosing a loss")
+SHORT_TITLES = ("Prerequisites", "Loss, risk and metric", "Regression losses", "Minimisers and likelihoods",
+                "Cross-entropy", "Smoothing, focal, KL", "Margin losses", "Custom losses", "Calibration",
+                "Choosing a loss")
 # What each skill is, in a few words, for the learner's dashboard.
 SKILL_TITLES = {
     "prereq.logs": "Rules of logarithms",
@@ -97,7 +110,7 @@ def session_of(exercise) -> int:
 
 
 def sessions() -> list[Session]:
-    """Sessions 0 to 6. A skill belongs to the first session whose exercises train it."""
+    """Every session, in order. A skill belongs to the first session whose exercises train it."""
     skills: list[list[str]] = [[] for _ in TITLES]
     seen: set[str] = set()
     for ex in exercises():

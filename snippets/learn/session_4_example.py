@@ -1,19 +1,14 @@
 import numpy as np
 import lossref as lr
 
-# Three examples of a binary classifier: labels in {-1, +1} and raw scores s
-y = np.array([1, -1, 1])
-s = np.array([1.5, -0.6, -0.4])
+y = np.array([1.0, 0.0, 0.0])
+z = np.array([-1.0, 3.0, 800.0])  # the third example: confident, and wrong
 
-print("margins y*s:", y * s)
-print("hinge losses:", lr.hinge(y, s, reduction="none"))
-# reduction="none": one derivative per example, dL_i/ds_i
-print("hinge subgradients:", lr.hinge.grad(y, s, reduction="none") + 0.0)  # + 0.0 prints -0. as 0.
-print("squared hinge gradients:", lr.squared_hinge.grad(y, s, reduction="none") + 0.0)
-print("logistic losses:", lr.logistic(y, s, reduction="none"))
-
-# One row of a three-class classifier; the true class is the first (label 0 in lossref)
-scores = np.array([[1.2, 1.5, 0.6]])
-label = np.array([0])
-print("Crammer-Singer:", lr.multiclass_hinge(label, scores, reduction="none"))
-print("Weston-Watkins:", lr.multiclass_hinge(label, scores, reduction="none", variant="weston_watkins"))
+with np.errstate(divide="ignore"):
+    p = 1.0 / (1.0 + np.exp(-z))  # sigmoid(800) is exactly 1.0 in float64
+    naive = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+print("naive losses:", naive)  # log(1 - 1) = -inf
+with np.printoptions(precision=4):
+    print("losses:", lr.bce_with_logits(y, z, reduction="none"))  # y softplus(-z) + (1 - y) softplus(z)
+    print(f"mean loss: {lr.bce_with_logits(y, z):.4f}")
+    print("gradient of the mean:", lr.bce_with_logits.grad(y, z))  # (sigmoid(z) - y) / n

@@ -1,21 +1,17 @@
 import numpy as np
 import lossref as lr
 
-y = np.array([1.0, 0.0, 0.0, 0.0])  # one positive, three negatives
-probs = np.array([0.4, 0.2, 0.1, 0.3])  # predicted probabilities of the positive class
-alpha, beta = 3.0, 0.5  # weight of the positive term, weight of the negative term
+z = np.array([[1002.0, 1000.0, 999.0]])  # one example, three classes
+label = np.array([1])  # class 2 counted from 1 is label 1 counted from 0
 
-# class_weight=(weight of class 0, weight of class 1): each loss times its class's weight
-weighted = lr.bce(y, probs, class_weight=(beta, alpha), reduction="none")
-print("weighted losses:", weighted)
-print("sum of the weights:", np.where(y == 1, alpha, beta).sum())
-
-# reduction="mean" divides the weighted sum by the sum of the weights
-print("class-weighted mean:", lr.bce(y, probs, class_weight=(beta, alpha)))
-weighted_sum = lr.bce(y, probs, class_weight=(beta, alpha), reduction="sum")
-print("weighted sum / n:", weighted_sum / y.size)  # the slip: divided by n
-print("unweighted mean:", lr.bce(y, probs))
-
-unweighted = lr.bce(y, probs, reduction="none")
-print("positive's share, unweighted:", unweighted[0] / unweighted.sum())
-print("positive's share, weighted:", weighted[0] / weighted.sum())
+with np.errstate(over="ignore"):
+    print("naive log-sum-exp:", np.log(np.exp(z).sum()))  # e^1002 overflows to inf
+a = z.max()
+lse = a + np.log(np.exp(z - a).sum())  # shift by the maximum: every exponent is <= 0
+print(f"log-sum-exp: {lse:.4f}")
+with np.printoptions(precision=4):  # four decimals, as on the page
+    print("-log p:", (lse - z)[0])
+print(f"loss: {lr.cross_entropy(label, z):.4f}")
+with np.printoptions(precision=4):
+    print("gradient:", lr.cross_entropy.grad(label, z)[0])  # softmax(z) - onehot
+print(f"loss, label_smoothing=0.1: {lr.cross_entropy(label, z, label_smoothing=0.1):.4f}")

@@ -1,26 +1,19 @@
 import numpy as np
 import lossref as lr
 
-minutes = np.array([27.0, 28, 29, 30, 30, 31, 32, 33, 35, 300])  # 300: a scanner fault
-candidates = np.linspace(20.0, 320.0, 30001)  # constant predictions c, step 0.01
-targets = np.tile(minutes, (candidates.size, 1))  # one row of targets per candidate
-preds = np.repeat(candidates[:, None], minutes.size, axis=1)  # the candidate, repeated
+# Three examples of a binary classifier: labels in {-1, +1} and raw scores s
+y = np.array([1, -1, 1])
+s = np.array([1.5, -0.6, -0.4])
 
-losses = {
-    "mse": (lr.mse, {"half": True}),
-    "huber, delta=5": (lr.huber, {"delta": 5.0}),
-    "quantile, tau=0.99": (lr.quantile, {"tau": 0.99}),
-}
-for label, (loss, params) in losses.items():
-    risk = loss(targets, preds, reduction="none", **params).mean(axis=1)
-    print(f"best constant, {label}:", round(candidates[np.argmin(risk)], 2))
+print("margins y*s:", y * s)
+print("hinge losses:", lr.hinge(y, s, reduction="none"))
+# reduction="none": one derivative per example, dL_i/ds_i
+print("hinge subgradients:", lr.hinge.grad(y, s, reduction="none") + 0.0)  # + 0.0 prints -0. as 0.
+print("squared hinge gradients:", lr.squared_hinge.grad(y, s, reduction="none") + 0.0)
+print("logistic losses:", lr.logistic(y, s, reduction="none"))
 
-# Each row's gradient at a prediction of 31: the bad row against the nine others.
-at_31 = np.full_like(minutes, 31.0)
-grads = {
-    "mse": lr.mse.grad(minutes, at_31, half=True, reduction="none"),
-    "huber, delta=5": lr.huber.grad(minutes, at_31, delta=5.0, reduction="none"),
-}
-for label, grad in grads.items():
-    print(f"gradient at 31, {label}, bad row:", grad[-1])
-    print(f"gradient at 31, {label}, nine others summed:", grad[:-1].sum())
+# One row of a three-class classifier; the true class is the first (label 0 in lossref)
+scores = np.array([[1.2, 1.5, 0.6]])
+label = np.array([0])
+print("Crammer-Singer:", lr.multiclass_hinge(label, scores, reduction="none"))
+print("Weston-Watkins:", lr.multiclass_hinge(label, scores, reduction="none", variant="weston_watkins"))

@@ -1,38 +1,28 @@
-"""Course session 6 (choosing a loss): the worked example's numbers, recomputed here from the minimisers."""
-
-import math
+"""Course session 6 (margin losses): the worked example's numbers against formulas written out here."""
 
 import numpy as np
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
+
+Y = np.array([1.0, -1.0, 1.0])
+S = np.array([1.5, -0.6, -0.4])
 
 
-def test_session_6_delivery_times(printed):
+def test_session_6_example(printed):
     out = printed("learn/session_6_example.py")
-    minutes = np.array([27.0, 28, 29, 30, 30, 31, 32, 33, 35, 300])
-    good, bad = minutes[:-1], minutes[-1]
-    delta, tau = 5.0, 0.99
-
-    # Squared error: the mean.
-    assert_allclose(out["best constant, mse"], minutes.mean(), atol=0.005)
-    assert_allclose(out["best constant, mse"], 57.5, atol=0.005)
-
-    # Huber: sum of clip(c - y, -delta, delta) = 0. With the bad row clipped at -delta and the nine
-    # others inside the quadratic zone, 9 c - sum(good) - delta = 0.
-    c = (good.sum() + delta) / good.size
-    assert np.all(np.abs(c - good) <= delta) and c - bad < -delta  # the assumption holds
-    assert_allclose(np.clip(c - minutes, -delta, delta).sum(), 0.0, atol=1e-12)
-    assert_allclose(out["best constant, huber, delta=5"], c, atol=0.005)
-    assert_allclose(out["best constant, huber, delta=5"], 31.11, atol=0.005)
-
-    # Pinball loss: the tau-quantile, the ceil(tau n)-th smallest value (F jumps past tau there).
-    k = math.ceil(tau * minutes.size)
-    assert_allclose(out["best constant, quantile, tau=0.99"], np.sort(minutes)[k - 1], atol=0.005)
-    assert_allclose(out["best constant, quantile, tau=0.99"], 300.0, atol=0.005)
-
-    # Gradients at a prediction of 31: half squared error gives the residual, Huber clips it at delta.
-    r = 31.0 - minutes
-    assert_allclose(out["gradient at 31, mse, bad row"], r[-1])
-    assert_allclose(out["gradient at 31, mse, bad row"], -269.0)
-    assert_allclose(out["gradient at 31, mse, nine others summed"], r[:-1].sum())
-    assert_allclose(out["gradient at 31, huber, delta=5, bad row"], -delta)
-    assert_allclose(out["gradient at 31, huber, delta=5, nine others summed"], np.clip(r[:-1], -delta, delta).sum())
+    m = Y * S
+    assert_allclose(out["margins y*s"], [1.5, 0.6, -0.4])
+    violation = np.maximum(0.0, 1 - m)
+    assert_allclose(out["hinge losses"], violation)
+    assert_allclose(out["hinge losses"], [0.0, 0.4, 1.4])
+    assert_array_equal(out["hinge subgradients"], np.where(m < 1, -Y, 0.0))
+    assert_array_equal(out["hinge subgradients"], [0.0, 1.0, -1.0])
+    assert_allclose(out["squared hinge gradients"], -2 * Y * violation)
+    assert_allclose(out["squared hinge gradients"], [0.0, 0.8, -2.8])
+    assert_allclose(out["logistic losses"], np.log(1 + np.exp(-m)), rtol=1e-7)
+    # One row, scores (1.2, 1.5, 0.6), true class first: gaps 1 + s_j - s_c for the rivals
+    scores, true = np.array([1.2, 1.5, 0.6]), 0
+    gaps = 1 + np.delete(scores, true) - scores[true]
+    assert_allclose(gaps, [1.3, 0.4])
+    assert_allclose(out["Crammer-Singer"], max(0.0, gaps.max()))
+    assert_allclose(out["Weston-Watkins"], np.maximum(0.0, gaps).sum())
+    assert_allclose(out["Weston-Watkins"], 1.7)
