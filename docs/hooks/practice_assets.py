@@ -154,6 +154,7 @@ def course_data(page_url: str) -> str:
                      for s in practice.sessions()],
         "skillTitles": SKILL_TITLES,
         "empty": course.summary([], datetime(2000, 1, 1, tzinfo=timezone.utc)),
+        "storeVersion": course.STORE_VERSION,
     }
     text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
     return f'<script type="application/json" id="lossref-course-data">{text}</script>'
@@ -176,10 +177,18 @@ def course_page(markdown: str, page) -> str:
     if not isinstance(minutes, int) or minutes not in COURSE_MINUTES:
         raise PluginError(f"{src}: front matter 'minutes' must be 30 to 45; got {minutes!r}")
     session = sessions[number]
+    from lossref.practice._sessions import MINUTES_PER_PROBLEM
+
+    if minutes < MINUTES_PER_PROBLEM * session.min_problems:
+        raise PluginError(f"{src}: proficiency takes at least {session.min_problems} problems, about "
+                          f"{MINUTES_PER_PROBLEM * session.min_problems} minutes; 'minutes' says {minutes}")
     title, _, rest = markdown.partition("\n")
-    if not title.startswith(f"# Session {number}: "):
-        raise PluginError(f"{src} must start with '# Session {number}: <title>'; got {title!r}")
-    meta_line = f"\n*About {minutes} minutes · {len(session.skills)} skills · [Your progress](index.md)*\n{{ .lossref-course__meta }}\n"
+    if title != f"# Session {number}: {session.title}":
+        raise PluginError(f"{src} must start with '# Session {number}: {session.title}'; got {title!r}")
+    derivation = " (one of them a derivation)" if session.derivations else ""
+    meta_line = (f"\n*About {minutes} minutes · {len(session.skills)} skills · proficiency takes at least "
+                 f"{session.min_problems} problems{derivation} · [Your progress](index.md)*\n"
+                 "{ .lossref-course__meta }\n")
     practice = ("\n\n## Practice\n\n"
                 "Problems over this session's skills, one at a time: the weakest skill comes first, skills take "
                 "turns, and every problem is new to you. Skills you have already made proficient come back "
@@ -284,7 +293,7 @@ def prerender(output: str, where: str) -> tuple[str, bool]:
         data = {**reply, "problem": {k: v for k, v in reply["problem"].items() if k != "statementHtml"}}
         data = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
         return (f'<lossref-exercise {match["attr"]}="{html.escape(match["value"])}">'
-                f'<p class="lossref-ex__title">Exercise · {html.escape(reply["problem"]["title"])}</p>'
+                f'<p class="lossref-ex__title">{reply["problem"]["label"]} · {html.escape(reply["problem"]["title"])}</p>'
                 f'<div class="lossref-ex__statement" data-exercise="{reply["problem"]["exercise"]}" data-seed="0">'
                 f'{statement_html}</div>'
                 '<p class="lossref-ex__noscript">Checking an answer needs JavaScript.</p>'

@@ -22,13 +22,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEPTHS", "AnswerFormat", "Problem", "Verdict", "Solution", "Mistake", "Exercise", "NumericExercise",
+__all__ = ["DEPTHS", "DEPTH_LABELS", "AnswerFormat", "Problem", "Verdict", "Solution", "Mistake", "Exercise", "NumericExercise",
            "ChoiceExercise", "CodeExercise", "CodeCase"]
 
 KINDS = ("number", "vector", "choice", "code")
 # "apply": one step, a formula used once; "derive": a multi-step derivation (a minimiser, a Hessian,
 # a gradient through a model), still checked by number or by code.
 DEPTHS = ("apply", "derive")
+DEPTH_LABELS = {"apply": "Exercise", "derive": "Derivation"}  # what a problem's heading calls it
 # Numbers are accepted within 0.5% (relative) or 1e-4 (absolute): enough for an answer worked by
 # hand to 3-4 significant digits, far below the gap between the right answer and the catalogued
 # mistakes (factors of 2, log 10 / log 2, sign flips, ...), which generate() keeps apart.

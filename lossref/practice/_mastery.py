@@ -9,8 +9,11 @@ The rules (the design's "Curriculum, mastery gates, spaced review"):
   more, with at least 3 distinct variants answered correctly and the last answer correct.
   ``mastered`` after a correct answer (no hint) at least one day after becoming proficient. A wrong
   answer on a proficient or mastered skill drops it one level.
-* **Gates.** Session 0 is open. A session opens when every skill of the previous session is
-  proficient (or mastered), or when its gate test is passed; an opened session stays open.
+* **Derivations.** A session with exercises of depth "derive" is proficient only once one of them
+  has been answered right (without a hint).
+* **Gates.** Session 0 is open. A session opens when the previous session is proficient (every
+  skill proficient or mastered, and a derivation right where it has them), or when its gate test is
+  passed; an opened session stays open.
 * **Spaced review.** Each skill has an FSRS card (the ``fsrs`` library, desired retention 0.9):
   a wrong answer rates Again, a correct answer after a hint Hard, a correct answer Good. Proficient
   and mastered skills whose card is due come back for review, and so does a skill that a failed
@@ -47,6 +50,15 @@ MASTERY_DELAY = timedelta(days=1)
 SCHEMA_VERSION = 1
 
 
+def min_right_answers() -> int:
+    """The fewest answers that make a skill proficient: all right, without hints, each on a new
+    variant (k right answers in a row earn 1 + 2 (k - 1) points)."""
+    k = PROFICIENT_VARIANTS
+    while 1 + 2 * (k - 1) < PROFICIENT_POINTS:
+        k += 1
+    return k
+
+
 def _fsrs():
     """The fsrs module, imported on first use: the exercises themselves (and the browser's first
     check) do not need it."""
@@ -77,15 +89,18 @@ class SkillState:
     ever_proficient: bool = False  # once proficient, the skill is reviewed even after it lapses
     answers: int = 0
     card: dict | None = None  # the FSRS card, as fsrs.Card.to_dict() gives it
+    derived: bool = False  # a derivation on this skill answered right, without a hint
 
 
 class Progress:
     """One learner's progress through the course."""
 
-    def __init__(self) -> None:
+    def __init__(self, curriculum: list | None = None) -> None:
+        """``curriculum``: the sessions (``lossref.practice.Session``) to score against; the course's
+        own by default (an older curriculum reads an older record)."""
         self._skills: dict[str, SkillState] = {}
         self._opened: set[int] = {0}
-        self._sessions = sessions()
+        self._sessions = list(curriculum) if curriculum is not None else sessions()
         self._session_of = {skill: s.number for s in self._sessions for skill in s.skills}
         self._known = set(self._session_of)
 
@@ -124,21 +139,34 @@ class Progress:
         return [skill for when, skill in sorted(due) if when <= at]
 
     def gate_status(self, session: int) -> tuple[int, int]:
-        """(proficient skills, all skills) of the session before ``session``: what opens it."""
+        """(proficient skills, all skills) of the session before ``session``: what opens it, with
+        ``derivation_done(session - 1)``."""
         previous = self._session(session - 1).skills if session > 0 else ()
         ready = sum(self.level(skill) in ("proficient", "mastered") for skill in previous)
         return ready, len(previous)
 
+    def derivation_done(self, session: int) -> bool:
+        """Whether a derivation of ``session`` was answered right (True for a session without any)."""
+        s = self._session(session)
+        return not s.derivations or any(self._state(skill).derived for skill in s.skills)
+
+    def is_proficient(self, session: int) -> bool:
+        """Every skill of ``session`` proficient or mastered, and a derivation right where it has them."""
+        s = self._session(session)
+        return (all(self.level(skill) in ("proficient", "mastered") for skill in s.skills)
+                and self.derivation_done(session))
+
     # ------------------------------------------------------------------ answers
     def record(self, skill: str, correct: bool, *, variant: str, at: datetime, hinted: bool = False,
-               revealed: bool = False) -> str:
+               revealed: bool = False, derivation: bool = False) -> str:
         """Record one answer on ``skill`` (``variant`` names the problem, for example
-        ``"bce.grad:17"``) and return the skill's level after it."""
+        ``"bce.grad:17"``; ``derivation`` says it was an exercise of depth "derive") and return the
+        skill's level after it."""
         # Everything is checked before anything changes.
         self._check_skill(skill)
         at = _aware(at)
-        if not isinstance(correct, bool) or not isinstance(hinted, bool) or not isinstance(revealed, bool):
-            raise ValueError("correct, hinted and revealed must be True or False")
+        if not all(isinstance(flag, bool) for flag in (correct, hinted, revealed, derivation)):
+            raise ValueError("correct, hinted, revealed and derivation must be True or False")
         if not isinstance(variant, str) or not variant:
             raise ValueError(f"variant must be a non-empty string naming the problem; got {variant!r}")
         state = self._skills.setdefault(skill, SkillState())
@@ -146,12 +174,13 @@ class Progress:
         if state.level == "new":
             state.level = "practicing"
         if revealed:
-            state.points, state.variants = 0, set()
+            state.points, state.variants, state.derived = 0, set(), False
             state.level, state.proficient_at = "practicing", None
         elif correct:
             if not hinted:
                 state.points += 2 if state.last_correct else 1
                 state.variants.add(variant)
+                state.derived = state.derived or derivation
                 if state.level == "proficient" and at - state.proficient_at >= MASTERY_DELAY:
                     state.level = "mastered"
         else:
@@ -177,7 +206,7 @@ class Progress:
     def to_json(self) -> str:
         skills = {skill: {"points": s.points, "level": s.level, "last_correct": s.last_correct,
                           "variants": sorted(s.variants), "answers": s.answers, "card": s.card,
-                          "ever_proficient": s.ever_proficient,
+                          "ever_proficient": s.ever_proficient, "derived": s.derived,
                           "proficient_at": s.proficient_at.isoformat() if s.proficient_at else None}
                   for skill, s in sorted(self._skills.items())}
         return json.dumps({"version": SCHEMA_VERSION, "opened": sorted(self._opened), "skills": skills},
@@ -206,6 +235,7 @@ class Progress:
                                    last_correct=raw["last_correct"], variants=set(raw["variants"]),
                                    answers=int(raw["answers"]), card=raw["card"],
                                    ever_proficient=bool(raw.get("ever_proficient", raw["level"] in ("proficient", "mastered"))),
+                                   derived=bool(raw.get("derived", False)),
                                    proficient_at=_aware(datetime.fromisoformat(raw["proficient_at"]))
                                    if raw["proficient_at"] else None)
                 if state.level not in LEVELS or state.points < 0:
@@ -231,10 +261,8 @@ class Progress:
     def _open_next_session(self, skill: str) -> None:
         """An answer on ``skill`` can only complete the gate of the session after the skill's own."""
         following = self._session_of[skill] + 1
-        if following < len(self._sessions):
-            ready, total = self.gate_status(following)
-            if ready == total:
-                self._opened.add(following)
+        if following < len(self._sessions) and self.is_proficient(following - 1):
+            self._opened.add(following)
 
     def _review(self, state: SkillState, correct: bool, hinted: bool, at: datetime) -> None:
         """The answer as an FSRS review: Again when wrong, Hard after a hint, Good otherwise."""

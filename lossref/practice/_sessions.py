@@ -91,13 +91,26 @@ SKILL_TITLES = {
 }
 
 
+MINUTES_PER_PROBLEM = 2  # what a session's length is planned on
+
+
 @dataclass(frozen=True)
 class Session:
-    """A session of the course: its number, title and the skills it trains, in course order."""
+    """A session of the course: its number, title, the skills it trains (in course order) and its
+    derivations (the ids of its exercises of depth "derive": proficiency in the session needs one
+    of them answered right)."""
 
     number: int
     title: str
     skills: tuple[str, ...]
+    derivations: tuple[str, ...] = ()
+
+    @property
+    def min_problems(self) -> int:
+        """The fewest problems that make every skill of the session proficient."""
+        from ._mastery import min_right_answers  # _mastery imports this module
+
+        return min_right_answers() * len(self.skills)
 
 
 def session_of(exercise) -> int:
@@ -112,12 +125,18 @@ def session_of(exercise) -> int:
 def sessions() -> list[Session]:
     """Every session, in order. A skill belongs to the first session whose exercises train it."""
     skills: list[list[str]] = [[] for _ in TITLES]
+    derivations: list[list[str]] = [[] for _ in TITLES]
     seen: set[str] = set()
     for ex in exercises():
         if ex.skill not in seen:
             seen.add(ex.skill)
             skills[session_of(ex)].append(ex.skill)
-    return [Session(number, title, tuple(skills[number])) for number, title in enumerate(TITLES)]
+    skill_session = {skill: number for number, names in enumerate(skills) for skill in names}
+    for ex in exercises():
+        if ex.depth == "derive":
+            derivations[skill_session[ex.skill]].append(ex.id)
+    return [Session(number, title, tuple(skills[number]), tuple(derivations[number]))
+            for number, title in enumerate(TITLES)]
 
 
 def pick(all_sessions: list[Session], number: int) -> Session:

@@ -22,6 +22,7 @@ import json
 import sys
 
 from . import course
+from ._core import DEPTH_LABELS
 from ._registry import exercises, get
 
 __all__ = ["handle", "handle_json", "catalogue", "content_hash"]
@@ -38,12 +39,13 @@ def content_hash(exercise) -> str:
 
 @functools.cache
 def _catalogue() -> tuple[dict, ...]:
-    return tuple({"id": ex.id, "skill": ex.skill, "kind": ex.kind, "title": ex.title, "hash": content_hash(ex)}
+    return tuple({"id": ex.id, "skill": ex.skill, "kind": ex.kind, "depth": ex.depth, "title": ex.title,
+                  "hash": content_hash(ex)}
             for ex in exercises())
 
 
 def catalogue() -> list[dict]:
-    """Every exercise's id, skill, kind, title and content hash, in course order."""
+    """Every exercise's id, skill, kind, depth, title and content hash, in course order."""
     return [dict(entry) for entry in _catalogue()]
 
 
@@ -89,7 +91,7 @@ def _gate_test(request: dict) -> dict:
 def _gate_result(request: dict) -> dict:
     results = request.get("results")
     if not isinstance(results, list):
-        raise ValueError(f"'results' must be a list of {{correct, hinted, revealed}}; got {results!r}")
+        raise ValueError(f"'results' must be a list of {{correct, hinted, revealed, depth}}; got {results!r}")
     return course.gate_passed(results)
 
 
@@ -111,7 +113,8 @@ def handle(request: dict) -> dict:
             return {"exercises": catalogue()}
         if op == "problem":
             ex, problem = _problem(request)
-            problem = {**problem.to_dict(), "title": ex.title, "skill": ex.skill, "kind": ex.kind}
+            problem = {**problem.to_dict(), "title": ex.title, "skill": ex.skill, "kind": ex.kind,
+                       "depth": ex.depth, "label": DEPTH_LABELS[ex.depth]}
             return {"problem": problem, "hash": content_hash(ex)}
         if op == "check":
             ex, problem = _problem(request)

@@ -9,7 +9,7 @@ Keeping the log rather than the derived state is what lets the page
 * export and import a file that is the complete history, and
 * change the scoring rules later without losing anything a learner did.
 
-A stored record is ``{"version": 1, "events": [...]}``. An event is one of
+A stored record is ``{"version": 2, "events": [...]}``. An event is one of
 
 ``{"id", "at", "type": "answer", "exercise", "skill", "seed", "hash", "correct", "hinted", "revealed"}``
     one checked answer (or a revealed solution, ``revealed: true``); ``hash`` is the exercise's
@@ -36,19 +36,72 @@ import math
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
+from ._core import DEPTHS
 from ._mastery import LEVELS, Progress
 from ._registry import exercises, get
 from ._sessions import pick, sessions
 
-STORE_VERSION = 1
+STORE_VERSION = 2
 MAX_REVIEWS = 12  # due reviews at the start of a sitting, at most
 GATE_PASS_SHARE = 0.8  # of the gate test's problems answered right at the first check, without hints
 MAX_EVENTS = 100_000  # a guard against a runaway page, far above any learner's history
 
+# ----------------------------------------------------------------------------------- migrations
+# Version 1 grouped the same skills into seven sessions (0-6). Version 2 split its sessions 2 and 3,
+# so the session numbers in gate events changed. The old grouping is kept here only to read old
+# records: it says which sessions such a log had opened.
+_V1_SESSIONS = (
+    ("prereq.logs", "prereq.chain_rule", "prereq.sigmoid", "prereq.softmax", "prereq.entropy", "prereq.kl"),
+    ("risk.empirical", "risk.gradient", "risk.weighted", "risk.loss_vs_metric", "risk.minibatch"),
+    ("mse.value", "mse.grad", "mae.grad", "huber.value", "huber.grad", "quantile.value", "log_cosh.grad",
+     "regression.minimiser"),
+    ("bce.value", "bce.grad", "cross_entropy.value", "stability.bce", "cross_entropy.grad",
+     "cross_entropy.smoothing", "focal.value", "kl.value", "stability.logsumexp", "stability.softmax"),
+    ("hinge.value", "hinge.grad", "squared_hinge.grad", "logistic.value", "multiclass_hinge.value"),
+    ("custom.weighted_bce", "custom.class_weights", "custom.multitask", "custom.label_smoothing",
+     "custom.surrogate", "custom.grad_check"),
+    ("choose.regression", "choose.classification", "choose.margin", "choose.multitask"),
+)
+# Where each version-1 session's material is in version 2.
+_V1_TO_V2 = {0: (0,), 1: (1,), 2: (2, 3), 3: (4, 5), 4: (6,), 5: (7,), 6: (9,)}
+
+
+def _v1_to_v2(record: dict) -> dict:
+    """Version 1 to 2: the answers stay as they are; the gate events of version 1 are replaced by
+    gate events that keep open, under the new numbers, every session the learner had opened (by a
+    gate test or by proficiency, under version 1's grouping), so that no opened session closes."""
+    from ._sessions import Session
+
+    events = record.get("events")
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise ValueError("saved progress (version 1) needs a list of event objects")
+    for index, event in enumerate(events):
+        _check_event(event, index)
+    curriculum = [Session(n, f"version 1 session {n}", skills) for n, skills in enumerate(_V1_SESSIONS)]
+    progress = Progress(curriculum)
+    known = {skill for skills in _V1_SESSIONS for skill in skills}
+    opened_at: dict[int, str] = {}
+    for event in merge(events):
+        if event["type"] == "gate":
+            if event["session"] in _V1_TO_V2:
+                progress.pass_gate(event["session"])
+        elif event["skill"] in known:
+            progress.record(event["skill"], event["correct"], variant=f"{event['exercise']}:{event['seed']}:"
+                            f"{event['hash']}", at=_time(event["at"], "event"), hinted=event["hinted"],
+                            revealed=event["revealed"])
+        for old in _V1_TO_V2:
+            if old and progress.is_open(old):
+                opened_at.setdefault(old, event["at"])
+    answers = [e for e in events if e["type"] == "answer"]
+    gates = [{"id": f"v1-open-{new}", "at": at, "type": "gate", "session": new}
+             for old, at in sorted(opened_at.items()) for new in _V1_TO_V2[old]]
+    return {"version": 2, "events": answers + gates}
+
+
 # Upgrades of stored records, from the version a function reads to the next one. A record from an
 # older version of the site goes through each in turn; one from a newer version is refused (the
 # page keeps it as a backup rather than guess).
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 _ANSWER_FIELDS = {"id": str, "at": str, "type": str, "exercise": str, "skill": str, "seed": int,
                   "hash": str, "correct": bool, "hinted": bool, "revealed": bool}
@@ -131,7 +184,8 @@ def replay(events: Iterable[dict]) -> Progress:
             # A changed exercise makes different problems from the same seed: a new variant.
             variant = f"{event['exercise']}:{event['seed']}:{event['hash']}"
             progress.record(event["skill"], event["correct"], variant=variant, at=at,
-                            hinted=event["hinted"], revealed=event["revealed"])
+                            hinted=event["hinted"], revealed=event["revealed"],
+                            derivation=get(event["exercise"]).depth == "derive")
     return progress
 
 
@@ -147,19 +201,19 @@ def summary(events: list[dict], at: datetime, *, day_end: datetime | None = None
     for session in sessions():
         levels = [progress.level(skill) for skill in session.skills]
         ready, total = progress.gate_status(session.number)
+        derived = progress.derivation_done(session.number)
         if not progress.is_open(session.number):
             state = "locked"
-        elif all(level == "mastered" for level in levels):
-            state = "mastered"
-        elif all(level in ("proficient", "mastered") for level in levels):
-            state = "proficient"
+        elif progress.is_proficient(session.number):
+            state = "mastered" if all(level == "mastered" for level in levels) else "proficient"
         else:
             state = "open"
         out_sessions.append({
             "number": session.number, "title": session.title, "state": state,
             "skills": list(session.skills), "gate": {"ready": ready, "total": total},
-            "reason": (f"{ready} of {total} skills of session {session.number - 1} proficient"
-                       if state == "locked" else None),
+            "derivation": {"needed": bool(session.derivations), "done": derived},
+            "minProblems": session.min_problems,
+            "reason": _locked_reason(progress, session.number) if state == "locked" else None,
         })
     skills = {}
     for session in sessions():
@@ -175,6 +229,14 @@ def summary(events: list[dict], at: datetime, *, day_end: datetime | None = None
             "dueToday": progress.due(day_end), "changed": changed, "events": len(events)}
 
 
+def _locked_reason(progress: Progress, number: int) -> str:
+    """Why session ``number`` is locked, in the dashboard's words."""
+    ready, total = progress.gate_status(number)
+    if ready < total:
+        return f"{ready} of {total} skills of session {number - 1} proficient"
+    return f"every skill of session {number - 1} proficient; one of its derivations still to answer right"
+
+
 # ----------------------------------------------------------------------------------- what next
 def _fresh_seed(events: list[dict], exercise: str, extra: Iterable[int] = ()) -> int:
     """A seed the learner has never answered on ``exercise``. Seed 0 is the problem pages show
@@ -186,7 +248,12 @@ def _fresh_seed(events: list[dict], exercise: str, extra: Iterable[int] = ()) ->
 def _exercise_for(events: list[dict], skill: str) -> str:
     """The exercise of ``skill`` the learner has answered least (course order breaks ties), so that
     a skill with several exercises rotates through them."""
-    counts = {ex.id: 0 for ex in exercises(skill)}
+    return _least_answered(events, [ex.id for ex in exercises(skill)])
+
+
+def _least_answered(events: list[dict], exercise_ids: Iterable[str]) -> str:
+    """Of ``exercise_ids``, the one the learner has answered least (the first breaks ties)."""
+    counts = dict.fromkeys(exercise_ids, 0)
     for e in events:
         if e["type"] == "answer" and e["exercise"] in counts:
             counts[e["exercise"]] += 1
@@ -211,15 +278,25 @@ def next_item(events: list[dict], session: int, at: datetime, *, reviews_done: i
         review = True
     else:
         review = False
-        practising = [s for s in skills if progress.level(s) not in ("proficient", "mastered")] or list(skills)
+        practising = [s for s in skills if progress.level(s) not in ("proficient", "mastered")]
+        if not practising and not progress.derivation_done(session):
+            # Every skill is proficient and a derivation is what the session still needs.
+            exercise = _least_answered(events, _session(session).derivations)
+            return _item(events, exercise, review)
+        practising = practising or list(skills)
         last = next((e["skill"] for e in reversed(merge(events)) if e["type"] == "answer"), None)
         if len(practising) > 1 and last in practising:
             practising.remove(last)
         order = {s: i for i, s in enumerate(skills)}
         skill = min(practising, key=lambda s: (LEVELS.index(progress.level(s)), progress.points(s),
                                                progress.answers(s), order[s]))
-    exercise = _exercise_for(events, skill)
-    return {"exercise": exercise, "skill": skill, "seed": _fresh_seed(events, exercise), "review": review}
+    return _item(events, _exercise_for(events, skill), review)
+
+
+def _item(events: list[dict], exercise: str, review: bool) -> dict:
+    ex = get(exercise)
+    return {"exercise": exercise, "skill": ex.skill, "seed": _fresh_seed(events, exercise), "review": review,
+            "depth": ex.depth}
 
 
 def gate_test(events: list[dict], opens: int) -> list[dict]:
@@ -227,28 +304,39 @@ def gate_test(events: list[dict], opens: int) -> list[dict]:
     before it, in course order."""
     if opens < 1:
         raise ValueError(f"session 0 is always open and has no gate test; got {opens!r}")
+    tested = _session(opens - 1)
+    # A session with derivations is tested on one: it takes the place of an apply problem of its skill.
+    derivation = _least_answered(events, tested.derivations) if tested.derivations else None
     items = []
-    for skill in _session(opens - 1).skills:
-        exercise = _exercise_for(events, skill)
-        items.append({"exercise": exercise, "skill": skill, "seed": _fresh_seed(events, exercise), "review": False})
+    for skill in tested.skills:
+        chosen = derivation if derivation and get(derivation).skill == skill else _exercise_for(events, skill)
+        items.append(_item(events, chosen, False))
     return items
 
 
 def gate_passed(results: list[dict]) -> dict:
     """Whether a gate test is passed: at least ``GATE_PASS_SHARE`` of its problems answered
-    correctly at the first check, without a hint, and no solution revealed.
+    correctly at the first check, without a hint, no solution revealed, and its derivation (if it
+    has one) among the right answers.
 
-    ``results`` has one ``{correct, hinted, revealed}`` per problem of the test (the first check).
+    ``results`` has one ``{correct, hinted, revealed}`` per problem of the test (the first check),
+    with ``depth`` (the item's, ``"apply"`` when left out).
     """
     if not results:
         raise ValueError("a gate test result needs one entry per problem; got none")
     for index, r in enumerate(results):
         if not isinstance(r, dict) or not all(isinstance(r.get(k), bool) for k in ("correct", "hinted", "revealed")):
             raise ValueError(f"result {index} needs correct, hinted and revealed as true or false; got {r!r}")
+        if r.get("depth", "apply") not in DEPTHS:
+            raise ValueError(f"result {index} has depth {r.get('depth')!r}; expected one of {DEPTHS}")
     needed = math.ceil(GATE_PASS_SHARE * len(results))
-    right = sum(r["correct"] and not r["hinted"] and not r["revealed"] for r in results)
+    good = [r["correct"] and not r["hinted"] and not r["revealed"] for r in results]
+    right = sum(good)
     revealed = any(r["revealed"] for r in results)
-    return {"passed": right >= needed and not revealed, "right": right, "needed": needed, "total": len(results)}
+    derivations = [ok for ok, r in zip(good, results) if r.get("depth") == "derive"]
+    derived = not derivations or any(derivations)
+    return {"passed": right >= needed and not revealed and derived, "right": right, "needed": needed,
+            "total": len(results), "derivation": {"needed": bool(derivations), "done": derived}}
 
 
 def _session(number: int):

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import lossref.practice as lp
+from lossref.practice._mastery import min_right_answers
+from lossref.practice._sessions import SKILL_TITLES, TITLES
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 SKILL = "prereq.logs"
@@ -20,11 +22,13 @@ class Learner:
         self.now = START
         self.n = 0
 
-    def answer(self, correct=True, skill=SKILL, variant=None, hinted=False, revealed=False, after=timedelta(minutes=1)):
+    def answer(self, correct=True, skill=SKILL, variant=None, hinted=False, revealed=False, derivation=False,
+               after=timedelta(minutes=1)):
         self.now += after
         self.n += 1
         variant = variant if variant is not None else f"{skill}:{self.n}"
-        return self.progress.record(skill, correct, variant=variant, at=self.now, hinted=hinted, revealed=revealed)
+        return self.progress.record(skill, correct, variant=variant, at=self.now, hinted=hinted, revealed=revealed,
+                                    derivation=derivation)
 
     def make_proficient(self, skill=SKILL):
         for _ in range(3):
@@ -35,8 +39,35 @@ class Learner:
 def test_sessions_cover_every_skill_once():
     found = [skill for s in lp.sessions() for skill in s.skills]
     assert sorted(found) == sorted(lp.skills()) and len(found) == len(set(found))
-    assert [s.number for s in lp.sessions()] == list(range(7))
+    assert [s.number for s in lp.sessions()] == list(range(len(TITLES)))
     assert all(s.skills for s in lp.sessions())
+
+
+def test_sessions_are_sized_to_their_time():
+    for s in lp.sessions():
+        assert len(s.skills) <= 7, f"session {s.number} has {len(s.skills)} skills: {s.skills}"
+        assert s.min_problems == 3 * len(s.skills)
+
+
+def test_every_session_after_the_first_has_derivations():
+    for s in lp.sessions()[1:]:
+        assert len(s.derivations) >= 2, f"session {s.number} has {len(s.derivations)} derivations"
+        assert all(lp.get(e).depth == "derive" and lp.get(e).skill in s.skills for e in s.derivations)
+    assert not lp.sessions()[0].derivations
+
+
+def test_every_skill_has_a_title():
+    assert set(SKILL_TITLES) == set(lp.skills())
+    assert all(SKILL_TITLES[skill].strip() for skill in lp.skills())
+
+
+def test_the_fewest_answers_to_proficiency_is_what_sessions_announce():
+    me = Learner()
+    for _ in range(min_right_answers() - 1):
+        me.answer()
+    assert me.progress.level(SKILL) == "practicing"
+    me.answer()
+    assert me.progress.level(SKILL) == "proficient"
 
 
 def test_points_correct_streak_and_wrong():
@@ -243,3 +274,37 @@ def test_bad_answers_are_refused_and_change_nothing(kwargs, message):
     with pytest.raises(ValueError, match=message):
         p.record(args.pop("skill"), args.pop("correct"), **args)
     assert p.to_json() == before
+
+
+# ----------------------------------------------------------------------------------- derivations
+def _session_with_derivations():
+    return next(s for s in lp.sessions() if s.derivations)
+
+
+def test_a_session_with_derivations_opens_the_next_only_once_one_is_right():
+    session = _session_with_derivations()
+    me = Learner()
+    for skill in session.skills:
+        me.make_proficient(skill)
+    assert not me.progress.is_proficient(session.number) and not me.progress.derivation_done(session.number)
+    assert not me.progress.is_open(session.number + 1)
+    derived = lp.get(session.derivations[0]).skill
+    me.answer(skill=derived, hinted=True, derivation=True)  # right after a hint: not yet
+    assert not me.progress.derivation_done(session.number)
+    me.answer(skill=derived, correct=False, derivation=True)
+    assert not me.progress.derivation_done(session.number)
+    me.answer(skill=derived, derivation=True)
+    assert me.progress.derivation_done(session.number) and me.progress.is_open(session.number + 1)
+
+
+def test_a_revealed_solution_takes_a_derivation_back():
+    session = _session_with_derivations()
+    me = Learner()
+    skill = lp.get(session.derivations[0]).skill
+    me.answer(skill=skill, derivation=True)
+    assert me.progress.derivation_done(session.number)
+    me.answer(skill=skill, revealed=True, correct=False)
+    assert not me.progress.derivation_done(session.number)
+    assert lp.Progress.from_json(me.progress.to_json()).derivation_done(session.number) is False
+    me.answer(skill=skill, derivation=True)
+    assert lp.Progress.from_json(me.progress.to_json()).derivation_done(session.number) is True

@@ -21,7 +21,7 @@ const el = (tag, props = {}, ...children) => {
 let sharedStore = null;
 /** The page's one progress store. */
 export function progressStore() {
-  sharedStore ??= new ProgressStore();
+  sharedStore ??= new ProgressStore(globalThis.localStorage, courseData().storeVersion);
   return sharedStore;
 }
 
@@ -56,7 +56,7 @@ async function checkSaved() {
     const record = store.record;
     const reply = await practiceClient().request({ op: "load", record });
     if (reply.error) store.quarantine(JSON.stringify(record), `Your saved progress could not be read: ${reply.error}.`);
-    else store.merge(reply.record.events);
+    else store.merge(reply.record);
   })();
   return checked;
 }
@@ -249,14 +249,14 @@ export class LossrefDashboard extends CourseElement {
   async importFile(file) {
     let record;
     try {
-      record = parseRecord(await file.text());
+      record = parseRecord(await file.text(), progressStore().newest);
       const reply = await ask({ op: "load", record }); // every event checked before anything changes
       record = reply.record;
     } catch (err) {
       this.say("error", `“${file.name}” was not imported: ${err.message}. Your progress is unchanged.`);
       return;
     }
-    const added = progressStore().merge(record.events);
+    const added = progressStore().merge(record);
     this.say("", `Imported “${file.name}”: ${plural(added, "new event")} (${record.events.length - added} already here).`);
   }
 
@@ -447,6 +447,7 @@ export class LossrefGate extends CourseElement {
       this.say("error", `The gate test could not start: ${err.message}`);
       return;
     }
+    this.items = items;
     this.results = new Array(items.length).fill(null);
     this.ui.items.replaceChildren(...items.map((item, index) => el("li", { className: "lossref-ex-host" },
       courseExercise(item, (it, event) => this.answered(index, event)))));
@@ -455,7 +456,7 @@ export class LossrefGate extends CourseElement {
 
   async answered(index, event) {
     progressStore().add(event);
-    this.results[index] = { correct: event.correct, hinted: event.hinted, revealed: event.revealed };
+    this.results[index] = { correct: event.correct, hinted: event.hinted, revealed: event.revealed, depth: this.items[index].depth };
     const left = this.results.filter((r) => r === null).length;
     if (left > 0) {
       this.say("", `${plural(this.results.length - left, "problem")} of ${this.results.length} answered.`);
@@ -477,7 +478,8 @@ export class LossrefGate extends CourseElement {
     } else {
       const retry = el("button", { type: "button", className: "md-button", textContent: "Try again with new problems" });
       retry.addEventListener("click", () => this.start());
-      this.say("wrong", `Not passed: ${result.right} of ${result.total} right at the first check; ${result.needed} needed. Your answers still count as practice.`, retry);
+      const derivation = result.derivation.needed && !result.derivation.done ? " The derivation must be among them." : "";
+      this.say("wrong", `Not passed: ${result.right} of ${result.total} right at the first check; ${result.needed} needed.${derivation} Your answers still count as practice.`, retry);
     }
   }
 }

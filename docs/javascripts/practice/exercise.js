@@ -213,7 +213,7 @@ export class LossrefExercise extends HTMLElement {
     this.solutionShown = false;
     this.dataset.exercise = problem.exercise;
     this.dataset.seed = String(problem.seed);
-    this.ui.title.textContent = `Exercise · ${problem.title ?? problem.exercise}`;
+    this.ui.title.textContent = `${problem.label ?? "Exercise"} · ${problem.title ?? problem.exercise}`;
     if (this.ui.statement.dataset.seed !== String(problem.seed) || this.ui.statement.dataset.exercise !== problem.exercise) {
       this.ui.statement.innerHTML = problem.statementHtml;
     }

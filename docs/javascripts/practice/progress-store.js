@@ -1,6 +1,7 @@
 // A learner's course progress in this browser: a log of events under one localStorage key,
-// "lossref-course", as {"version": 1, "events": [...]} (the format is lossref.practice.course's;
-// Python rebuilds levels, gates and reviews from the log).
+// "lossref-course", as {"version": N, "events": [...]} (the format is lossref.practice.course's,
+// whose STORE_VERSION the build writes into the page; Python rebuilds levels, gates and reviews
+// from the log and upgrades a log of an older version).
 //
 // Keeping the log rather than the levels makes the hard cases simple:
 // - two tabs: before each write the store reads what is saved and writes the union, and a tab that
@@ -10,13 +11,12 @@
 // - a saved entry that cannot be read is copied to a backup key, reported, and replaced with a
 //   fresh log: the page never breaks on it and the learner's data is never thrown away.
 export const KEY = "lossref-course";
-export const VERSION = 1;
 export const BACKUP_PREFIX = "lossref-course:backup:";
 const MAX_BACKUPS = 5;
 
 /** The saved record's shape, checked before use; throws an Error saying what is wrong. (Python's
  * lossref.practice.course.load checks every event in depth and upgrades older versions.) */
-export function parseRecord(text) {
+export function parseRecord(text, newest) {
   let data;
   try {
     data = JSON.parse(text);
@@ -25,7 +25,7 @@ export function parseRecord(text) {
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) throw new Error("it is not a JSON object");
   if (!Number.isInteger(data.version) || data.version < 1) throw new Error(`it has no version number (found ${JSON.stringify(data.version)})`);
-  if (data.version > VERSION) throw new Error(`it was saved by a newer version of this site (version ${data.version}; this one reads up to ${VERSION})`);
+  if (data.version > newest) throw new Error(`it was saved by a newer version of this site (version ${data.version}; this one reads up to ${newest})`);
   if (!Array.isArray(data.events)) throw new Error("it has no list of events");
   data.events.forEach((event, index) => {
     if (event === null || typeof event !== "object" || typeof event.id !== "string" || typeof event.at !== "string") {
@@ -46,9 +46,13 @@ export class ProgressStore extends EventTarget {
   /** Dispatches "change" when the log changes (with detail.external when another tab changed it)
    * and "problem" with
    * {detail: {message, backupKey}} when a saved entry could not be read or written. */
-  constructor(storage = globalThis.localStorage) {
+  /** `version`: the record format this site writes (lossref.practice.course.STORE_VERSION). */
+  constructor(storage, version) {
     super();
+    if (!Number.isInteger(version) || version < 1) throw new Error(`the store needs the record version; got ${version}`);
     this.storage = storage;
+    this.newest = version;
+    this.version = version; // of the events held: older until Python has upgraded them (upgrade())
     this.events = new Map();
     this.available = true;
     this.problem = null;
@@ -58,7 +62,7 @@ export class ProgressStore extends EventTarget {
 
   /** The log, oldest first, as the stored record. */
   get record() {
-    return { version: VERSION, events: [...this.events.values()].sort(byTime) };
+    return { version: this.version, events: [...this.events.values()].sort(byTime) };
   }
 
   get size() {
@@ -75,7 +79,7 @@ export class ProgressStore extends EventTarget {
     }
     if (raw === null) return;
     try {
-      this.absorb(parseRecord(raw).events);
+      this.absorb(parseRecord(raw, this.newest));
     } catch (err) {
       this.quarantine(raw, `Your saved progress could not be read: ${err.message}.`);
     }
@@ -99,6 +103,7 @@ export class ProgressStore extends EventTarget {
       // full or disabled: the entry stays where it is, and the page still works from a fresh log
     }
     this.events.clear();
+    this.version = this.newest;
     this.report(`${message} It was kept as a backup under the key “${backupKey}”, and your progress starts afresh.`, backupKey);
     this.dispatchEvent(new Event("change"));
   }
@@ -117,8 +122,19 @@ export class ProgressStore extends EventTarget {
     this.dispatchEvent(new CustomEvent("problem", { detail: this.problem }));
   }
 
-  /** Add events we did not have; returns how many were new. */
-  absorb(events) {
+  /** Add the events of `record` we did not have; returns how many were new. Records of two versions
+   * differ only in their gate events (session numbers): the newer version's gates are the ones that
+   * count, and the answers of both are kept. */
+  absorb(record) {
+    let { events } = record;
+    if (record.version > this.version || this.events.size === 0) {
+      if (this.events.size && record.version > this.version) {
+        for (const [id, event] of this.events) if (event.type === "gate") this.events.delete(id);
+      }
+      this.version = Math.max(record.version, this.events.size ? this.version : record.version);
+    } else if (record.version < this.version) {
+      events = events.filter((event) => event.type !== "gate");
+    }
     let added = 0;
     for (const event of events) {
       if (!this.events.has(event.id)) {
@@ -138,9 +154,9 @@ export class ProgressStore extends EventTarget {
     return full;
   }
 
-  /** Merge events from elsewhere (an imported file, Python's upgraded record) and save. */
-  merge(events) {
-    const added = this.absorb(events);
+  /** Merge a record from elsewhere (an imported file, Python's upgraded record) and save. */
+  merge(record) {
+    const added = this.absorb(record);
     this.save();
     if (added) this.dispatchEvent(new Event("change"));
     return added;
@@ -153,7 +169,7 @@ export class ProgressStore extends EventTarget {
       const raw = this.storage.getItem(KEY);
       if (raw !== null) {
         try {
-          this.absorb(parseRecord(raw).events);
+          this.absorb(parseRecord(raw, this.newest));
         } catch (err) {
           this.quarantineKeeping(raw, err);
         }
@@ -181,12 +197,12 @@ export class ProgressStore extends EventTarget {
     }
     let theirs;
     try {
-      theirs = parseRecord(event.newValue).events;
+      theirs = parseRecord(event.newValue, this.newest);
     } catch {
       return; // the tab that wrote it deals with it on its next read
     }
     const added = this.absorb(theirs);
-    const saved = new Set(theirs.map((e) => e.id));
+    const saved = new Set(theirs.events.map((e) => e.id));
     // Events of this tab that the other tab's write did not have: write the union back.
     if ([...this.events.keys()].some((id) => !saved.has(id))) this.save();
     if (added) this.dispatchEvent(new CustomEvent("change", { detail: { external: true } }));
@@ -202,6 +218,7 @@ export class ProgressStore extends EventTarget {
       // disabled storage: only the page's copy is cleared
     }
     this.events.clear();
+    this.version = this.newest;
     this.problem = null;
     this.dispatchEvent(new Event("change"));
   }
