@@ -165,7 +165,7 @@ CATALOG: dict[str, dict] = {
         when_to_use=("Box regression and other tasks where a gradient bounded by 1 is wanted whatever the threshold "
                      "(Fast R-CNN); it is huber rescaled by 1/beta."),
         param_docs={"beta": "Residual size where the loss turns from quadratic to linear; beta = 0 gives the absolute "
-                            "error. Must be >= 0."},
+                            "error, with its kink at 0. Must be >= 0."},
         equivalents=(
             Eq("PyTorch", "torch.nn.functional.smooth_l1_loss(y_pred, y, beta=1.0)", True,
                "Same definition (torch.nn.SmoothL1Loss), including beta=0 as L1. huber_loss(delta=beta) is beta times "
@@ -185,6 +185,8 @@ CATALOG: dict[str, dict] = {
             "every beta, huber's by delta.",
             "A small beta approaches the absolute error: the quadratic zone near zero, where gradients shrink, "
             "narrows.",
+            "Differentiable everywhere only for beta > 0 (the default is 1): beta = 0 is the absolute error, with a "
+            "kink at a zero residual, where grad returns 0.",
         ),
         references=(
             "Girshick, R. (2015). Fast R-CNN. ICCV. https://arxiv.org/abs/1504.08083",
