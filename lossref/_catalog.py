@@ -453,9 +453,13 @@ CATALOG: dict[str, dict] = {
                "Stable; per-element values. No pos_weight argument: weight the -y * jax.nn.log_sigmoid(logits) term "
                "yourself."),
             Eq("scikit-learn", "sklearn.metrics.log_loss(y, scipy.special.expit(logits), labels=[0, 1])", False,
-               "log_loss takes probabilities and clips them at machine epsilon: once |logits| exceeds about 36 "
-               "(float64) the sigmoid rounds to 0 or 1 and the loss saturates at 36.04, where lossref is exact "
-               "(logits=-50, y=1 gives 50). Hard 0/1 labels only. Exact value: "
+               "log_loss takes probabilities and clips them to [eps, 1 - eps], eps = 2.2e-16 the float64 machine "
+               "epsilon, so no example costs more than -log(eps) = 36.04. Negative logits: the sigmoid does not round "
+               "to 0 (expit(-50) = 1.9e-22), but below logits = log(eps) = -36.04 the clip raises it to eps, and a "
+               "positive example costs 36.04 whatever the logit, where lossref is exact (logits=-50, y=1 gives 50). "
+               "Positive logits: 1 - expit(z) keeps only the spacing 1.1e-16 of floats below 1, so a negative "
+               "example costs 30.001 at z = 30 and 34.945 at z = 35 instead of 30 and 35, and 36.04 from z = 36.04 "
+               "on (the sigmoid is within eps of 1, exactly 1 from z = 36.74). Hard 0/1 labels only. Exact value: "
                "np.mean(np.logaddexp(0, logits) - y * logits)."),
         ),
         notes=(
