@@ -855,7 +855,9 @@ CATALOG: dict[str, dict] = {
             "grad raises TypeError: the loss is piecewise constant, so its gradient is 0 wherever it exists, and "
             "minimising it directly is NP-hard in general; train a convex surrogate (hinge, logistic, cross_entropy).",
             "Classification-calibrated surrogates (hinge, logistic, squared hinge, exponential) drive the 0-1 risk to "
-            "the Bayes risk as their own risk is minimised (Bartlett et al., 2006).",
+            "the Bayes risk as their own risk is minimised (Bartlett et al., 2006). That calibration is of the "
+            "decision, the sign of the minimiser; the tables' \"Calibrated probabilities\" is about the minimiser "
+            "giving the true probability, which the hinge does not.",
         ),
         references=(
             "Bartlett, P. L., Jordan, M. I. & McAuliffe, J. D. (2006). Convexity, Classification, and Risk Bounds. "
