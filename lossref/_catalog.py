@@ -165,7 +165,7 @@ CATALOG: dict[str, dict] = {
         when_to_use=("Box regression and other tasks where a gradient bounded by 1 is wanted whatever the threshold "
                      "(Fast R-CNN); it is huber rescaled by 1/beta."),
         param_docs={"beta": "Residual size where the loss turns from quadratic to linear; beta = 0 gives the absolute "
-                            "error. Must be >= 0."},
+                            "error, with its kink at 0. Must be >= 0."},
         equivalents=(
             Eq("PyTorch", "torch.nn.functional.smooth_l1_loss(y_pred, y, beta=1.0)", True,
                "Same definition (torch.nn.SmoothL1Loss), including beta=0 as L1. huber_loss(delta=beta) is beta times "
@@ -185,6 +185,8 @@ CATALOG: dict[str, dict] = {
             "every beta, huber's by delta.",
             "A small beta approaches the absolute error: the quadratic zone near zero, where gradients shrink, "
             "narrows.",
+            "Differentiable everywhere only for beta > 0 (the default is 1): beta = 0 is the absolute error, with a "
+            "kink at a zero residual, where grad returns 0.",
         ),
         references=(
             "Girshick, R. (2015). Fast R-CNN. ICCV. https://arxiv.org/abs/1504.08083",
@@ -451,9 +453,13 @@ CATALOG: dict[str, dict] = {
                "Stable; per-element values. No pos_weight argument: weight the -y * jax.nn.log_sigmoid(logits) term "
                "yourself."),
             Eq("scikit-learn", "sklearn.metrics.log_loss(y, scipy.special.expit(logits), labels=[0, 1])", False,
-               "log_loss takes probabilities and clips them at machine epsilon: once |logits| exceeds about 36 "
-               "(float64) the sigmoid rounds to 0 or 1 and the loss saturates at 36.04, where lossref is exact "
-               "(logits=-50, y=1 gives 50). Hard 0/1 labels only. Exact value: "
+               "log_loss takes probabilities and clips them to [eps, 1 - eps], eps = 2.2e-16 the float64 machine "
+               "epsilon, so no example costs more than -log(eps) = 36.04. Negative logits: the sigmoid does not round "
+               "to 0 (expit(-50) = 1.9e-22), but below logits = log(eps) = -36.04 the clip raises it to eps, and a "
+               "positive example costs 36.04 whatever the logit, where lossref is exact (logits=-50, y=1 gives 50). "
+               "Positive logits: 1 - expit(z) keeps only the spacing 1.1e-16 of floats below 1, so a negative "
+               "example costs 30.001 at z = 30 and 34.945 at z = 35 instead of 30 and 35, and 36.04 from z = 36.04 "
+               "on (the sigmoid is within eps of 1, exactly 1 from z = 36.74). Hard 0/1 labels only. Exact value: "
                "np.mean(np.logaddexp(0, logits) - y * logits)."),
         ),
         notes=(
@@ -849,7 +855,9 @@ CATALOG: dict[str, dict] = {
             "grad raises TypeError: the loss is piecewise constant, so its gradient is 0 wherever it exists, and "
             "minimising it directly is NP-hard in general; train a convex surrogate (hinge, logistic, cross_entropy).",
             "Classification-calibrated surrogates (hinge, logistic, squared hinge, exponential) drive the 0-1 risk to "
-            "the Bayes risk as their own risk is minimised (Bartlett et al., 2006).",
+            "the Bayes risk as their own risk is minimised (Bartlett et al., 2006). That calibration is of the "
+            "decision, the sign of the minimiser; the tables' \"Calibrated probabilities\" is about the minimiser "
+            "giving the true probability, which the hinge does not.",
         ),
         references=(
             "Bartlett, P. L., Jordan, M. I. & McAuliffe, J. D. (2006). Convexity, Classification, and Risk Bounds. "

@@ -131,7 +131,9 @@ class SmoothL1(Loss):
     \qquad \frac{\partial L}{\partial \hat y} = \operatorname{clip}(r/\beta, -1, 1).
     $$
 
-    It equals ``huber(delta=beta) / beta``; ``beta=0`` gives the absolute error.
+    It equals ``huber(delta=beta) / beta`` for $\beta > 0$, and like Huber it is then
+    differentiable everywhere with gradient bounded by 1. ``beta=0`` gives the absolute error,
+    which has a kink at $r = 0$ (the gradient there is 0, ``np.sign(0)``).
 
     Examples
     --------

@@ -134,7 +134,8 @@ class ChangeOfBase(NumericExercise):
         if p["to"] == "bits":
             return [
                 Mistake("inverted_base", v * LN2, "That multiplies by ln 2; to go from nats to bits divide: "
-                                                  "log₂ x = ln x / ln 2, so a value in bits is larger."),
+                                                  "log₂ x = ln x / ln 2, so a positive value like this one is "
+                                                  "larger in bits."),
                 Mistake("log10", v / LN10, "That divides by ln 10, which gives base-10 units. A bit is the "
                                            "logarithm in base 2: divide by ln 2."),
                 Mistake("forgot_conversion", v, "That is the value unchanged: nats and bits differ by the factor "
@@ -142,7 +143,8 @@ class ChangeOfBase(NumericExercise):
             ]
         return [
             Mistake("inverted_base", v / LN2, "That divides by ln 2; to go from bits to nats multiply: "
-                                              "ln x = ln 2 · log₂ x, so a value in nats is smaller."),
+                                              "ln x = ln 2 · log₂ x, so a positive value like this one is "
+                                              "smaller in nats."),
             Mistake("log10", v * LN10, "That multiplies by ln 10, the factor for base-10 units. A bit is the "
                                        "logarithm in base 2: multiply by ln 2."),
             Mistake("forgot_conversion", v, "That is the value unchanged: bits and nats differ by the factor "

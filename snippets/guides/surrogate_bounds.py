@@ -13,3 +13,10 @@ surrogates = {
 for name, values in surrogates.items():
     print(f"{name}, smallest gap to 0-1:", (values - zero_one).min().round(6))
     print(f"{name}, at m = 0:", values[300].round(6))  # margin[300] == 0
+
+# A bound that falls caps the error rate; it need not pull the error rate down with it
+y2 = np.array([1.0, 1.0])
+before, after = np.array([0.1, 0.1]), np.array([-0.01, 3.0])  # scores of two positive examples
+for label, s in (("before", before), ("after", after)):
+    print(f"{label}, mean hinge:", round(lr.hinge(y2, s), 6))
+    print(f"{label}, error rate:", lr.zero_one(y2, s))

@@ -172,6 +172,46 @@ def test_surrogate_bounds(printed):
         assert gap >= -1e-12  # an upper bound of the 0-1 loss on the whole grid
         assert_allclose(out[f"{name}, smallest gap to 0-1"], gap, atol=1e-6)
         assert_allclose(out[f"{name}, at m = 0"], 1.0, atol=1e-6)
+    # the mean hinge falls while the error rate rises: the bound caps the error rate, no more
+    for label, s in (("before", np.array([0.1, 0.1])), ("after", np.array([-0.01, 3.0]))):
+        assert_allclose(out[f"{label}, mean hinge"], np.maximum(0, 1 - s).mean())
+        assert_allclose(out[f"{label}, error rate"], (s <= 0).mean())
+        assert out[f"{label}, mean hinge"] >= out[f"{label}, error rate"]
+    assert out["after, mean hinge"] < out["before, mean hinge"]
+    assert out["after, error rate"] > out["before, error rate"]
+
+
+def test_surrogate_nats(printed):
+    out = printed("guides/surrogate_nats.py")
+    margin = np.linspace(-3.0, 3.0, 601)
+    zero_one = (margin <= 0).astype(float)
+    p = 1.0 / (1.0 + np.exp(-margin))  # sigma(m): the probability given to the true class
+    curves = {
+        "hinge": np.maximum(0, 1 - margin),
+        "squared_hinge": np.maximum(0, 1 - margin) ** 2,
+        "logistic": _log1pexp(-margin),
+        "bce_with_logits": -np.log(p),
+        "focal": (1 - p) ** 2 * -np.log(p),  # gamma = 2, no alpha
+    }
+    at_zero = {"hinge": 1.0, "squared_hinge": 1.0, "logistic": np.log(2), "bce_with_logits": np.log(2),
+               "focal": 0.25 * np.log(2)}  # (1 - 1/2)^2 log 2 = 0.173
+    for name, values in curves.items():
+        assert_allclose(out[f"{name} at m = 0"], at_zero[name], atol=1e-6)
+        assert_allclose(out[f"{name}, smallest gap to 0-1"], (values - zero_one).min(), atol=1e-6)
+    # in nats only the hinge family bounds the 0-1 loss; in bits logistic and BCE do, focal does not
+    assert out["hinge, smallest gap to 0-1"][0] >= 0 and out["squared_hinge, smallest gap to 0-1"][0] >= 0
+    for name in ("logistic", "bce_with_logits", "focal"):
+        assert out[f"{name}, smallest gap to 0-1"][0] < 0
+        gap = (curves[name] / np.log(2) - zero_one).min()
+        assert_allclose(out[f"{name} / log 2, smallest gap to 0-1"], gap, atol=1e-6)
+    assert_allclose(out["logistic / log 2, smallest gap to 0-1"], 0.0, atol=1e-6)
+    assert_allclose(out["focal / log 2, smallest gap to 0-1"], -0.75, atol=1e-6)  # 0.25 - 1 at m = 0
+    below = margin[curves["focal"] / np.log(2) < zero_one]
+    assert_allclose(out["focal / log 2 below 0-1, margins from"], [below.min(), below.max()], atol=5e-3)
+    assert_allclose(below.max(), 0.0, atol=1e-12)
+    # the crossing: (1 - sigma(m))^2 log(1 + e^-m) = log 2 between m = -0.99 and -0.98
+    f = lambda m: (1 - 1 / (1 + np.exp(-m))) ** 2 * _log1pexp(-m) - np.log(2)  # noqa: E731
+    assert f(-0.99) > 0 > f(-0.98)
 
 
 def test_surrogate_calibration(printed):

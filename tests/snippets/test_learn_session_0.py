@@ -26,3 +26,17 @@ def test_session_0_example(printed):
     assert_allclose(out["KL(p || q), bits"], kl / np.log(2), atol=5e-5)
     assert_allclose(out["KL(p || q), bits"], 0.0981, atol=5e-5)
     assert_allclose(kl, cross_entropy - entropy, rtol=1e-12)  # KL = H(p, q) - H(p), as the page says
+
+
+def test_session_0_bits(printed):
+    out = printed("learn/session_0_bits.py")
+    nats = -np.log(0.7)  # the negative log-likelihood of a label given probability 0.7
+    bits = -np.log2(0.7)
+    assert_allclose(out["negative log-likelihood, nats"], nats, atol=5e-5)
+    assert_allclose(out["negative log-likelihood, bits"], bits, atol=5e-5)
+    assert_allclose(out["log-likelihood, nats"], -nats, atol=5e-5)
+    assert_allclose(out["log-likelihood, bits"], -bits, atol=5e-5)
+    assert_allclose([out["log-likelihood, nats"][0], out["log-likelihood, bits"][0]], [-0.3567, -0.5146])  # the page
+    # bits are larger for the positive value and smaller (more negative) for the negative one
+    assert out["negative log-likelihood, bits"] > out["negative log-likelihood, nats"]
+    assert out["log-likelihood, bits"] < out["log-likelihood, nats"]

@@ -71,6 +71,72 @@ def test_bce_with_logits_stability(printed):
     assert_allclose(out["bce on sigmoid(z)"][2], out["bce_with_logits"][2], rtol=1e-8)
 
 
+def test_bce_soft_target(printed):
+    out = printed("losses/bce_soft_target.py")
+    y = 0.3
+    entropy = -(y * np.log(y) + (1 - y) * np.log(1 - y))
+    assert_allclose(entropy, 0.610864, atol=5e-7)
+    assert_allclose(out["best prediction"], y)
+    # the minimum over q of -y log q - (1 - y) log(1 - q) is at q = y, where it equals H(y) > 0
+    assert_allclose(out["smallest loss"], -(y * np.log(y) + (1 - y) * np.log(1 - y)), atol=1e-6)
+    assert_allclose(out["entropy of the target, H(0.3)"], entropy, atol=1e-6)
+    assert out["smallest loss"] > 0.6
+    assert_allclose(out["loss at a hard label, y = 1 and p = 0.999"], -np.log(0.999), atol=1e-6)
+
+
+def _sklearn_log_loss_per_example(y, z):
+    """scikit-learn's log_loss on expit(z), one example at a time."""
+    from scipy.special import expit
+    from sklearn.metrics import log_loss
+
+    return np.array([log_loss([yi], [expit(zi)], labels=[0, 1]) for yi, zi in zip(y, z)])
+
+
+def test_bce_with_logits_sklearn(printed):
+    out = printed("losses/bce_with_logits_sklearn.py")
+    eps = np.finfo(np.float64).eps
+    assert_allclose(out["eps"], eps)
+    assert_allclose(out["largest cost, -log(eps)"], 36.0437, atol=5e-5)
+    z_neg = np.array([-30.0, -36.0, -37.0, -50.0])
+    z_pos = np.array([30.0, 35.0, 36.04, 37.0])
+    # negative logits: the sigmoid is tiny but positive; the clip at eps caps the cost
+    assert np.all(out["sigmoid(z), z < 0"] > 0)
+    assert_allclose(out["sigmoid(z), z < 0"], np.exp(z_neg) / (1 + np.exp(z_neg)), rtol=1e-8)
+    clipped = _sklearn_log_loss_per_example(np.ones(4), z_neg)
+    assert_allclose(out["clipped, y = 1"], clipped, atol=5e-5)
+    assert_allclose(clipped, np.minimum(-z_neg, -np.log(eps)), rtol=1e-6)  # min(-z, 36.04), exactly
+    assert_allclose(out["exact, y = 1"], bce_formula(np.ones(4), z_neg))
+    # positive logits: 1 - expit(z) is a multiple of 2^-53, so the cost drifts, then the clip caps it
+    assert_allclose(out["1 - sigmoid(z), z > 0"], 1 - sigmoid(z_pos))
+    assert np.all(np.round((1 - sigmoid(z_pos)) / 2.0**-53) == (1 - sigmoid(z_pos)) / 2.0**-53)
+    assert out["1 - sigmoid(z), z > 0"][-1] == 0.0
+    clipped = _sklearn_log_loss_per_example(np.zeros(4), z_pos)
+    assert_allclose(out["clipped, y = 0"], clipped, atol=5e-5)
+    assert_allclose(out["clipped, y = 0"], [30.001, 34.945, 36.0437, 36.0437], atol=5e-5)
+    assert_allclose(out["exact, y = 0"], bce_formula(np.zeros(4), z_pos))
+
+
+def test_bce_with_logits_sklearn_tab():
+    """The numbers the scikit-learn tab of bce_with_logits quotes, recomputed with scikit-learn."""
+    from scipy.special import expit
+
+    import lossref as lr
+
+    tab = next(eq for eq in lr.bce_with_logits.info.equivalents if eq.framework == "scikit-learn")
+    eps = np.finfo(np.float64).eps
+    assert "36.04" in tab.difference and f"{-np.log(eps):.2f}" == "36.04" and f"{np.log(eps):.2f}" == "-36.04"
+    assert "expit(-50) = 1.9e-22" in tab.difference and f"{expit(-50.0):.1e}" == "1.9e-22"
+    y0 = _sklearn_log_loss_per_example(np.zeros(4), [30.0, 35.0, 36.04, 100.0])
+    assert "30.001 at z = 30 and 34.945 at z = 35" in tab.difference
+    assert_allclose(y0[:2], [30.001, 34.945], atol=5e-4)
+    assert_allclose(y0[2:], -np.log(eps))  # 36.04 from z = 36.04 on
+    assert "exactly 1 from z = 36.74" in tab.difference
+    assert expit(36.73) < 1.0 == expit(36.74)
+    assert "logits=-50, y=1 gives 50" in tab.difference
+    assert_allclose(_sklearn_log_loss_per_example([1.0, 1.0], [-36.0, -36.05]), [36.0, -np.log(eps)])
+    assert_allclose(lr.bce_with_logits([1.0], [-50.0]), 50.0)
+
+
 def test_bce_with_logits_gradient(printed):
     out = printed("losses/bce_with_logits_gradient.py")
     z = np.array([10.0, 20.0, 40.0])

@@ -128,10 +128,33 @@ def test_huber_minimizer(printed):
         assert_allclose(location, expected)
         best = out[f"best constant, delta={delta}"]
         assert_allclose(best, location, atol=1e-3)  # the grid step
-        assert best >= previous  # delta slides the answer from the median to the mean
+        assert best >= previous  # on this sample delta slides the answer from the median to the mean
         previous = best
     assert_allclose(out["best constant, delta=0.5"], np.median(y))
     assert_allclose(out["best constant, delta=20.0"], y.mean())
+
+
+def test_huber_skewed(printed):
+    out = printed("losses/huber_skewed.py")
+    y = np.array([0.3, 0.4, 0.9, 1.4, 1.6, 1.8, 5.3])
+    assert_allclose(out["median of y"], 1.4)
+    assert_allclose(out["mean of y"], 1.671, atol=5e-4)
+    assert_allclose(y.mean(), 11.7 / 7)
+    exact = {0.1: 1.4, 0.7: 1.25, 1.0: 3.7 / 3, 3.0: 4.7 / 3, 5.0: 11.7 / 7}  # solved by hand, piece by piece
+    for delta, expected in exact.items():
+        location = _root(lambda m: np.sum(np.clip(m - y, -delta, delta)), 0.0, 6.0)
+        assert_allclose(location, expected)
+        assert_allclose(out[f"huber best constant, delta={delta}"], location, atol=1e-3)  # the grid step
+    # the counterexample: below the median, so not between the median and the mean
+    assert out["huber best constant, delta=0.7"] < np.median(y) < y.mean()
+    assert out["huber best constant, delta=1.0"] < np.median(y)
+    # the two limits: a median for a small delta, the mean once no residual is clipped
+    assert_allclose(out["huber best constant, delta=0.1"], np.median(y))
+    assert_allclose(out["huber best constant, delta=5.0"], y.mean(), atol=5e-4)
+    location = _root(lambda m: np.sum(np.tanh(m - y)), 0.0, 6.0)
+    assert_allclose(out["log_cosh best constant"], location, atol=1e-3)
+    assert_allclose(location, 1.2988, atol=1e-4)
+    assert out["log_cosh best constant"] < np.median(y)
 
 
 def test_huber_units(printed):
