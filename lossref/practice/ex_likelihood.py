@@ -678,10 +678,11 @@ class PoissonRateMLE(NumericExercise):
                                                 "log-rate: η* = log(mean)."),
                 Mistake("log10", math.log10(m), "That uses log base 10; e^η is the natural exponential, so "
                                                 "η* = ln(mean)."),
-                Mistake("log_of_median", math.log(med) if med > 0 else -50.0,
-                        "That is the log of the median count. Setting dR/dη = e^η - mean(y) to 0 gives the log of "
-                        "the mean."),
             ]
+            if med > 0:
+                found.append(Mistake("log_of_median", math.log(med),
+                                     "That is the log of the median count. Setting dR/dη = e^η - mean(y) to 0 gives "
+                                     "the log of the mean."))
             if all(v > 0 for v in y):
                 found.append(Mistake("mean_of_logs", M.mean(math.log(v) for v in y),
                                      "That is the mean of log yᵢ, the log of the geometric mean. The minimiser is the "
