@@ -266,7 +266,7 @@ class HuberMinimiser(NumericExercise):
         sign = "-" if out > M.mean(rest) else "+"
         return [
             rf"The outlier is ${_signed(out)}$. Assume it is clipped and the other four are not: its term is "
-            rf"$\operatorname{{clip}}(c - {_par(out)}) = {sign}{_signed(d)}$.",
+            rf"$\operatorname{{clip}}(c - {_par(out)}, -\delta, \delta) = {sign}{_signed(d)}$.",
             rf"$4c - ({' + '.join(_signed(v) for v in rest)}) {sign} {_signed(d)} = 0$ gives "
             rf"$c = ({f(math.fsum(rest))} {'+' if sign == '-' else '-'} {_signed(d)}) / 4 = {f(c)}$.",
             rf"Check: the inliers' residuals $c - y_i$ are ${', '.join(f(c - v) for v in rest)}$, within "
