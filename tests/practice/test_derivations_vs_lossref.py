@@ -1,11 +1,10 @@
-"""Sessions 1-3's derivations and likelihood exercises: their answers are lossref's numbers (NumPy), and the
-plain-Python Poisson and Gaussian NLL agree with lossref."""
+"""Sessions 1-3's derivations and likelihood exercises: their answers are lossref's numbers, and the
+plain-Python Poisson and Gaussian NLL agree with lossref. NumPy is needed: this file runs on CPython only."""
 
 from __future__ import annotations
 
 import math
 import random
-import re
 
 import lossref as lr
 import numpy as np
@@ -13,7 +12,6 @@ import pytest
 
 import lossref.practice as lp
 from lossref.practice import _math as M
-from lossref.practice._sessions import SKILL_TITLES, session_of
 
 SEEDS = range(200)
 
@@ -170,30 +168,3 @@ def test_the_session_2_derivations_are_lossrefs_numbers():
     for p in problems:
         x, y = np.array(p["x"]), np.array(p["y"])
         _agree(ex.correct(p), np.sum(lr.log_cosh.grad(y, p["w"] * x) * x), rel=1e-9)
-
-
-# ---------------------------------------------------------------------------------- the course's rules
-MINE = ["ex_risk_derivations", "ex_regression_derivations", "ex_likelihood"]
-
-
-def _mine():
-    return [ex for ex in lp.exercises() if type(ex).__module__.rsplit(".", 1)[-1] in MINE]
-
-
-@pytest.mark.parametrize("number", [1, 2, 3])
-def test_sessions_1_to_3_have_two_derivations_and_at_most_7_skills(number):
-    exercises = [ex for ex in lp.exercises() if session_of(ex) == number]
-    assert sum(ex.depth == "derive" for ex in exercises) >= 2
-    assert len(lp.sessions()[number].skills) <= 7
-
-
-def test_every_skill_has_a_title():
-    assert [s for ex in _mine() for s in [ex.skill] if s not in SKILL_TITLES] == []
-
-
-@pytest.mark.parametrize("ex", _mine(), ids=lambda e: e.id)
-def test_six_distinct_problems_and_no_negative_zero(ex):
-    statements = [ex.generate(seed).statement for seed in range(1, 31)]
-    assert len(set(statements)) >= 6
-    texts = statements + [step for seed in range(1, 31) for step in ex.solution(ex.generate(seed)).steps]
-    assert not [t for t in texts if re.search(r"-0(?![.\d])", t)], "a -0 is printed"
