@@ -11,7 +11,7 @@ from ._core import fmt_number as f
 from .ex_regression import _clip, _signed, _tex_list
 
 __all__ = ["ConstantMinimiser", "PinballMinimiser", "HuberMinimiser", "PoissonValue", "PoissonGrad", "GaussianValue",
-           "GaussianGrad", "PoissonRateMLE", "GaussianVarianceMLE"]
+           "GaussianGrad", "PoissonRateMLE", "GaussianVarianceMLE", "LaplaceScaleMLE"]
 
 
 # ---------------------------------------------------------------------------------- minimisers
@@ -805,5 +805,85 @@ class GaussianVarianceMLE(NumericExercise):
         ]
 
 
+class LaplaceScaleMLE(NumericExercise):
+    """The Laplace scale that maximises the likelihood of given residuals: b* = mean |r| (the MAE), and the mean
+    NLL there, 1 + log(2 b*). The Laplace NLL |r|/b + log(2b) is the absolute error up to scale and constant."""
+
+    id = "laplace.scale_mle"
+    skill = "likelihood.mle"
+    title = "The maximum-likelihood Laplace scale"
+    kind = "vector"
+    depth = "derive"
+
+    def make_params(self, rng):
+        n = rng.choice([4, 5])
+        y = [_d(rng.uniform(-2.0, 6.0)) for _ in range(n)]
+        return {"y": y, "mu": [_d(v + rng.choice([-1, 1]) * rng.uniform(0.2, 2.5)) for v in y]}
+
+    def _res(self, p):
+        return [round(m - v, 10) for m, v in zip(p["mu"], p["y"])]
+
+    def acceptable(self, params):
+        b = self.correct(params)[0]
+        return abs(b - 1) > 0.1 and abs(b - 0.5) > 0.05 and super().acceptable(params)
+
+    def statement(self, p):
+        rows = " \\\\ ".join(f"{i + 1} & {_signed(a)} & {_signed(b)}" for i, (a, b) in enumerate(zip(p["y"], p["mu"])))
+        return (f"A regression model predicts the centres $\\mu_i$ of {len(p['y'])} targets:\n\n"
+                rf"$$\begin{{array}}{{c|c|c}} i & y_i & \mu_i \\ \hline {rows} \end{{array}}$$"
+                "\n\nIt models each target as Laplace-distributed around its centre with one shared scale $b$, "
+                r"density $\frac{1}{2b} e^{-|y - \mu|/b}$, so the mean negative log-likelihood is "
+                r"$\hat R(b) = \frac1n \sum_i \left(\frac{|y_i - \mu_i|}{b} + \log 2b\right)$. The centres are fixed. "
+                r"Compute the scale $b$ that minimises $\hat R$, and $\hat R$ there, in that order.")
+
+    def correct(self, p):
+        b = M.mean(abs(r) for r in self._res(p))
+        return [b, 1.0 + math.log(2.0 * b)]
+
+    def mistakes(self, p):
+        res, n = self._res(p), len(p["y"])
+        b, nll = self.correct(p)
+        ms = M.mean(r * r for r in res)
+        rms = math.sqrt(ms)
+        return [
+            Mistake("mean_squared", [ms, 1.0 + math.log(2.0 * ms)],
+                    "That is the mean squared residual, the Gaussian variance's estimate. For the Laplace scale, "
+                    "dR/db = -m/b² + 1/b = 0 with m the mean absolute residual gives b* = m."),
+            Mistake("rms", [rms, 1.0 + math.log(2.0 * rms)],
+                    "That is the root mean squared residual. The Laplace scale's estimate is the mean absolute "
+                    "residual (the MAE), not a standard deviation."),
+            Mistake("unbiased", [b * n / (n - 1), 1.0 + math.log(2.0 * b * n / (n - 1))],
+                    f"That divides by n - 1 = {n - 1}; setting the derivative to 0 gives the mean over n = {n}."),
+            Mistake("dropped_one", [b, math.log(2.0 * b)],
+                    "The NLL at b* is missing its first term: the mean of |rᵢ|/b* is 1 there, so R̂ = 1 + log 2b*."),
+            Mistake("dropped_two", [b, 1.0 + math.log(b)],
+                    "The NLL at b* has log b* instead of log 2b*: the density's normaliser is 1/(2b)."),
+        ]
+
+    def generic_feedback(self, problem, value):
+        b = self.correct(problem.params)[0]
+        fmt = problem.answer
+        if abs(value[0] - b) <= fmt.atol + fmt.rtol * abs(b):
+            return "The scale is right; check the NLL there: 1 + log 2b*, natural log."
+        return super().generic_feedback(problem, value)
+
+    def hints(self, problem):
+        return [
+            r"With $m = \frac1n\sum_i |y_i - \mu_i|$, $\hat R(b) = \frac{m}{b} + \log 2 + \log b$: differentiate in $b$.",
+            r"$\hat R'(b) = -\frac{m}{b^2} + \frac1b = 0$ gives $b^\star = m$, the mean absolute residual, and "
+            r"$\hat R(b^\star) = 1 + \log 2m$.",
+        ]
+
+    def steps(self, p):
+        res = self._res(p)
+        b, nll = self.correct(p)
+        return [
+            rf"Absolute residuals $|y_i - \mu_i|$: ${', '.join(f(abs(r)) for r in res)}$; their mean "
+            rf"$m = {f(math.fsum(abs(r) for r in res))}/{len(res)} = {f(b)}$.",
+            r"$\hat R'(b) = -\frac{m}{b^2} + \frac1b = 0$ at $b^\star = m$; $\hat R$ falls before and rises after.",
+            rf"$\hat R(b^\star) = 1 + \log(2 \cdot {f(b)}) = {f(nll)}$.",
+        ]
+
+
 EXERCISES = [ConstantMinimiser(), PinballMinimiser(), HuberMinimiser(), PoissonValue(), PoissonGrad(),
-             PoissonRateMLE(), GaussianValue(), GaussianGrad(), GaussianVarianceMLE()]
+             PoissonRateMLE(), GaussianValue(), GaussianGrad(), GaussianVarianceMLE(), LaplaceScaleMLE()]

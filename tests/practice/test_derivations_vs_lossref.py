@@ -168,3 +168,18 @@ def test_the_session_2_derivations_are_lossrefs_numbers():
     for p in problems:
         x, y = np.array(p["x"]), np.array(p["y"])
         _agree(ex.correct(p), np.sum(lr.log_cosh.grad(y, p["w"] * x) * x), rel=1e-9)
+
+
+def test_the_laplace_scale_is_lossrefs_mae():
+    ex, problems = _problems("laplace.scale_mle")
+    for p in problems:
+        y, mu = np.array(p["y"]), np.array(p["mu"])
+        mae = lr.mae(y, mu)
+        b, nll = ex.correct(p)
+        _agree(b, mae)
+
+        def risk(scale, mae=mae):
+            return mae / scale + math.log(2 * scale)  # the mean Laplace NLL: the MAE up to scale and constant
+
+        _is_minimum(risk, b, 1e-2)
+        _agree(nll, risk(b))
