@@ -49,6 +49,8 @@ PAGE_SKILLS = {
     "losses/huber.md": ["huber."],
     "losses/log-cosh.md": ["log_cosh."],
     "losses/quantile.md": ["quantile."],
+    "losses/poisson-nll.md": ["poisson_nll.", "likelihood.mle"],
+    "losses/gaussian-nll.md": ["gaussian_nll.", "likelihood.mle"],
     "losses/bce.md": ["bce.", "stability.bce"],
     "losses/cross-entropy.md": ["cross_entropy.", "stability.logsumexp", "stability.softmax"],
     "losses/focal.md": ["focal."],
