@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from . import _math as M
-from ._core import Mistake, NumericExercise, fmt_number as f
+from ._core import Mistake, NumericExercise, fmt_number as f, no_negative_zero
 
 __all__ = ["LogOfProduct", "ChangeOfBase", "ChainRuleSquare", "ChainRuleSoftplus", "SigmoidValue", "SigmoidGrad",
            "Softmax3", "Entropy", "KLDivergence"]
@@ -14,12 +14,12 @@ LN2, LN10 = math.log(2.0), math.log(10.0)
 
 
 def _signed(x: float) -> str:
-    return f"{x:+.2f}".replace("+", "")
+    return no_negative_zero(f"{x:+.2f}".replace("+", ""))
 
 
 def _num(x: float) -> str:
     """A drawn number as written in a statement: 0.35, -1.2, 2."""
-    return f"{x:g}"
+    return no_negative_zero(f"{x:g}")
 
 
 def _par(x: float) -> str:

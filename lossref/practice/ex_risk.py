@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import ChoiceExercise, Mistake, NumericExercise, fmt_number as f
+from ._core import ChoiceExercise, Mistake, NumericExercise, fmt_number as f, no_negative_zero
 
 __all__ = ["EmpiricalRisk", "RiskGradient", "WeightedRisk", "LossVersusMetric", "MiniBatchGradient"]
 
@@ -14,7 +14,7 @@ def _r(x: float, digits: int = 1) -> float:
 
 
 def _num(x: float) -> str:
-    return f"{x:g}"
+    return no_negative_zero(f"{x:g}")
 
 
 def _par(x: float) -> str:
