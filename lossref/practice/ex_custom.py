@@ -253,58 +253,62 @@ class LabelSmoothingTarget(NumericExercise):
 
 
 # ---------------------------------------------------------------------------------- surrogates
-_SURROGATE = {
-    "accuracy": {
-        "task": "A spam filter outputs one logit per email. The team reports accuracy on held-out mail",
-        "right": "Train with bce_with_logits on the logits; measure accuracy on the validation set.",
-        "right_why": "Cross-entropy is a smooth surrogate whose gradient σ(z) - y is never zero on a wrong example; "
-                     "the metric is still what you report.",
-        "wrong": [
-            ("Minimise the error rate 1 - accuracy (lossref's zero_one) with gradient descent.", "metric_as_loss",
-             "Accuracy is piecewise constant in the weights: its gradient is 0 almost everywhere (lossref's "
-             "zero_one has no grad), so gradient descent gets no signal."),
-            ("Threshold the sigmoid at 0.5 and apply MSE between the 0/1 predictions and the labels.", "thresholded",
-             "Thresholding is a step function: its derivative is 0, so the loss after it gives no gradient either."),
-            ("Apply MSE between the raw logits and the 0/1 labels.", "mse_on_logits",
-             "MSE on logits asks for a logit of exactly 0 or 1 and penalises a confident, correct logit of 8. "
-             "Logits are not probabilities."),
-        ],
-    },
-    "f1": {
-        "task": "A fraud detector sees one fraud in 300 transactions and outputs one logit per transaction. "
-                "The business metric is F1 on the fraud class",
-        "right": "Train with bce_with_logits and pos_weight near the class ratio, then pick the decision threshold "
-                 "that maximises F1 on validation data.",
-        "right_why": "F1 has no useful gradient; a weighted cross-entropy trains the scores, and the threshold, "
-                     "which F1 depends on, is tuned on the metric itself.",
-        "wrong": [
-            ("Compute F1 on the thresholded predictions of each batch and maximise it by gradient ascent.",
-             "metric_as_loss",
-             "F1 of thresholded predictions is piecewise constant: its gradient is 0 almost everywhere."),
-            ("Use the hinge loss with the labels left as 0 and 1.", "labels_01_in_hinge",
-             "The hinge needs labels -1 and +1. A label 0 gives max(0, 1 - 0·s) = 1 whatever the score, with zero "
-             "gradient: the negatives would never be learned."),
-            ("Apply MSE between sigmoid(logits) and the labels, unweighted.", "mse_on_probs",
-             "Squared error on probabilities has a vanishing gradient when the sigmoid saturates on the wrong side, "
-             "and unweighted it lets the 299 negatives drown the one fraud."),
-        ],
-    },
-    "top1": {
-        "task": "A 10-class image classifier outputs 10 logits. The metric is top-1 accuracy",
-        "right": "Train with cross_entropy on the logits; measure top-1 accuracy on the validation set.",
-        "right_why": "Cross-entropy on logits is the standard smooth surrogate: its gradient softmax(z) - y never "
-                     "vanishes on a misclassified example.",
-        "wrong": [
-            ("Take the argmax class and apply MSE between it and the true class index.", "argmax_not_differentiable",
-             "argmax is piecewise constant (zero gradient), and class indices are not ordered quantities."),
-            ("Apply cross_entropy to softmax(logits).", "softmax_twice",
-             "cross_entropy applies softmax itself: feeding it probabilities applies softmax twice and flattens "
-             "the gradient."),
-            ("Minimise the multiclass zero_one loss with its subgradients.", "metric_as_loss",
-             "The 0-1 loss is piecewise constant: its gradient is 0 wherever it exists, so there is nothing to follow."),
-        ],
-    },
+# custom.surrogate draws a problem from parts: the task (what the model outputs), the metric reported,
+# and how rare the positives are. The right option follows from them; each wrong one names a mistake.
+_SURROGATE_TASKS = {
+    # task: (who, unit, what a positive is) for one logit per unit; (who, classes) for K logits
+    "spam": ("A spam filter", "email", "spam"),
+    "fraud": ("A fraud detector", "card payment", "fraudulent"),
+    "defects": ("A defect detector on a production line", "part", "defective"),
+    "images": ("An image classifier", 10),
+    "products": ("A product categoriser", 50),
 }
+_SURROGATE_METRICS = {
+    "accuracy": "accuracy (the fraction of {unit}s classified correctly at the threshold 0.5)",
+    "f1": "the F1 score of the {positive} class (precision and recall of the thresholded predictions)",
+    "auc": "the ROC AUC (the probability that a random {positive} {unit} scores above a random one that is not)",
+    "top1": "top-1 accuracy (the fraction of examples whose class gets the highest logit)",
+    "top5": "top-5 accuracy (the fraction of examples whose class is among the five highest logits)",
+}
+_METRIC_AS_LOSS = {
+    "accuracy": ("Minimise the error rate 1 - accuracy (lossref's zero_one) with gradient descent.",
+                 "Accuracy is piecewise constant in the weights: its gradient is 0 almost everywhere (lossref's "
+                 "zero_one has no grad), so gradient descent gets no signal."),
+    "f1": ("Compute F1 on the thresholded predictions of each batch and maximise it by gradient ascent.",
+           "F1 of thresholded predictions is piecewise constant: its gradient is 0 almost everywhere."),
+    "auc": ("Maximise the fraction of correctly ordered (positive, negative) pairs by gradient ascent.",
+            "A count of ordered pairs changes only when two scores swap: its gradient is 0 almost everywhere. "
+            "A smooth loss on the scores trains the order."),
+    "top1": ("Minimise the multiclass zero_one loss with its subgradients.",
+             "The 0-1 loss is piecewise constant: its gradient is 0 wherever it exists, so there is nothing to follow."),
+    "top5": ("Maximise the number of examples whose class is in the top five, by gradient ascent.",
+             "That count changes only when a logit overtakes another: its gradient is 0 almost everywhere."),
+}
+
+
+def _surrogate_right(p: dict) -> tuple[str, str]:
+    metric, rare = p["metric"], p["rare"]
+    if metric in ("top1", "top5"):
+        k = "top-1" if metric == "top1" else "top-5"
+        return (f"Train with cross_entropy on the logits; measure {k} accuracy on the validation set.",
+                "Cross-entropy on logits is the standard smooth surrogate: its gradient softmax(z) - y never "
+                "vanishes on a misclassified example.")
+    if metric == "accuracy":
+        return ("Train with bce_with_logits on the logits, unweighted; measure accuracy at the threshold 0.5 "
+                "on the validation set.",
+                "Cross-entropy is a smooth surrogate whose gradient σ(z) - y is never zero on a wrong example. "
+                "Accuracy counts every example once, as the unweighted loss does"
+                + (", however rare the positives." if rare else "."))
+    if metric == "f1":
+        weight = " with pos_weight near the class ratio" if rare else ""
+        return (f"Train with bce_with_logits{weight}, then pick the decision threshold that maximises F1 on "
+                "validation data.",
+                "F1 has no useful gradient; a cross-entropy trains the scores"
+                + (", weighted so that the rare positives count" if rare else "")
+                + ", and the threshold, which F1 depends on, is tuned on the metric itself.")
+    return ("Train with bce_with_logits on the logits; compute the AUC of the scores on the validation set.",
+            "AUC depends only on the order of the scores, which the cross-entropy trains: no threshold is "
+            "involved.")
 
 
 class ChooseSurrogate(ChoiceExercise):
@@ -315,29 +319,76 @@ class ChooseSurrogate(ChoiceExercise):
     title = "A surrogate for a metric"
 
     def make_params(self, rng):
-        return {"metric": rng.choice(sorted(_SURROGATE))}
+        task = rng.choice(sorted(_SURROGATE_TASKS))
+        if len(_SURROGATE_TASKS[task]) == 2:
+            return {"task": task, "metric": rng.choice(["top1", "top5"]), "rare": None}
+        return {"task": task, "metric": rng.choice(["accuracy", "auc", "f1"]), "rare": rng.choice([None, 50, 300])}
 
     def statement(self, p):
-        return (_SURROGATE[p["metric"]]["task"] + ". The metric is not differentiable in the model's weights. "
-                "How do you train the model?")
+        row = _SURROGATE_TASKS[p["task"]]
+        if len(row) == 2:
+            who, k = row
+            return (f"{who} outputs {k} logits per example, one per class. The team reports "
+                    f"{_SURROGATE_METRICS[p['metric']]}. The metric is not differentiable in the model's weights. "
+                    "How do you train the model?")
+        who, unit, positive = row
+        share = (f"About 1 {unit} in {p['rare']} is {positive}" if p["rare"] else
+                 f"About half of the {unit}s are {positive}")
+        metric = _SURROGATE_METRICS[p["metric"]].format(unit=unit, positive=positive)
+        return (f"{who} outputs one logit per {unit}. {share}. The team reports {metric}. The metric is not "
+                "differentiable in the model's weights. How do you train the model?")
 
     def options(self, p):
-        case = _SURROGATE[p["metric"]]
-        return [(case["right"], None, case["right_why"])] + list(case["wrong"])
+        right, why = _surrogate_right(p)
+        metric = p["metric"]
+        as_loss, as_loss_why = _METRIC_AS_LOSS[metric]
+        rows = [(right, None, why), (as_loss, "metric_as_loss", as_loss_why)]
+        if metric in ("top1", "top5"):
+            return rows + [
+                ("Take the argmax class and apply MSE between it and the true class index.",
+                 "argmax_not_differentiable",
+                 "argmax is piecewise constant (zero gradient), and class indices are not ordered quantities."),
+                ("Apply cross_entropy to softmax(logits).", "softmax_twice",
+                 "cross_entropy applies softmax itself: feeding it probabilities applies softmax twice and flattens "
+                 "the gradient."),
+            ]
+        if metric == "accuracy" and p["rare"]:
+            rows.append(("Train with bce_with_logits and pos_weight near the class ratio; measure accuracy at 0.5.",
+                         "weighted_for_accuracy",
+                         "A pos_weight moves the decision towards the rare class: it trades accuracy for recall. "
+                         "Accuracy counts every example once, so train unweighted."))
+        elif metric == "f1":
+            rows.append(("Train with bce_with_logits and report F1 at the threshold 0.5.", "fixed_threshold",
+                         "F1 depends on the threshold, and 0.5 is rarely the best one for it (with rare positives, "
+                         "far from it): tune the threshold on validation data."))
+        elif metric == "auc":
+            rows.append(("Threshold the sigmoid at 0.5 and compute the AUC of the 0/1 predictions.", "thresholded",
+                         "The AUC of thresholded predictions has lost the order of the scores, which is all the AUC "
+                         "measures; and the threshold has no gradient either."))
+        rows += [
+            ("Apply MSE between the raw logits and the 0/1 labels.", "mse_on_logits",
+             "MSE on logits asks for a logit of exactly 0 or 1 and penalises a confident, correct logit of 8. "
+             "Logits are not probabilities."),
+            ("Use the hinge loss with the labels left as 0 and 1.", "labels_01_in_hinge",
+             "The hinge needs labels -1 and +1. A label 0 gives max(0, 1 - 0·s) = 1 whatever the score, with zero "
+             "gradient: the negatives would never be learned."),
+        ]
+        return rows[:5]
 
     def hints(self, problem):
         return [
             "Which of these has a gradient that is non-zero on a wrongly classified example?",
-            "Counting metrics (accuracy, F1) are step functions of the weights. Train on a smooth loss that matches "
-            "the model's output, and use the metric for evaluation and thresholds.",
+            "Counting metrics (accuracy, F1, AUC, top-k) are step functions of the weights. Train on a smooth loss "
+            "that matches the model's output, weighted as the metric counts examples, and use the metric for "
+            "evaluation and thresholds.",
         ]
 
     def steps(self, p):
-        case = _SURROGATE[p["metric"]]
+        right, why = _surrogate_right(p)
         return [
-            "Accuracy and F1 count thresholded decisions: a small change of the weights changes no decision, so "
-            "their gradient is 0 almost everywhere.",
-            f"So train on a surrogate: {case['right']} {case['right_why']}",
+            "The metric counts thresholded decisions or orderings: a small change of the weights changes none of "
+            "them, so its gradient is 0 almost everywhere.",
+            f"So train on a surrogate: {right} {why}",
         ]
 
 

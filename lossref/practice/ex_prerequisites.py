@@ -510,7 +510,9 @@ class KLDivergence(NumericExercise):
         return [
             r"Each term is $p_j \ln(p_j / q_j)$: the ratio has the true distribution on top, and the weights are "
             r"$p_j$.",
-            r"Equivalently $\mathrm{KL}(p\|q) = H(p, q) - H(p)$, cross-entropy minus entropy.",
+            r"Add the three terms one by one, each to 4 significant digits. (KL is also $H(p, q) - H(p)$, but "
+            r"that subtracts two numbers near 1: rounded to 4 significant digits each, their difference can be "
+            r"off by more than the tolerance.)",
         ]
 
     def steps(self, p):

@@ -354,48 +354,124 @@ class StableBCEWithLogits(CodeExercise):
         return steps
 
 
+# bce.choose_logits draws a problem from parts: what the network outputs and what the targets are.
+_OUTPUTS = {
+    "binary": "a single logit per example for a yes/no label",
+    "multiclass": "{k} logits per example, for {k} mutually exclusive classes (exactly one is right)",
+    "multilabel": "{k} logits per example, one per tag, for {k} tags that can be present together (any number "
+                  "of them applies)",
+}
+_TARGETS = {
+    "hard": "The labels are hard: {hard}.",
+    "rare": "The labels are hard ({hard}), and {scarce}; the loss should weigh the rare {rare} about as much "
+            "as the rest.",
+    "soft": "The targets are soft: {soft}, which the model should learn as they are.",
+}
+_TARGET_WORDS = {
+    "binary": {"hard": "0 or 1", "rare": "examples with label 1", "scarce": "positives are rare (about 1 in 50)",
+               "soft": "the fraction of five annotators who "
+                                                                         "said yes, a number in [0, 1]"},
+    "multiclass": {"hard": "one class index per example", "rare": "classes",
+                   "scarce": "a few of the classes are rare (about 1 example in 500 each)",
+                   "soft": "a probability row over the classes per example (a teacher model's output)"},
+    "multilabel": {"hard": "a 0/1 vector per example", "rare": "present tags",
+                   "scarce": "each tag is present on about 1 example in 50",
+                   "soft": "a number in [0, 1] per tag (the fraction of annotators who chose it)"},
+}
+
+
+def _right_loss(p: dict) -> str:
+    output, target = p["output"], p["target"]
+    if output == "multiclass":
+        return {"hard": "cross_entropy on the logits, with the class indices",
+                "rare": "cross_entropy on the logits with class_weight, larger for the rare classes",
+                "soft": "cross_entropy on the logits with the probability rows as targets"}[target]
+    tag = "" if output == "binary" else " on each of the logits"
+    return {"hard": f"bce_with_logits{tag} with the 0/1 labels",
+            "rare": f"bce_with_logits{tag} with pos_weight near the ratio of negatives to positives",
+            "soft": f"bce_with_logits{tag} with the soft targets in [0, 1] as labels"}[target]
+
+
 class ChooseProbabilisticLoss(ChoiceExercise):
-    """Which loss for a model that outputs logits, and why not its probability form."""
+    """Which loss for a network that outputs logits, given what the targets are, and why not its
+    probability form. Problems are drawn from parts: the output, the number of classes, the targets."""
 
     id = "bce.choose_logits"
     skill = "stability.bce"
     title = "Logits or probabilities"
 
     def make_params(self, rng):
-        return {"classes": rng.choice([2, 5, 10])}
+        output = rng.choice(sorted(_OUTPUTS))
+        return {"output": output, "k": 2 if output == "binary" else rng.choice([5, 10, 20]),
+                "target": rng.choice(sorted(_TARGETS))}
 
     def statement(self, p):
-        if p["classes"] == 2:
-            what = "a single logit per example for a yes/no label"
-        else:
-            what = f"{p['classes']} logits per example for mutually exclusive classes"
-        return f"A network outputs {what}. Which training loss do you give it?"
+        output, target = p["output"], p["target"]
+        words = _TARGET_WORDS[output]
+        what = _OUTPUTS[output].format(k=p["k"])
+        data = _TARGETS[target].format(**words)
+        return f"A network outputs {what}. {data} Which training loss do you give it?"
 
     def options(self, p):
-        binary = p["classes"] == 2
-        return [
-            ("bce_with_logits on the logits" if binary else "cross_entropy on the logits", None,
-             "It takes the logits, computes the log-probabilities stably, and its gradient is p̂ - y."),
-            ("mse on the sigmoid or softmax of the logits", "mse_on_probs",
+        output, target = p["output"], p["target"]
+        exclusive = output == "multiclass"
+        rows = [
+            (_right_loss(p), None,
+             ("It takes the logits, computes the log-probabilities stably, and its gradient is p̂ - y"
+              + (" for each class; softmax makes the classes share one unit of probability." if exclusive else
+                 "; each sigmoid is its own yes/no question.") if output != "binary" else
+              "It takes the logit, computes the log-probabilities stably, and its gradient is σ(z) - y.")),
+            ("mse on the " + ("softmax" if exclusive else "sigmoid") + " of the logits", "mse_on_probs",
              "Squared error on probabilities: the gradient vanishes when the output saturates on the wrong side, "
              "and the model is no longer fitted by likelihood."),
-            ("bce on sigmoid(logits)" if binary else "cross_entropy on softmax(logits)",
-             "probs_not_logits" if binary else "softmax_twice",
-             "Converting to probabilities first loses precision: for large logits p̂ rounds to 0 or 1 and the log "
-             "is clipped." if binary else
-             "cross_entropy applies softmax itself: feeding it probabilities applies softmax twice."),
-            ("hinge on the logits", "hinge_for_probabilities",
-             "Hinge trains a margin classifier, not probabilities, and needs labels in {-1, +1}."),
+            (("cross_entropy on softmax(logits)", "softmax_twice",
+              "cross_entropy applies softmax itself: feeding it probabilities applies softmax twice.") if exclusive
+             else ("bce on sigmoid(logits)", "probs_not_logits",
+                   "Converting to probabilities first loses precision: for large logits p̂ rounds to 0 or 1 and "
+                   "the log is clipped.")),
         ]
+        if output == "binary":
+            rows.append(("hinge on the logit", "hinge_for_probabilities",
+                         "Hinge trains a margin classifier, not probabilities, and needs labels in {-1, +1}."))
+        elif exclusive:
+            rows.append(("bce_with_logits on each of the logits", "sigmoid_for_exclusive",
+                         "Independent sigmoids treat the classes as separate yes/no questions: nothing makes the "
+                         "probabilities sum to 1, though exactly one class is right. Softmax cross-entropy does."))
+        else:
+            rows.append(("cross_entropy on the logits", "softmax_for_multilabel",
+                         "Softmax makes the tags compete for one unit of probability, so two tags that are both "
+                         "present cannot both get a probability near 1. Each tag needs its own sigmoid."))
+        if target == "rare":
+            plain = {**p, "target": "hard"}
+            rows.append((_right_loss(plain), "ignored_imbalance",
+                         "Unweighted, the rare positives count as little as they are frequent, which the task rules "
+                         "out: weigh them up (pos_weight, or class_weight for exclusive classes)."))
+        if target == "soft":
+            rows.append((("cross_entropy on the logits with the argmax of each row as the class" if exclusive else
+                          "bce_with_logits with the targets rounded to 0 or 1"), "hard_labels",
+                         "Rounding the soft targets throws away what they say (how sure the annotators or the "
+                         "teacher were); the cross-entropy takes soft targets as they are."))
+        return rows
 
     def hints(self, problem):
-        return ["Which loss takes the raw output of the last layer, without a sigmoid or softmax applied?",
-                "The stable losses compute the log-probabilities from the logits with log-sum-exp or softplus."]
+        p = problem.params
+        which = {"binary": "One yes/no question per example: which loss takes its logit as it is?",
+                 "multiclass": "Exactly one class per example: which loss applies the softmax itself?",
+                 "multilabel": "Several tags can be right at once: do the tags share one unit of probability, or "
+                               "is each its own yes/no question?"}[p["output"]]
+        return [which, "The stable losses compute the log-probabilities from the logits with log-sum-exp or "
+                       "softplus; then fit the targets as the statement describes them (weights for rare "
+                       "positives, soft targets as they are)."]
 
     def steps(self, p):
         return ["Losses on logits compute the log-probabilities stably (softplus / log-sum-exp) and give the "
-                "gradient p̂ - y.",
-                "Applying a sigmoid or softmax before the loss either loses precision or applies it twice."]
+                "gradient p̂ - y; applying a sigmoid or softmax before the loss either loses precision or applies "
+                "it twice.",
+                {"binary": "One logit, one yes/no label: the sigmoid cross-entropy, bce_with_logits.",
+                 "multiclass": "Mutually exclusive classes: the softmax cross-entropy, cross_entropy.",
+                 "multilabel": "Tags that can be present together: one sigmoid cross-entropy per tag, "
+                               "bce_with_logits."}[p["output"]],
+                f"So: {_right_loss(p)}."]
 
 
 EXERCISES = [BCEValue(), BCEGrad(), SoftmaxCE(), StableBCEWithLogits(), ChooseProbabilisticLoss()]

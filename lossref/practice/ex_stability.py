@@ -336,21 +336,33 @@ class KLSoftTarget(NumericExercise):
 
     def hints(self, problem):
         return [
-            r"Compute $q = \operatorname{softmax}(z)$ first (subtract $\max_j z_j$ before exponentiating).",
-            r"$\mathrm{KL}(y \,\|\, q) = \sum_j y_j \log y_j - \sum_j y_j \log q_j$: the cross-entropy "
-            r"$H(y, q)$ minus the entropy $H(y)$.",
+            r"You need $\log q_j$, not $q_j$: $\log q_j = z_j - \log \sum_k e^{z_k}$ (log-sum-exp).",
+            r"Add the terms $y_j (\log y_j - \log q_j)$ one by one, with 5 decimals in the logs. KL is a small "
+            r"number made of logs near 1: rounded to 4 significant digits, the logs (or $H(y, q)$ and $H(y)$ "
+            r"subtracted at the end) can be off by more than the tolerance.",
         ]
 
+    def route(self, p):
+        """The worked route with the rounding the steps show (5 decimals): log-sum-exp, log q, log y and
+        the terms y_j (log y_j - log q_j); their sum is accepted (tests follow it over many seeds)."""
+        lse = round(M.logsumexp(p["z"]), 5)
+        log_q = [round(v - lse, 5) for v in p["z"]]
+        log_y = [round(math.log(v), 5) for v in p["y"]]
+        terms = [round(y * (ly - lq), 5) for y, ly, lq in zip(p["y"], log_y, log_q)]
+        return lse, log_q, log_y, terms
+
     def steps(self, p):
-        q = M.softmax(p["z"])
-        y = p["y"]
-        ce = _soft_ce(y, p["z"])
-        entropy = -math.fsum(v * math.log(v) for v in y)
+        lse, log_q, log_y, terms = self.route(p)
+
+        def five(values):
+            return "(" + ", ".join(no_negative_zero(f"{v:.5f}") for v in values) + ")"
+        shown = " + ".join(f"({no_negative_zero(f'{t:.5f}')})" for t in terms)
         return [
-            rf"$q = \operatorname{{softmax}}{_logits(p['z'])} \approx {_vec(q)}$.",
-            rf"Cross-entropy: $H(y, q) = -\sum_j y_j \log q_j \approx {f(ce)}$; entropy: "
-            rf"$H(y) = -\sum_j y_j \log y_j \approx {f(entropy)}$.",
-            rf"$\mathrm{{KL}}(y \,\|\, q) = H(y, q) - H(y) \approx {f(self.correct(p))}$.",
+            rf"$\log \sum_k e^{{z_k}} \approx {lse:.5f}$, so $\log q_j = z_j - {lse:.5f}$: "
+            rf"$\log q \approx {five(log_q)}$ (that is $q \approx {_vec(M.softmax(p['z']))}$).",
+            rf"$\log y \approx {five(log_y)}$.",
+            rf"Term by term, $y_j (\log y_j - \log q_j)$: $\mathrm{{KL}}(y \,\|\, q) \approx {shown} "
+            rf"\approx {f(math.fsum(terms))}$.",
         ]
 
 
