@@ -17,6 +17,16 @@ def _s(x: float) -> str:
     return no_negative_zero(f"{x:.1f}")
 
 
+def _num(x: float) -> str:
+    """A drawn number as written: 0.5, -1.2, 2."""
+    return no_negative_zero(f"{x:g}")
+
+
+def _pnum(x: float) -> str:
+    """_num in parentheses when negative, for a product or a sum."""
+    return f"({_num(x)})" if x < 0 else _num(x)
+
+
 def _par(x: float) -> str:
     """A number inside a sum, in parentheses when negative: 1 + 0.5 - (-0.8)."""
     return f"({_s(x)})" if x < 0 else _s(x)
@@ -122,28 +132,85 @@ class HingeValue(_ThreeScores):
                        "misclassified."]
 
 
-class HingeMargins(HingeValue):
-    """Hinge losses and which points are support vectors (the lesson's practice problem 3 at seed 0)."""
+class HingeMargins(NumericExercise):
+    """The margins of a linear model's points, computed from its weights and bias, which of them violate
+    the margin, and the mean hinge loss they make."""
 
     id = "hinge.margins"
-    title = "Hinge losses and support vectors"
-
-    def fixed_params(self, seed):
-        return {"y": [1, -1, -1], "s": [1.2, -0.4, 2.0]} if seed == 0 else None
+    skill = "hinge.value"
+    title = "Margins and mean hinge loss of a linear model"
 
     def make_params(self, rng):
-        return _draw_pairs(rng)
+        def nonzero(low, high):
+            return rng.choice([v / 10 for v in range(int(low * 10), int(high * 10) + 1) if v != 0])
+        return {"w": [nonzero(-1.5, 1.5), nonzero(-1.5, 1.5)], "b": nonzero(-0.5, 0.5),
+                "x": [[rng.choice([-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2]) for _ in range(2)] for _ in range(3)],
+                "y": [rng.choice([-1, 1]) for _ in range(3)]}
+
+    def _scores(self, p, bias=True):
+        return [round(p["w"][0] * x1 + p["w"][1] * x2 + (p["b"] if bias else 0.0), 10) for x1, x2 in p["x"]]
+
+    def _margins(self, p, bias=True):
+        return [y * s for y, s in zip(p["y"], self._scores(p, bias))]
+
+    def acceptable(self, params):
+        margins = self._margins(params)
+        # off the kink, and at least one point on each side of the margin
+        return (all(abs(1 - m) >= 0.1 for m in margins) and any(m < 1 for m in margins)
+                and any(m > 1 for m in margins) and super().acceptable(params))
 
     def statement(self, p):
-        return ("For labels $y \\in \\{-1, +1\\}$ and scores $s = w^\\top x$, three points have "
-                f"$(y, s) = {_pairs(p)}$. Compute the hinge loss $\\max(0,\\ 1 - y s)$ of each point, in order. "
-                "(The points with a positive loss are the ones that contribute a non-zero subgradient.)")
+        w, b = p["w"], p["b"]
+        points = "; ".join(f"$x_{i + 1} = ({_num(x1)}, {_num(x2)})$ with $y_{i + 1} = {y:+d}$"
+                           for i, ((x1, x2), y) in enumerate(zip(p["x"], p["y"])))
+        return (f"A linear classifier scores a point $x$ with $s = w^\\top x + b$, where $w = ({_num(w[0])}, "
+                f"{_num(w[1])})$ and $b = {_num(b)}$; labels are $y \\in \\{{-1, +1\\}}$. For the three points "
+                f"{points}, find each margin $y_i s_i$ and which points violate the margin ($y_i s_i < 1$), then "
+                r"compute the mean hinge loss $\frac13 \sum_i \max(0,\ 1 - y_i s_i)$, the number to enter.")
+
+    def correct(self, p):
+        return M.mean(max(0.0, 1 - m) for m in self._margins(p))
+
+    def mistakes(self, p):
+        margins = self._margins(p)
+        losses = [max(0.0, 1 - m) for m in margins]
+        violators = [v for v in losses if v > 0]
+        return [
+            Mistake("forgot_bias", M.mean(max(0.0, 1 - m) for m in self._margins(p, bias=False)),
+                    "The bias is missing: the score is s = wᵀx + b, and b shifts every margin by y_i b."),
+            Mistake("forgot_max", M.mean(1 - m for m in margins),
+                    "That averages 1 - y_i s_i without the max: a point beyond the margin (y_i s_i > 1) has loss 0, "
+                    "not a negative loss."),
+            Mistake("sum_not_mean", math.fsum(losses), "That is the sum of the three losses; the mean divides by 3."),
+            Mistake("violators_only_mean", math.fsum(losses) / len(violators),
+                    "That divides by the number of points that violate the margin. The mean is over all three "
+                    "points: the others count, with loss 0."),
+            Mistake("labels_01_in_hinge", M.mean(M.hinge(max(y, 0), s) for y, s in zip(p["y"], self._scores(p))),
+                    "A label -1 was treated as 0, so that point's loss came out as max(0, 1 - 0·s) = 1 whatever its "
+                    "score. The margin of a negative point is -s."),
+        ]
+
+    def hints(self, problem):
+        return [
+            r"Score each point first, $s_i = w_1 x_{i1} + w_2 x_{i2} + b$, then its margin $y_i s_i$: positive "
+            r"means correctly classified, at least 1 means beyond the margin.",
+            r"Each loss is $\max(0, 1 - y_i s_i)$: 0 for a point beyond the margin. Average the three losses, the "
+            r"zeros included.",
+        ]
 
     def steps(self, p):
-        found = super().steps(p)[:-1]
-        active = [str(i + 1) for i, (y, s) in enumerate(zip(p["y"], p["s"])) if y * s < 1]
-        which = ("points " + " and ".join(active) if len(active) > 1 else f"point {active[0]}") if active else "none"
-        return found + [f"Non-zero subgradients come from the points with $1 - ys > 0$: {which}."]
+        scores, margins = self._scores(p), self._margins(p)
+        w, b = p["w"], p["b"]
+        rows = []
+        for i, ((x1, x2), y, s, m) in enumerate(zip(p["x"], p["y"], scores, margins)):
+            side = "violates the margin" if m < 1 else "is beyond the margin"
+            rows.append(rf"Point {i + 1}: $s = {_num(w[0])} \cdot {_pnum(x1)} + {_pnum(w[1])} \cdot {_pnum(x2)} + "
+                        rf"{_pnum(b)} = {f(s)}$, margin $y s = {f(m)}$: it {side}, loss "
+                        rf"$\max(0, {f(1 - m)}) = {f(max(0.0, 1 - m))}$.")
+        violators = [str(i + 1) for i, m in enumerate(margins) if m < 1]
+        rows.append(rf"The points that violate the margin (and give a non-zero subgradient): "
+                    rf"{', '.join(violators)}. Mean hinge loss: $\frac13$ of the sum $= {f(self.correct(p))}$.")
+        return rows
 
 
 # ---------------------------------------------------------------------------------- hinge gradient
