@@ -441,7 +441,7 @@ class PseudoHuberCode(CodeExercise):
 
     id = "custom.pseudo_huber_code"
     skill = "custom.grad_check"
-    title = "A custom loss and its gradient: pseudo-Huber"
+    title = "Pseudo-Huber and the gradient check in code"
     task_keys = ("form", "delta")
 
     def fixed_params(self, seed):

@@ -468,7 +468,7 @@ def _hinge_source(p: dict, *, sign: int = -1, flat: bool = True, convert: str = 
     test = f"t * s < {bound}" if kink == "zero" else f"t * s <= {bound}"
     slope = "-float(t)" if sign < 0 else "float(t)"
     if flat:
-        lines += ["# Inside the margin the loss is m - t s, whose derivative is -t; beyond it the loss is flat.",
+        lines += [f"# Inside the margin the loss is {m:g} - t s, whose derivative is -t; beyond it the loss is flat.",
                   f"return {slope} if {test} else 0.0"]
     else:
         lines.append(f"return {slope}")

@@ -432,7 +432,7 @@ class HuberGradCode(CodeExercise):
 
     id = "huber.grad_code"
     skill = "huber.grad"
-    title = "The Huber gradient in code"
+    title = "The Huber loss and its gradient in code"
     task_keys = ("form", "delta")
 
     def fixed_params(self, seed):

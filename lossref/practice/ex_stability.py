@@ -456,8 +456,8 @@ def _lse_source(p: dict, *, shift: str = "max", outside: bool = True, add_back: 
     form, t = p["form"], p["t"]
     function, args, _ = _LSE_FORMS[form]
     body = f"    t = {t:g}  # the temperature\n" if t != 1 else ""
-    scaled = "v" if shift == "none" else "(v - a)"
-    exponent = scaled if t == 1 else f"{scaled} / t"
+    scaled = "v" if shift == "none" else "v - a"
+    exponent = scaled if t == 1 else (f"{scaled} / t" if shift == "none" else f"({scaled}) / t")
     term = f"math.exp({exponent})"
     terms = (f"c * {term} for v, c in zip(z, w)" if form == "weighted" and weights else f"{term} for v in z")
     inside = f"sum({terms})" + (" / len(z)" if form == "mean" and mean else "")
@@ -469,7 +469,8 @@ def _lse_source(p: dict, *, shift: str = "max", outside: bool = True, add_back: 
     total = f"{factor}{log}({inside})"
     if shift != "none" and add_back:
         total = f"a + {total}"
-    return f"import math\n\n\ndef {function}({args}):\n    \"\"\"{_LSE_DOC[form]}\"\"\"\n{body}    return {total}\n"
+    doc = _LSE_DOC[form] if t != 1 else _LSE_DOC[form].replace("T log", "log").replace(" / T", "")
+    return f"import math\n\n\ndef {function}({args}):\n    \"\"\"{doc}\"\"\"\n{body}    return {total}\n"
 
 
 _LSE_DOC = {"sum": "T log(sum_j exp(z_j / T)) for a non-empty list of floats z.",
@@ -609,6 +610,7 @@ def _softmax_source(p: dict, *, shift: str = "max", temperature: str = "divide",
     the exponent's sign flipped, the log taken of probabilities, the mask ignored."""
     form, t = p["form"], p["t"]
     function, args, _, doc = _SOFTMAX_FORMS[form]
+    doc = doc if t != 1 else doc.replace("z / T", "z")
     lines = [f"t = {t:g}  # the temperature"] if t != 1 else []
     if shift == "max" and form == "masked":
         lines.append("a = max(v for v, keep in zip(z, mask) if keep)  # the largest kept logit: its term is 1")
@@ -616,9 +618,10 @@ def _softmax_source(p: dict, *, shift: str = "max", temperature: str = "divide",
         lines.append("a = max(z)  # after the shift every exponent is <= 0 and the sum is >= 1")
     elif shift == "min":
         lines.append("a = min(z)")
-    arg = "v" if shift == "none" else ("(a - v)" if flip else "(v - a)")
+    arg = "v" if shift == "none" else ("a - v" if flip else "v - a")
     if t != 1 and temperature != "ignore":
-        arg = f"{arg} / t" if temperature == "divide" else f"{arg} * t"
+        arg = f"({arg}) / t" if shift != "none" else f"{arg} / t"
+        arg = arg if temperature == "divide" else arg.replace("/ t", "* t")
     keep = " if keep else 0.0 for v, keep in zip(z, mask)" if form == "masked" and use_mask else " for v in z"
     if form == "log_softmax" and not log_of_probs:
         lines.append(f"s = [{arg}{keep}]")
