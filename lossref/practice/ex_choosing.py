@@ -633,9 +633,9 @@ class CostThreshold(NumericExercise):
 
     def statement(self, p):
         what, unit, miss, alarm = _SCREENING[p["domain"]]
-        tp = (f" Acting on a true positive still costs {p['c_tp']:g} (the follow-up work)" if p["c_tp"] else
-              " Correct decisions cost nothing")
-        return (f"{what}. Its probabilities are calibrated: of the {unit}s to which it gives the probability $p$, a "
+        tp = (f" Acting on a true positive still costs $c_{{TP}} = {p['c_tp']:g}$ (the follow-up work)" if p["c_tp"]
+              else " A correctly flagged case costs nothing")
+        return (f"{what}. Its probabilities are calibrated: of the cases to which it gives the probability $p$, a "
                 "fraction $p$ are positive. "
                 f"{miss[0].upper() + miss[1:]} costs $c_{{FN}} = {p['c_fn']:g}$ and {alarm} costs "
                 f"$c_{{FP}} = {p['c_fp']:g}$.{tp}; a correct 'no' costs nothing. Above which probability $t$ "
@@ -673,7 +673,8 @@ class CostThreshold(NumericExercise):
     def steps(self, p):
         fp, fn, tp = p["c_fp"], p["c_fn"], p["c_tp"]
         return [
-            f"Flagging costs ${tp:g}\\,p + {fp:g}\\,(1 - p)$ in expectation; not flagging costs ${fn:g}\\,p$.",
+            (f"Flagging costs ${tp:g}\\,p + {fp:g}\\,(1 - p)$" if tp else f"Flagging costs ${fp:g}\\,(1 - p)$")
+            + f" in expectation; not flagging costs ${fn:g}\\,p$.",
             f"They are equal where ${fp:g}\\,(1 - p) = {f(fn - tp)}\\,p$, so "
             f"$t = {fp:g} / ({fp:g} + {f(fn - tp)}) = {f(self.correct(p))}$.",
             "Flag above $t$. The threshold moves the decision; the model itself can stay trained on the unweighted "
@@ -695,10 +696,10 @@ class PriorCorrection(NumericExercise):
                 "p": rng.choice([0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])}
 
     def statement(self, p):
-        how = ("rebalanced so that half of them are positive" if p["pi"] == 0.5 else
-               f"subsampled so that {_pct(p['pi'])} of them are positive")
-        return (f"A classifier was trained with unweighted cross-entropy on data {how}, and it is calibrated on that "
-                f"data. In deployment only {_pct(p['pi_new'])} of the cases are positive; what distinguishes a "
+        how = ("rebalanced so that half of its cases are positive" if p["pi"] == 0.5 else
+               f"drawn so that {_pct(p['pi'])} of its cases are positive")
+        return (f"A classifier was trained with unweighted cross-entropy on a sample {how}, and it is calibrated on "
+                f"that sample. In deployment only {_pct(p['pi_new'])} of the cases are positive; what distinguishes a "
                 "positive from a negative (the distribution of the features within each class) is unchanged. For one "
                 f"case the model outputs $\\hat p = {p['p']:g}$. What is the probability that this case is positive "
                 "in deployment?")

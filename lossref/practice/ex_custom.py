@@ -236,7 +236,7 @@ class MultiTaskTotal(NumericExercise):
             f"{f(b / total, 3)} of the value.",
             f"At the shared layer: $\\lambda_1 g_1 = {f(ga)}$ and $\\lambda_2 g_2 = {f(gb)}$, so "
             f"$s_2 = {f(gb)} / ({f(ga)} + {f(gb)}) = {f(share)}$.",
-            "The value share and the gradient share differ because the mean absolute error's gradient is "
+            "The two shares need not agree: the mean absolute error's gradient is "
             "$\\pm 1/n$ per coordinate whatever the size of the error: $g_2$ does not grow with $L_2$. Weights that "
             f"match the values, $\\lambda_2 = \\lambda_1 L_1 / L_2 = {f(matched)}$, would leave the box task "
             f"{f(_share(p['lam1'], p['g1'], matched, p['g2']))} of the gradient.",

@@ -175,7 +175,7 @@ class WeightedBCEMinimiser(NumericExercise):
                    f"negatives and $\\alpha = {p['alpha']:g}$ on positives"
                    if p["form"] == "class_weight" else
                    f"with `pos_weight={p['alpha']:g}`: the positive term weighted by $\\alpha = {p['alpha']:g}$, "
-                   "the negative term by 1")
+                   "the negative term by $\\beta = 1$")
         return ("A classifier is trained with binary cross-entropy "
                 f"{weights}, "
                 r"$L = -[\alpha\, y \log \hat p + \beta (1 - y) \log(1 - \hat p)]$. "
