@@ -115,8 +115,8 @@ def _build_outliers(p):
     }
 
 
-_COUNT_DOMAINS = (("support tickets arriving in each hour", "tickets"), ("goals scored in a football match", "goals"),
-                  ("cars passing a junction each minute", "cars"))
+_COUNT_DOMAINS = (("support tickets arrive in each hour", "tickets"), ("goals are scored in a football match", "goals"),
+                  ("cars pass a junction each minute", "cars"))
 
 
 def _draw_counts(rng):
@@ -141,7 +141,7 @@ def _build_counts(p):
             (f"cross_entropy over the classes 0, 1, ..., 50 {unit}", "counts_as_classes",
              "Counts are ordered: cross-entropy treats them as unrelated classes, so predicting 7 for a true 8 costs "
              "as much as predicting 0, and counts above 50 cannot be predicted at all."),
-            (f"bce_with_logits on whether any {unit[:-1]} occurred", "binary_for_counts",
+            (f"bce_with_logits on whether there were any {unit} at all", "binary_for_counts",
              "That throws away how many occurred: the model learns P(y > 0), not the expected count."),
         ],
         "hint": "The target is a non-negative integer: which likelihood fits counts, and what does its log_input "
@@ -426,9 +426,9 @@ def _build_svm(p):
             ("hinge with the labels as stored", *(
                 ("labels_not_pm1", "Labels 1 and 2 are both positive: the hinge reads every example as the positive "
                                    "class, so the two classes are never told apart.") if p["stored"] == "12" else
-                ("labels_01_in_hinge", f"A label {shown.split()[0]} is read as 0: the margin y s is then 0 whatever "
-                                       "the score, so every negative costs 1 with zero gradient and the negatives "
-                                       "are never learned."))),
+                ("labels_01_in_hinge", ("A label 0" if p["stored"] == "01" else "False, read as 0,")
+                 + " makes the margin y s equal to 0 whatever the score, so every negative costs 1 with zero "
+                   "gradient and the negatives are never learned."))),
             ("zero_one, the error rate itself", "metric_as_loss",
              "The 0-1 loss is piecewise constant: its gradient is 0 almost everywhere, so there is nothing to train "
              "on. The hinge is its convex surrogate."),
