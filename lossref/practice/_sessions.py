@@ -94,6 +94,8 @@ SKILL_TITLES = {
     "choose.classification": "Choosing a classification loss",
     "choose.margin": "Choosing a margin loss",
     "choose.multitask": "Choosing losses for several tasks",
+    "choose.threshold": "A decision threshold from costs",
+    "choose.prior_shift": "Probabilities under a new prevalence",
 }
 
 

@@ -1,4 +1,4 @@
-"""Exercises of session 5: custom losses (weights, label smoothing, multi-task sums, surrogates, gradient checks)."""
+"""Exercises of session 7: custom losses (weights, label smoothing, multi-task sums, surrogates, gradient checks)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ class WeightedBCE(NumericExercise):
                 "alpha": rng.choice([1.5, 2.0, 3.0, 4.0, 5.0]), "beta": rng.choice([0.25, 0.5, 0.75])}
 
     def statement(self, p):
-        return ("Positive examples are rare, so the binary cross-entropy is weighted: "
-                r"$L = -[\,\alpha\, y \log \hat p + \beta\,(1 - y) \log(1 - \hat p)\,]$ "
+        return ("A missed positive should cost more in training than a false alarm, so the binary cross-entropy "
+                "is weighted (one way to do it; it also moves the model's probabilities away from "
+                r"$P(y = 1 \mid x)$): $L = -[\,\alpha\, y \log \hat p + \beta\,(1 - y) \log(1 - \hat p)\,]$ "
                 f"with $\\alpha = {p['alpha']:g}$ on positives and $\\beta = {p['beta']:g}$ on negatives. "
                 f"Compute $L$ for an example with label $y = {p['y']}$ and predicted probability "
                 f"$\\hat p = {p['p']:g}$, using the natural logarithm.")
@@ -147,60 +148,98 @@ class ClassWeightedMean(NumericExercise):
 
 
 # ---------------------------------------------------------------------------------- multi-task
+def _share(lam_a: float, g_a: float, lam_b: float, g_b: float) -> float:
+    """Task b's share of the summed weighted gradient norms, lam_b g_b / (lam_a g_a + lam_b g_b)."""
+    return lam_b * g_b / (lam_a * g_a + lam_b * g_b)
+
+
 class MultiTaskTotal(NumericExercise):
-    """The multi-task total lambda1 L1 + lambda2 L2, and which task dominates it."""
+    """The multi-task total lambda1 L1 + lambda2 L2, and the box task's share of the gradient at the shared layer.
+
+    The share is lambda2 g2 / (lambda1 g1 + lambda2 g2), g_k = ||dL_k/dh|| at the shared features h: what the
+    shared layers learn from, which the values lambda_k L_k do not tell (an absolute error's gradient does not
+    grow with its value).
+    """
 
     id = "custom.multitask"
     skill = "custom.multitask"
-    title = "A weighted multi-task loss"
+    title = "A weighted multi-task loss and its gradient share"
+    kind = "vector"
 
     def make_params(self, rng):
         return {"l1": round(rng.uniform(0.2, 2.5), 2), "l2": round(rng.uniform(5.0, 80.0), 1),
-                "lam1": rng.choice([0.5, 1.5, 2.0, 4.0]), "lam2": rng.choice([0.01, 0.02, 0.05, 0.1, 0.2, 0.5])}
+                "lam1": rng.choice([0.5, 1.0, 1.5, 2.0]), "lam2": rng.choice([0.02, 0.05, 0.1, 0.2, 0.5, 1.0]),
+                "g1": round(rng.uniform(0.2, 1.5), 2), "g2": round(rng.uniform(0.2, 1.0), 2)}
 
     def statement(self, p):
         return ("A detector is trained on two tasks at once: classification, with cross-entropy "
-                f"$L_1 = {p['l1']:g}$ on the current batch, and box regression, with an absolute error in pixels "
-                f"$L_2 = {p['l2']:g}$. The total is $L = \\lambda_1 L_1 + \\lambda_2 L_2$ with "
-                f"$\\lambda_1 = {p['lam1']:g}$ and $\\lambda_2 = {p['lam2']:g}$. Compute $L$, then compare its two "
-                "terms: which task dominates the total (and the gradient)?")
+                f"$L_1 = {p['l1']:g}$ on the current batch, and box regression, with the mean absolute error in "
+                f"pixels $L_2 = {p['l2']:g}$. The total is $L = \\lambda_1 L_1 + \\lambda_2 L_2$ with "
+                f"$\\lambda_1 = {p['lam1']:g}$ and $\\lambda_2 = {p['lam2']:g}$. On this batch the gradients of the "
+                "unweighted losses with respect to the shared features $h$ have the norms "
+                f"$g_1 = \\lVert \\partial L_1 / \\partial h \\rVert = {p['g1']:g}$ and "
+                f"$g_2 = \\lVert \\partial L_2 / \\partial h \\rVert = {p['g2']:g}$. Give two numbers: the total $L$, "
+                "and the box task's share of the gradient that reaches the shared layers, "
+                r"$s_2 = \lambda_2 g_2 / (\lambda_1 g_1 + \lambda_2 g_2)$, as a fraction between 0 and 1.")
 
-    def correct(self, p):
+    def _total(self, p):
         return p["lam1"] * p["l1"] + p["lam2"] * p["l2"]
 
+    def correct(self, p):
+        return [self._total(p), _share(p["lam1"], p["g1"], p["lam2"], p["g2"])]
+
     def mistakes(self, p):
+        total, share = self.correct(p)
         return [
-            Mistake("forgot_lambda", p["l1"] + p["lam2"] * p["l2"],
-                    f"$\\lambda_1 = {p['lam1']:g}$ is missing: each task's loss is multiplied by its own weight."),
-            Mistake("forgot_lambda", p["lam1"] * p["l1"] + p["l2"],
-                    f"$\\lambda_2 = {p['lam2']:g}$ is missing: each task's loss is multiplied by its own weight."),
-            Mistake("weights_swapped", p["lam2"] * p["l1"] + p["lam1"] * p["l2"],
-                    "The weights are swapped: $\\lambda_1$ multiplies $L_1$ and $\\lambda_2$ multiplies $L_2$."),
-            Mistake("forgot_weights", p["l1"] + p["l2"],
-                    "That is the unweighted sum $L_1 + L_2$. Here the box loss is in pixels and would swamp the "
-                    "classification loss; the weights $\\lambda_k$ put the tasks on comparable scales."),
+            Mistake("values_for_gradients", [total, p["lam2"] * p["l2"] / total],
+                    "Your total is right, but your share is the box term's share of the loss value, "
+                    "$\\lambda_2 L_2 / L$. The shared layers learn from the gradients: use $\\lambda_k g_k$. "
+                    "An absolute error's gradient is $\\pm 1/n$ per coordinate whatever the size of the error, so a "
+                    "large box loss does not mean a large box gradient."),
+            Mistake("share_forgot_lambda", [total, _share(1.0, p["g1"], 1.0, p["g2"])],
+                    "Your total is right, but your share uses the raw norms $g_2 / (g_1 + g_2)$: the gradient of the "
+                    "total is $\\lambda_1 \\nabla L_1 + \\lambda_2 \\nabla L_2$, so each norm takes its weight."),
+            Mistake("other_task_share", [total, 1 - share],
+                    "Your total is right, but your share is the classification task's, "
+                    "$\\lambda_1 g_1 / (\\lambda_1 g_1 + \\lambda_2 g_2)$; the question asks for the box task's."),
+            Mistake("forgot_lambda", [p["l1"] + p["lam2"] * p["l2"], share],
+                    f"$\\lambda_1 = {p['lam1']:g}$ is missing from your total: each task's loss is multiplied by "
+                    "its own weight."),
+            Mistake("forgot_lambda", [p["lam1"] * p["l1"] + p["l2"], share],
+                    f"$\\lambda_2 = {p['lam2']:g}$ is missing from your total: each task's loss is multiplied by "
+                    "its own weight."),
+            Mistake("weights_swapped", [p["lam2"] * p["l1"] + p["lam1"] * p["l2"],
+                                        _share(p["lam2"], p["g1"], p["lam1"], p["g2"])],
+                    "The weights are swapped: $\\lambda_1$ goes with task 1 (its loss and its gradient) and "
+                    "$\\lambda_2$ with task 2."),
+            Mistake("forgot_weights", [p["l1"] + p["l2"], _share(1.0, p["g1"], 1.0, p["g2"])],
+                    "That is the unweighted problem, $L_1 + L_2$ and $g_2/(g_1 + g_2)$: multiply each task's loss "
+                    "and each task's gradient by its $\\lambda_k$."),
         ]
 
     def hints(self, problem):
         return [
-            "Multiply each task's loss by its own weight, then add.",
-            "Compare $\\lambda_1 L_1$ with $\\lambda_2 L_2$: the larger term also sends the larger gradients into the "
-            "shared layers.",
+            "The total: multiply each task's loss by its own weight, then add. The share: the gradient of the total "
+            "at $h$ is $\\lambda_1 \\partial L_1/\\partial h + \\lambda_2 \\partial L_2/\\partial h$, so compare "
+            "$\\lambda_1 g_1$ with $\\lambda_2 g_2$.",
+            "The loss values do not enter the share: $s_2 = \\lambda_2 g_2 / (\\lambda_1 g_1 + \\lambda_2 g_2)$.",
         ]
 
     def steps(self, p):
         a, b = p["lam1"] * p["l1"], p["lam2"] * p["l2"]
-        total = a + b
-        big, share = ("classification", a / total) if a >= b else ("box regression", b / total)
+        total, share = self.correct(p)
+        ga, gb = p["lam1"] * p["g1"], p["lam2"] * p["g2"]
+        matched = p["lam1"] * p["l1"] / p["l2"]
         return [
             f"$\\lambda_1 L_1 = {p['lam1']:g} \\cdot {p['l1']:g} = {f(a)}$ and "
-            f"$\\lambda_2 L_2 = {p['lam2']:g} \\cdot {p['l2']:g} = {f(b)}$.",
-            f"$L = {f(a)} + {f(b)} = {f(total)}$.",
-            (f"The two terms are of similar size (the {big} term makes {share:.0%} of the total): neither task "
-             "drowns the other." if share < 0.6 else
-             f"The {big} term makes {share:.0%} of the total, so that task dominates the total and the gradient"
-             + (": if the other task matters, raise its weight." if share > 0.8 else "."))
-            + " Without the weights the sum would be " + f(p["l1"] + p["l2"]) + ", most of it box loss.",
+            f"$\\lambda_2 L_2 = {p['lam2']:g} \\cdot {p['l2']:g} = {f(b)}$, so $L = {f(total)}$; the box term makes "
+            f"{f(b / total, 3)} of the value.",
+            f"At the shared layer: $\\lambda_1 g_1 = {f(ga)}$ and $\\lambda_2 g_2 = {f(gb)}$, so "
+            f"$s_2 = {f(gb)} / ({f(ga)} + {f(gb)}) = {f(share)}$.",
+            "The two shares need not agree: the mean absolute error's gradient is "
+            "$\\pm 1/n$ per coordinate whatever the size of the error: $g_2$ does not grow with $L_2$. Weights that "
+            f"match the values, $\\lambda_2 = \\lambda_1 L_1 / L_2 = {f(matched)}$, would leave the box task "
+            f"{f(_share(p['lam1'], p['g1'], matched, p['g2']))} of the gradient.",
         ]
 
 
