@@ -23,8 +23,8 @@ for _ in range(30):
     s = 0.5 * (1 + np.tanh(0.5 * u))
     hessian = X.T @ (X * (s * (1 - s))[:, None]) / len(u)
     step = np.linalg.solve(hessian, X.T @ g)
-    size = 1.0
-    while lr.bce_with_logits(y_cal, (a - size * step[0]) * z_cal + b - size * step[1]) > lr.bce_with_logits(y_cal, u):
+    size, loss = 1.0, lr.bce_with_logits(y_cal, u)
+    while lr.bce_with_logits(y_cal, (a - size * step[0]) * z_cal + (b - size * step[1])) > loss:
         size /= 2  # damped: halve a step that would raise the loss
     a, b = a - size * step[0], b - size * step[1]
 print("Platt a, b:", np.round([a, b], 4))

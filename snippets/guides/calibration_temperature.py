@@ -36,7 +36,8 @@ for step in range(6):
 T = 1 / beta
 print("fitted T:", T.round(4))
 print("dL/dbeta at the fit:", np.sum(lr.bce_with_logits.grad(y_cal, z_cal / T) * z_cal))
-print("test NLL before, after:", lr.bce_with_logits(y_test, z_test).round(4), lr.bce_with_logits(y_test, z_test / T).round(4))
+before, after = lr.bce_with_logits(y_test, z_test), lr.bce_with_logits(y_test, z_test / T)
+print("test NLL before, after:", before.round(4), after.round(4))
 
 
 def ece(y, p, n_bins=10):
