@@ -248,7 +248,7 @@ class TemperatureNewton(NumericExercise):
     def make_params(self, rng):
         z = [round(rng.uniform(0.5, 4.0), 1) * rng.choice([1, -1]) for _ in range(3)]
         y = [1 if zi > 0 else 0 for zi in z]
-        y[rng.randrange(3)] ^= 1  # one confident mistake, as in an over-confident model
+        y[rng.randrange(3)] ^= 1  # one misclassified example: what makes a temperature above 1 pay
         return {"z": z, "y": y}
 
     def acceptable(self, params):
@@ -348,8 +348,8 @@ class ExpectedScore(NumericExercise):
     def statement(self, p):
         return (f"An event happens with probability $q = {p['q']:g}$: $Y \\sim \\mathrm{{Bernoulli}}({p['q']:g})$. "
                 f"A forecaster announces $p = {p['p']:g}$ and is scored with {_RULE_TEX[p['rule']]}. Compute the "
-                r"expected score $\mathbb{E}[S(Y, p)]$ (natural logarithm); the solution compares it with the "
-                r"expected score of announcing $p = q$.")
+                r"expected score $\mathbb{E}[S(Y, p)]$" + (" (natural logarithm)" if p["rule"] == "log" else "")
+                + r"; the solution compares it with the expected score of announcing $p = q$.")
 
     def correct(self, p):
         return expected_score(p["rule"], p["q"], p["p"])

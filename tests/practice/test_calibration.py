@@ -118,3 +118,28 @@ def test_bregman_divergence(seed):
     elif p["phi"] == "negent":  # the log loss on a soft target minus the target's entropy
         entropy = -(y * np.log(y) + (1 - y) * np.log(1 - y))
         assert_allclose(value, lr.bce(ya, qa) - entropy, rtol=1e-9)
+
+
+SESSION_8 = [ex for ex in lp.exercises() if ex.skill.startswith(("calibration.", "scoring."))]
+
+
+@pytest.mark.parametrize("ex", SESSION_8, ids=lambda e: e.id)
+def test_distinct_problems_and_no_negative_zero(ex):
+    import re
+
+    assert len({ex.generate(seed).statement for seed in range(1, 31)}) >= 6
+    negative_zero = re.compile(r"(?<![\d.])-0(?![.\d])")
+    for seed in range(60):
+        problem = ex.generate(seed)
+        texts = [problem.statement, *ex.hints(problem), *ex.solution(problem).steps]
+        assert not any(negative_zero.search(t) for t in texts), f"seed {seed} prints -0"
+
+
+def test_session_8_trains_its_skills_with_derivations():
+    from lossref.practice._sessions import SKILL_TITLES
+
+    session = lp.sessions()[8]
+    assert set(session.skills) == {"calibration.ece", "calibration.brier", "calibration.temperature",
+                                   "scoring.proper", "scoring.bregman"}
+    assert all(skill in SKILL_TITLES for skill in session.skills)
+    assert sum(ex.depth == "derive" for ex in SESSION_8) >= 2

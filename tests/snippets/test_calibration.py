@@ -91,6 +91,7 @@ def test_brier_decomposition(printed):
     assert_allclose(out["REL - RES + UNC"], brier_binned, atol=5e-6)
     assert_allclose(out["Brier score of the binned forecast (lr.mse)"], brier_binned, atol=5e-6)
     assert_allclose(out["Brier score of the raw forecast (lr.mse)"], np.mean((p - y) ** 2), atol=5e-6)
+    assert_allclose(np.mean((p - y) ** 2) - brier_binned, -0.0020, atol=5e-5)  # the remainder the page quotes
 
 
 def _held_out_and_test():
