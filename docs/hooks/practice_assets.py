@@ -63,6 +63,8 @@ PAGE_SKILLS = {
     "guides/stability.md": ["stability."],
     "guides/custom-losses.md": ["custom."],
     "guides/choosing.md": ["choose.", "regression.minimiser"],
+    "guides/calibration.md": ["calibration."],
+    "guides/scoring-rules.md": ["scoring."],
 }
 
 
