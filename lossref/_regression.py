@@ -227,7 +227,7 @@ class LogCosh(Loss):
         r"""$1 - \tanh^2 r = 1/\cosh^2 r$, computed as $4t/(1+t)^2$ with $t = e^{-2|r|} \le 1$.
 
         ``cosh`` itself would overflow for large residuals and $1 - \tanh^2 r$ cancels to exactly 0
-        once $\tanh r$ rounds to 1 (|r| > 19 in float64); this form keeps the tail $4e^{-2|r|}$.
+        once $\tanh r$ rounds to 1 (from |r| = 19 in float64); this form keeps the tail $4e^{-2|r|}$.
         """
         t = np.exp(-2 * np.abs(y_pred - y))
         return 4 * t / ((1 + t) * (1 + t))
