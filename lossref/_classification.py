@@ -120,6 +120,8 @@ class BCEWithLogits(_BinaryTarget):
     1.3133
     >>> lr.bce_with_logits.grad([1.0], [-1.0]).round(4)
     array([-0.7311])
+    >>> lr.bce_with_logits.hess([1.0, 0.0], [0.0, 0.0], reduction="none")   # sigma(z) (1 - sigma(z))
+    array([0.25, 0.25])
     """
 
     name = "bce_with_logits"

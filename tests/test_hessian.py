@@ -184,6 +184,23 @@ def test_focal_tail_for_a_confident_correct_prediction():
             np.testing.assert_allclose(h, expected, rtol=1e-6)
 
 
+def test_gaussian_nll_curvature_in_the_variance_is_as_documented():
+    """hess is in the mean only; the docstring and the page give the variance's derivatives: checked here."""
+    y, mu, v, h = 0.3, 1.1, 0.7, 1e-4
+    r = mu - y
+
+    def f(m, var):
+        return float(lr.gaussian_nll([y], [m], var=var, reduction="sum"))
+
+    d_mm = float(lr.gaussian_nll.hess([y], [mu], var=v, reduction="sum")[0])
+    d_vv = (f(mu, v + h) - 2 * f(mu, v) + f(mu, v - h)) / h**2
+    d_mv = (f(mu + h, v + h) - f(mu + h, v - h) - f(mu - h, v + h) + f(mu - h, v - h)) / (4 * h**2)
+    np.testing.assert_allclose(d_mm, 1 / v, rtol=1e-14)
+    np.testing.assert_allclose(d_vv, -1 / (2 * v**2) + r**2 / v**3, rtol=1e-5)
+    np.testing.assert_allclose(d_mv, -r / v**2, rtol=1e-5)
+    np.testing.assert_allclose(d_mm * d_vv - d_mv**2, -1 / (2 * v**3), rtol=1e-4)
+
+
 # ----------------------------------------------------------------------------------- reductions and weights
 @pytest.mark.parametrize("loss", HESSIAN_LOSSES, ids=lambda loss: loss.name)
 def test_reductions_and_weights_scale_like_the_gradient(loss, cases_by_id):
