@@ -157,13 +157,24 @@ class Loss:
           $\partial^2 \hat R / \partial \hat y_i^2$, with the prediction's shape and dtype.
         * A loss with one example per row of the last axis (``per_row``) couples the entries of a
           row and nothing else: ``hess`` returns one $C \times C$ block per row, of shape
-          ``pred.shape + (C,)``, symmetric.
+          ``pred.shape + (C,)``, symmetric (n C^2 numbers for n rows: mind the memory for many classes).
 
         Reductions and weights act as for ``grad``: "mean" divides by the sum of the weights,
         "sum" and "none" give the Hessian of the weighted sum. Where a loss is piecewise linear
         (mae, quantile, hinge, multiclass_hinge) the second derivative is 0 wherever it exists
         and undefined at the kinks; ``hess`` returns that almost-everywhere value, 0, at the kinks
-        too. A user-defined loss has a Hessian when it defines ``pointwise_hess``.
+        too. Where the gradient is continuous but has a corner (huber, smooth_l1, squared_hinge)
+        each loss's docstring says which one-sided value is returned there. A user-defined loss has
+        a Hessian when it defines ``pointwise_hess``.
+
+        Examples
+        --------
+        >>> import lossref as lr
+        >>> lr.logistic.hess([1, -1], [0.0, 2.0], reduction="none").round(4)   # sigma(s) (1 - sigma(s))
+        array([0.25 , 0.105])
+        >>> lr.cross_entropy.hess([0], [[0.0, 0.0]])                            # diag(p) - p p^T
+        array([[[ 0.25, -0.25],
+                [-0.25,  0.25]]])
         """
         pred, params = self._take_pred(pred, params)
         if not self._has_hess():
