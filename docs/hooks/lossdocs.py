@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "tests" / "data" / "reference.json"
 
 __all__ = [
-    "formula", "properties", "parameters", "pitfalls", "equivalents", "references",
+    "formula", "second_derivative", "properties", "parameters", "pitfalls", "equivalents", "references",
     "comparison", "ce_vs_hinge", "residual_plot", "margin_plot", "curve_plot", "loss_link",
     "reliability_plot", "snippet_globals",
 ]
@@ -64,6 +64,11 @@ def formula(name: str) -> str:
     if info.has_gradient:
         out += f"\n$$\n{info.gradient}\n$$\n"
     return out
+
+
+def second_derivative(name: str) -> str:
+    """The loss's second derivative in the prediction (per-row losses: the entries of a row's block), as display math."""
+    return f"$$\n{lr.get(name).info.second_derivative}\n$$\n"
 
 
 def properties(name: str) -> str:
