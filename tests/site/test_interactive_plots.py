@@ -101,14 +101,18 @@ def test_each_plot_has_a_labelled_slider_and_lossrefs_curves(built_site, page, s
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_slider_adds_at_most_30_kb_gzipped(built_site, page):
+    """Everything the plots with a slider add to a page: the script, the curves' data, the slider
+    and the static panels (what a reader without JavaScript sees), each gzipped on its own."""
     text = (built_site / page / "index.html").read_text()
+    elements = re.findall(r'<div class="lossref-interactive-host">.*?</lossref-plot></div>', text, re.S)
     payloads = re.findall(r'<script type="application/json" class="lossref-interactive__data">.*?</script>', text, re.S)
-    controls = re.findall(r'<div class="lossref-interactive__controls">.*?</div>', text, re.S)
-    assert payloads and len(payloads) == len(controls)
+    assert elements and len(payloads) == len(elements)
     script = (built_site / "javascripts" / "interactive-plot.js").read_bytes()
     assert script == SCRIPT.read_bytes()
-    added = len(gzip.compress(script, 9)) + len(gzip.compress("".join(payloads + controls).encode(), 9))
-    assert added <= BUDGET, f"{page}: {added} bytes gzipped"
+    data = len(gzip.compress(script, 9)) + len(gzip.compress("".join(payloads).encode(), 9))
+    assert data <= BUDGET, f"{page}: the script and the data take {data} bytes gzipped"
+    added = len(gzip.compress(script, 9)) + len(gzip.compress("".join(elements).encode(), 9))
+    assert added <= BUDGET, f"{page}: the script and the elements take {added} bytes gzipped"
 
 
 def test_only_pages_with_a_slider_load_its_script(built_site):
@@ -263,3 +267,60 @@ def test_without_javascript_the_static_plot_stays_in_the_same_box(browser, base_
         assert abs(static["width"] - live["width"]) < 1 and abs(static["height"] - live["height"]) < 1
     if width == 360:  # stacked on a phone
         assert boxes[True][1]["y"] >= boxes[True][0]["y"] + boxes[True][0]["height"] - 1
+
+
+def test_the_live_plot_does_not_shift_the_page(page, base_url):
+    """The live panels take the static panels' box: no layout shift comes from the plots."""
+    page.goto(base_url + "losses/huber/", wait_until="networkidle")
+    page.locator("lossref-plot#smooth-l1-live svg.lossref-interactive__live").first.wait_for()
+    shifts = page.evaluate("""() => new Promise(resolve => {
+        new PerformanceObserver(list => resolve(list.getEntries().flatMap(entry =>
+            entry.sources.filter(s => s.node && s.node.closest && s.node.closest('lossref-plot'))
+                         .map(s => s.node.outerHTML.slice(0, 80)))))
+            .observe({type: 'layout-shift', buffered: true});
+        setTimeout(() => resolve([]), 1000);
+    })""")
+    assert not shifts, shifts
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations_in_the_plots(browser, base_url, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for path in ("losses/huber/", "losses/bce/"):
+            page.goto(base_url + path, wait_until="networkidle")
+            page.locator("lossref-plot").first.get_by_role("slider").focus()  # loads Material: the scheme applies
+            page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === "
+                                   f"'{'slate' if scheme == 'dark' else 'default'}'")
+            page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
+            result = page.evaluate("axe.run({include: [['lossref-plot']]}, {resultTypes: ['violations']})")
+            serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                       for v in result["violations"] if v["impact"] in ("serious", "critical")]
+            assert not serious, json.dumps(serious, indent=1)
+    finally:
+        context.close()
+
+
+# ----------------------------------------------------------------------------------- the helper
+def test_the_helper_names_a_wrong_parameter_or_start(lossdocs):
+    with pytest.raises(ValueError, match="param must be a parameter of huber"):
+        lossdocs.interactive_plot("huber", "beta", [0.5, 1.0], label="β", symbol="β", slug="x", description="")
+    with pytest.raises(ValueError, match="start must be one of the values"):
+        lossdocs.interactive_plot("huber", "delta", [0.5, 2.0], label="δ", symbol="δ", slug="x", description="")
+    with pytest.raises(ValueError, match="axis must be"):
+        lossdocs.interactive_plot("huber", "delta", [1.0], label="δ", symbol="δ", slug="x", description="",
+                                  axis="probability")
+
+
+def test_the_helper_shows_the_value_it_computes(lossdocs):
+    """Values are rounded to 3 significant digits before lossref sees them, so that the value the
+    reader reads is the value the curve was computed at."""
+    out = lossdocs.interactive_plot("quantile", "tau", [1 / 3, 0.5], label="τ (tau)", symbol="τ", slug="q",
+                                    description="")
+    data = json.loads(re.search(r'class="lossref-interactive__data">(.*?)</script>', out, re.S)[1])
+    assert data["values"] == ["0.333", "0.5"]
+    x = _x(data)
+    want = lr.quantile.grad(np.zeros_like(x), x, reduction="none", tau=0.333)
+    np.testing.assert_allclose(data["series"][0]["grad"][0], want, atol=1e-3)
+    assert "<lossref-plot" in out and 'aria-valuetext="τ = 0.5"' in out and "<script>" not in out
