@@ -524,12 +524,14 @@ def interactive_plot(name: str, param: str, values, *, label: str, symbol: str, 
                             f"{symbol} = {labels[data['start']]}")
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     value_text = f"{symbol} = {labels[data['start']]}"
+    widest = len(symbol) + 3 + max(len(v) for v in labels)
     return (f'<div class="lossref-interactive-host"><lossref-plot class="lossref-interactive" id="{slug}">\n'
             f'<div class="lossref-interactive__controls">'
             f'<label for="{slug}-slider">{_xml_escape(label)}</label>'
             f'<input type="range" id="{slug}-slider" min="0" max="{len(values) - 1}" step="1" '
             f'value="{data["start"]}" aria-valuetext="{_xml_escape(value_text)}">'
-            f'<output for="{slug}-slider" id="{slug}-value">{_xml_escape(value_text)}</output></div>\n'
+            f'<output for="{slug}-slider" id="{slug}-value" style="min-width:{widest + 1}ch">'  # the slider stays put
+            f'{_xml_escape(value_text)}</output></div>\n'
             f'{static}'
             f'<script type="application/json" class="lossref-interactive__data">{text}</script>\n'
             f'</lossref-plot></div>\n')

@@ -22,11 +22,13 @@ function svgElement(name, attributes = {}, text = "") {
   return element;
 }
 
-// About `count` round tick values (1, 2 or 5 times a power of ten apart) in [lo, hi].
+// About `count` round tick values in [lo, hi]: 1, 2 or 5 times a power of ten apart, whichever
+// step is closest to an even split.
 export function ticks(lo, hi, count = 5) {
   const raw = (hi - lo) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+  const step = [1, 2, 5, 10].map((m) => m * power)
+    .reduce((best, s) => (Math.abs(s - raw) < Math.abs(best - raw) ? s : best));
   const out = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
     out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
@@ -105,7 +107,7 @@ class Panel {
       axes.appendChild(svgElement("line", { x1: x, x2: x, y1: bottom, y2: bottom + 4 }));
       axes.appendChild(svgElement("text", { x, y: bottom + 15, "text-anchor": "middle" }, tickLabel(t, xt.step)));
     }
-    const yt = ticks(this.y0, this.y1, 5);
+    const yt = ticks(this.y0, this.y1, 6);
     for (const t of yt.values) {
       const y = this.py(t);
       axes.appendChild(svgElement("line", { class: "lossref-interactive__grid", x1: left, x2: right, y1: y, y2: y }));

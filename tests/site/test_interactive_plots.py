@@ -192,6 +192,10 @@ def _curve_d(plot) -> list[str]:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_the_arrow_keys_move_the_curves_without_python(page, base_url, path):
+    """Nor Material's bundle: the plots need only their own script."""
+    bundle = []
+    page.route(re.compile(r"/assets/javascripts/bundle\.[0-9a-f]+\.min\.js$"),
+               lambda route: (bundle.append(route.request.url), route.abort()))
     page.goto(base_url + path, wait_until="networkidle")
     for slug in [p[1] for p in PLOTS if p[0] == path]:
         plot = page.locator(f"lossref-plot#{slug}")
@@ -215,6 +219,8 @@ def test_the_arrow_keys_move_the_curves_without_python(page, base_url, path):
         page.keyboard.press("ArrowLeft")
         assert output.text_content() == f"{data['symbol']} = {data['values'][data['start'] + 2]}"
     page.wait_for_timeout(500)
+    assert bundle, "the test did not keep Material's bundle away"
+    page.errors[:] = [e for e in page.errors if "bundle" not in e and "net::ERR_FAILED" not in e]
     python = [url for url in page.requests if "/pyodide/" in url or "/practice/worker" in url or url.endswith(".whl")]
     assert not python, f"Python was loaded: {python}"
     assert page.hosts() == {"127.0.0.1"}
