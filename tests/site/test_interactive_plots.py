@@ -137,12 +137,18 @@ def _curves(built_site, slug):
 
 def test_the_sentences_beside_the_plots_hold(built_site):
     data, x, values = _curves(built_site, "huber-live")
+    assert [r["label"] for r in data["refs"]] == ["½ r²", "|r|"]
     for k, delta in enumerate(values):  # the derivative is the residual, clipped to [-delta, delta]
         np.testing.assert_allclose(data["series"][0]["grad"][k], np.clip(x, -delta, delta), atol=1e-3)
+        loss, inside = np.asarray(data["series"][0]["loss"][k]), np.abs(x) <= delta
+        np.testing.assert_allclose(loss[inside], np.asarray(data["refs"][0]["loss"])[inside], atol=0)  # the half square
+        np.testing.assert_allclose(loss[~inside], delta * np.abs(x[~inside]) - delta**2 / 2, atol=5e-3)  # its tangent
     data, x, values = _curves(built_site, "smooth-l1-live")
     for k, beta in enumerate(values):  # saturates at +-1 for every beta; beta = 0 is the absolute error
         grad = np.asarray(data["series"][0]["grad"][k])
         assert grad.max() == 1 and grad.min() == -1
+        if beta > 0:  # linear with slope 1/beta in the zone |r| < beta
+            np.testing.assert_allclose(grad, np.clip(x / beta, -1, 1), atol=1e-3)
         if beta == 0:
             np.testing.assert_allclose(data["series"][0]["loss"][k], data["refs"][0]["loss"], atol=0)
     data, x, values = _curves(built_site, "quantile-live")
@@ -151,7 +157,8 @@ def test_the_sentences_beside_the_plots_hold(built_site):
         np.testing.assert_allclose(grad[x < 0], -tau, atol=1e-3)
         np.testing.assert_allclose(grad[x > 0], 1 - tau, atol=1e-3)
     data, x, values = _curves(built_site, "focal-live")
-    assert values[0] == 0 and values[1] == 0.125 and values[-1] == 8
+    assert values[0] == 0 and values[1] == 0.125 and values[-1] == 8  # "from 1/8 to 8 and with 0 first"
+    assert np.allclose(np.diff(np.log(values[1:])), np.log(2) / 4, rtol=0.05)  # even steps, up to rounding to 3 digits
     np.testing.assert_allclose(data["series"][0]["loss"][0], data["refs"][0]["loss"], atol=0)
     np.testing.assert_allclose(data["series"][0]["grad"][0], data["refs"][0]["grad"], atol=0)
     right = x > 0
@@ -171,6 +178,8 @@ def test_the_sentences_beside_the_plots_hold(built_site):
     positive, negative = data["series"]
     assert positive["label"] == "y = 1" and negative["label"] == "y = 0"
     one = values.index(1.0)
+    assert values[0] == 0.25 and values[-1] == 4  # "on a log scale from 0.25 to 4"
+    assert np.allclose(np.diff(np.log(values)), np.log(2) / 5, rtol=0.05)
     for k, w in enumerate(values):  # y = 0 does not move; y = 1 is multiplied by pos_weight
         assert negative["loss"][k] == negative["loss"][one] and negative["grad"][k] == negative["grad"][one]
         for panel, key in enumerate(("loss", "grad")):  # each rounded to 1/1000 of the panel's span
