@@ -496,14 +496,16 @@ def interactive_plot(name: str, param: str, values, *, label: str, symbol: str, 
         raise ValueError(f"param must be a parameter of {name} ({', '.join(known) or 'none'}); got {param!r}")
     values = [float(f"{float(v):.3g}") for v in values]
     if start is None:
-        start = known[param].default if known[param].default is not None else 1.0
+        start = known[param].default if known[param].default is not None else 1.0  # pos_weight=None: 1
     start = float(f"{float(start):.3g}")
     if start not in values:
         raise ValueError(f"start must be one of the values; got {start!r}, values {values}")
     x = np.linspace(-xlim, xlim, _SLIDER_POINTS)
     curves = [_slider_curves(name, x, axis, {**fixed, param: v}, targets) for v in values]
-    refs = [c for ref_label, ref_name, ref_params in references
-            for c in [(ref_label, *_slider_curves(ref_name, x, axis, ref_params, targets)[0][1:])]]
+    refs = []
+    for ref_label, ref_name, ref_params in references:
+        _, ref_loss, ref_grad = _slider_curves(ref_name, x, axis, ref_params, targets)[0]
+        refs.append((ref_label, ref_loss, ref_grad))
     loss_lim = _axis_limits([c[1] for cs in curves for c in cs] + [r[1] for r in refs])
     grad_lim = _axis_limits([c[2] for cs in curves for c in cs] + [r[2] for r in refs if r[2] is not None])
     q_loss, q_grad = _quantum(*loss_lim), _quantum(*grad_lim)
@@ -520,10 +522,10 @@ def interactive_plot(name: str, param: str, values, *, label: str, symbol: str, 
         "refs": [{"label": r[0], "loss": _round_to(r[1], q_loss),
                   "grad": None if r[2] is None else _round_to(r[2], q_grad)} for r in refs],
     }
-    static = _slider_panels(x, curves[values.index(start)], refs, data, slug, description,
-                            f"{symbol} = {labels[data['start']]}")
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     value_text = f"{symbol} = {labels[data['start']]}"
+    static = _slider_panels(x, curves[data["start"]], refs, data, slug, description, value_text)
+    # "<" escaped, so that no label can close the <script> early
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     widest = len(symbol) + 3 + max(len(v) for v in labels)
     return (f'<div class="lossref-interactive-host"><lossref-plot class="lossref-interactive" id="{slug}">\n'
             f'<div class="lossref-interactive__controls">'

@@ -9,6 +9,12 @@
 // replaced by live ones of the same size; the range input moves with the pointer or the arrow keys,
 // and every `input` event redraws the curves. Colours come from CSS custom properties
 // (docs/stylesheets/lossref.css), so the curves follow the light and the dark colour schemes.
+//
+// The data (script.lossref-interactive__data): `values`, the parameter's values as shown, and
+// `start`, the index the slider starts at; `x`, the grid as [first, last, count]; `ylim`, the
+// fixed range of each panel; `series`, the curves that follow the slider, each with `loss[k]`
+// and `grad[k]` for the k-th value; `refs`, fixed curves drawn dashed (`grad` null where the
+// reference has no derivative); `xlabel`, `ylabel`, `symbol` and `legend` for the drawing.
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 302.4; // the matplotlib panel, in points: the live panel takes the same box
@@ -30,8 +36,8 @@ export function ticks(lo, hi, count = 5) {
   const step = [1, 2, 5, 10].map((m) => m * power)
     .reduce((best, s) => (Math.abs(s - raw) < Math.abs(best - raw) ? s : best));
   const out = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-    out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i += 1) {
+    out.push(i * step + 0); // + 0: 0, not -0
   }
   return { values: out, step };
 }
