@@ -339,3 +339,32 @@ def test_the_helper_shows_the_value_it_computes(lossdocs):
     want = lr.quantile.grad(np.zeros_like(x), x, reduction="none", tau=0.333)
     np.testing.assert_allclose(data["series"][0]["grad"][0], want, atol=1e-3)
     assert "<lossref-plot" in out and 'aria-valuetext="τ = 0.5"' in out and "<script>" not in out
+
+
+def test_the_plots_work_under_a_strict_content_security_policy(page, base_url):
+    """The policy the site will be served with: scripts from the site only (no inline code, no
+    eval), inline styles allowed. Material's own inline scripts are refused under it; the plots
+    must not need anything of the kind."""
+    csp = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data:; font-src 'self'")
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": csp})
+
+    page.route(base_url + "losses/huber/", with_policy)
+    page.add_init_script("""window.violations = [];
+        document.addEventListener('securitypolicyviolation', e =>
+            window.violations.push([e.effectiveDirective, e.blockedURI, e.sample]));""")
+    page.goto(base_url + "losses/huber/", wait_until="networkidle")
+    plot = page.locator("lossref-plot#huber-live")
+    plot.locator("svg.lossref-interactive__live").first.wait_for()
+    before = _curve_d(plot)
+    plot.get_by_role("slider").focus()
+    page.keyboard.press("ArrowRight")
+    assert _curve_d(plot) != before
+    violations = page.evaluate("window.violations")
+    assert violations, "the policy was not applied"
+    ours = [v for v in violations if v[0].startswith("style-src") or "interactive-plot" in v[1]
+            or "lossref" in (v[2] or "")]
+    assert not ours, ours
