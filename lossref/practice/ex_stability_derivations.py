@@ -1,0 +1,354 @@
+"""Derivations of session 5: the Hessian of softmax cross-entropy, the focal loss's gradient by the
+chain rule, and the logits that minimise a label-smoothed cross-entropy."""
+
+from __future__ import annotations
+
+import math
+
+from . import _math as M
+from ._core import Mistake, NumericExercise, fmt_number as f
+
+__all__ = ["CrossEntropyHessianRow", "CrossEntropyCurvature", "FocalGrad", "SmoothedOptimalGap"]
+
+_ORDINAL = ("first", "second", "third")
+
+
+def _d(x: float) -> str:
+    """A drawn number with one decimal, never "-0.0"."""
+    return f"{x + 0.0:.1f}" if round(x, 1) != 0 else "0.0"
+
+
+def _tuple(values) -> str:
+    return "(" + ", ".join(_d(v) for v in values) + ")"
+
+
+def _vec(values) -> str:
+    return "(" + ", ".join(f(v) for v in values) + ")"
+
+
+def _draw_logits(rng) -> list[float]:
+    return [round(rng.uniform(-2.0, 2.5), 1) + 0.0 for _ in range(3)]
+
+
+# ---------------------------------------------------------------------------------- Hessian
+class CrossEntropyHessianRow(NumericExercise):
+    """A row, or the diagonal, of the Hessian of softmax cross-entropy in the logits: diag(p) - p p^T.
+
+    The gradient is p - y; differentiating p_i = softmax(z)_i in z_j gives p_i (delta_ij - p_j), and the
+    target y, a constant, drops out.
+    """
+
+    id = "cross_entropy.hessian_row"
+    skill = "cross_entropy.hessian"
+    title = "The Hessian of softmax cross-entropy"
+    kind = "vector"
+    depth = "derive"
+
+    def make_params(self, rng):
+        return {"z": _draw_logits(rng), "label": rng.randrange(3), "row": rng.choice([0, 1, 2, "diag"])}
+
+    def statement(self, p):
+        what = ("its diagonal $(H_{11}, H_{22}, H_{33})$" if p["row"] == "diag" else
+                f"its {_ORDINAL[p['row']]} row $(H_{{{p['row'] + 1}1}}, H_{{{p['row'] + 1}2}}, "
+                f"H_{{{p['row'] + 1}3}})$")
+        return (f"A three-class model outputs the logits $z = {_tuple(p['z'])}$ and the true class is class "
+                f"{p['label'] + 1} (counting from 1). The loss is the softmax cross-entropy "
+                r"$L = -\log \operatorname{softmax}(z)_c$. Its Hessian in the logits is the matrix "
+                r"$H_{ij} = \partial^2 L / \partial z_i \partial z_j$. Compute " + what + ".")
+
+    def _pick(self, matrix, row):
+        if row == "diag":
+            return [matrix[j][j] for j in range(3)]
+        return list(matrix[row])
+
+    def correct(self, p):
+        return self._pick(M.softmax_hessian(p["z"]), p["row"])
+
+    def mistakes(self, p):
+        probs = M.softmax(p["z"])
+        row, c = p["row"], p["label"]
+        diag_only = [[probs[i] * (1 - probs[i]) if i == j else 0.0 for j in range(3)] for i in range(3)]
+        no_diag = [[-probs[i] * probs[j] for j in range(3)] for i in range(3)]
+        plus_outer = [[probs[i] * (1 - probs[i]) if i == j else probs[i] * probs[j] for j in range(3)]
+                      for i in range(3)]
+        grad = [q - (j == c) for j, q in enumerate(probs)]
+        found = [
+            Mistake("sign_flipped", [-v for v in self.correct(p)],
+                    "The sign is flipped: the Hessian of a convex loss has a positive diagonal, "
+                    "$H_{ii} = \\hat p_i (1 - \\hat p_i)$."),
+            Mistake("gradient_not_hessian", grad,
+                    "That is the gradient $\\hat p - y$, the first derivative. Differentiate it once more: "
+                    "$\\partial \\hat p_i/\\partial z_j = \\hat p_i(\\delta_{ij} - \\hat p_j)$."),
+        ]
+        if row == "diag":
+            found.append(Mistake("forgot_outer_product", probs,
+                                 "That is $\\hat p$, the diagonal of $\\operatorname{diag}(\\hat p)$ alone. The Hessian "
+                                 "is $\\operatorname{diag}(\\hat p) - \\hat p \\hat p^\\top$, so each diagonal entry "
+                                 "loses $\\hat p_i^2$."))
+            found.append(Mistake("squared_probabilities", [q * q for q in probs],
+                                 "That is $\\hat p_i^2$, the outer product's diagonal. The entry is "
+                                 "$\\hat p_i - \\hat p_i^2 = \\hat p_i(1 - \\hat p_i)$."))
+        else:
+            found += [
+                Mistake("diagonal_only", self._pick(diag_only, row),
+                        "The off-diagonal entries are missing: $z_j$ changes every probability through the "
+                        "softmax's denominator, so $H_{ij} = -\\hat p_i \\hat p_j$ for $j \\ne i$."),
+                Mistake("forgot_diag", self._pick(no_diag, row),
+                        "That is $-\\hat p \\hat p^\\top$ alone; the diagonal entry also gets $\\hat p_i$ from "
+                        "$\\operatorname{diag}(\\hat p)$."),
+                Mistake("offdiag_sign", self._pick(plus_outer, row),
+                        "The off-diagonal entries have the wrong sign: raising $z_j$ lowers every other "
+                        "probability, so $H_{ij} = -\\hat p_i \\hat p_j$."),
+            ]
+        return found
+
+    def hints(self, problem):
+        return [
+            r"Start from the gradient $\partial L/\partial z_i = \hat p_i - y_i$. The target $y$ does not depend on "
+            r"$z$, so $H_{ij} = \partial \hat p_i/\partial z_j$, and the label does not matter.",
+            r"Differentiate $\hat p_i = e^{z_i}/\sum_k e^{z_k}$ by the quotient rule: "
+            r"$\partial \hat p_i/\partial z_j = \hat p_i(\delta_{ij} - \hat p_j)$, with $\delta_{ij} = 1$ if $i = j$ "
+            r"and 0 otherwise.",
+            r"So $H = \operatorname{diag}(\hat p) - \hat p \hat p^\top$: $\hat p_i(1 - \hat p_i)$ on the diagonal and "
+            r"$-\hat p_i \hat p_j$ off it. Each row sums to 0.",
+        ]
+
+    def steps(self, p):
+        probs = M.softmax(p["z"])
+        if p["row"] == "diag":
+            last = rf"The diagonal $\hat p_i (1 - \hat p_i)$: ${_vec(self.correct(p))}$."
+        else:
+            i = p["row"] + 1
+            last = (rf"Row {i}: $\hat p_{i}(1 - \hat p_{i})$ at position {i} and $-\hat p_{i} \hat p_j$ elsewhere: "
+                    rf"${_vec(self.correct(p))}$, which sums to 0.")
+        return [
+            rf"$\hat p = \operatorname{{softmax}}{_tuple(p['z'])} \approx {_vec(probs)}$.",
+            r"$H = \operatorname{diag}(\hat p) - \hat p \hat p^\top$, whatever the true class.",
+            last,
+        ]
+
+
+class CrossEntropyCurvature(NumericExercise):
+    """The curvature of softmax cross-entropy along a direction v: v^T H v = sum_j p_j v_j^2 - (sum_j p_j v_j)^2,
+    the variance of v under the softmax probabilities."""
+
+    id = "cross_entropy.curvature"
+    skill = "cross_entropy.hessian"
+    title = "The curvature of cross-entropy along a direction"
+    depth = "derive"
+
+    def make_params(self, rng):
+        v = [float(rng.choice([-2, -1, 1, 2])) for _ in range(3)]
+        return {"z": _draw_logits(rng), "label": rng.randrange(3), "v": v}
+
+    def acceptable(self, params):
+        return len(set(params["v"])) > 1 and self.correct(params) >= 0.02 and super().acceptable(params)
+
+    def statement(self, p):
+        v = "(" + ", ".join(f"{int(x)}" for x in p["v"]) + ")"
+        return (f"A three-class model outputs the logits $z = {_tuple(p['z'])}$ and the true class is class "
+                f"{p['label'] + 1} (counting from 1); the loss is the softmax cross-entropy "
+                r"$L(z) = -\log \operatorname{softmax}(z)_c$. Move the logits along the direction "
+                f"$v = {v}$: compute the curvature "
+                r"$\frac{d^2}{dt^2} L(z + t v)\big|_{t = 0} = v^\top H v$, with $H$ the Hessian of $L$ in the logits.")
+
+    def _moments(self, p):
+        probs = M.softmax(p["z"])
+        first = math.fsum(q * x for q, x in zip(probs, p["v"]))
+        second = math.fsum(q * x * x for q, x in zip(probs, p["v"]))
+        return probs, first, second
+
+    def correct(self, p):
+        _, first, second = self._moments(p)
+        return second - first * first
+
+    def mistakes(self, p):
+        probs, first, second = self._moments(p)
+        c = p["label"]
+        return [
+            Mistake("forgot_outer_product", second,
+                    "That is $v^\\top \\operatorname{diag}(\\hat p)\\, v = \\sum_j \\hat p_j v_j^2$ alone. The Hessian "
+                    "also has $-\\hat p \\hat p^\\top$, which subtracts $(\\hat p^\\top v)^2$."),
+            Mistake("diagonal_only", math.fsum(q * (1 - q) * x * x for q, x in zip(probs, p["v"])),
+                    "That uses only the diagonal $\\hat p_j (1 - \\hat p_j)$ of $H$; the off-diagonal entries "
+                    "$-\\hat p_i \\hat p_j$ contribute $-2\\hat p_i \\hat p_j v_i v_j$ to $v^\\top H v$."),
+            Mistake("first_derivative", math.fsum((q - (j == c)) * x for j, (q, x) in enumerate(zip(probs, p["v"]))),
+                    "That is the slope $(\\hat p - y)^\\top v$, the first derivative along $v$. The curvature is "
+                    "the second derivative, $v^\\top H v$."),
+            Mistake("sign_flipped", first * first - second,
+                    "The sign is flipped: cross-entropy is convex in the logits, so its curvature is never "
+                    "negative."),
+        ]
+
+    def hints(self, problem):
+        return [
+            r"The Hessian of softmax cross-entropy in the logits is $H = \operatorname{diag}(\hat p) - \hat p "
+            r"\hat p^\top$ with $\hat p = \operatorname{softmax}(z)$, whatever the true class.",
+            r"Then $v^\top H v = \sum_j \hat p_j v_j^2 - (\sum_j \hat p_j v_j)^2$: the variance of the entries of "
+            r"$v$ under the probabilities $\hat p$, never negative.",
+            r"Compute $\hat p$, then the mean $m = \sum_j \hat p_j v_j$ and the mean square "
+            r"$\sum_j \hat p_j v_j^2$, and subtract $m^2$.",
+        ]
+
+    def steps(self, p):
+        probs, first, second = self._moments(p)
+        return [
+            rf"$\hat p = \operatorname{{softmax}}{_tuple(p['z'])} \approx {_vec(probs)}$.",
+            r"$v^\top H v = v^\top \operatorname{diag}(\hat p)\, v - (\hat p^\top v)^2 = "
+            r"\sum_j \hat p_j v_j^2 - (\sum_j \hat p_j v_j)^2$.",
+            rf"$\sum_j \hat p_j v_j \approx {f(first, 6)}$ and $\sum_j \hat p_j v_j^2 \approx {f(second, 6)}$.",
+            rf"$v^\top H v \approx {f(second, 6)} - ({f(first, 6)})^2 \approx {f(self.correct(p))}$.",
+        ]
+
+
+# ---------------------------------------------------------------------------------- focal gradient
+class FocalGrad(NumericExercise):
+    """The gradient of the sigmoid focal loss in the logit, by the chain and product rules.
+
+    dL/dz = s [gamma p_t (1 - p_t)^gamma log p_t - (1 - p_t)^(gamma + 1)], s = +1 for y = 1 and -1 for y = 0.
+    """
+
+    id = "focal.grad"
+    skill = "focal.value"
+    title = "The gradient of the focal loss"
+    depth = "derive"
+
+    def make_params(self, rng):
+        return {"y": rng.choice([0, 1]), "z": round(rng.uniform(-3.0, 3.0), 1) + 0.0,
+                "gamma": rng.choice([0.5, 1.0, 2.0, 3.0])}
+
+    def acceptable(self, params):
+        return abs(params["z"]) >= 0.2 and abs(self.correct(params)) >= 0.01 and super().acceptable(params)
+
+    def statement(self, p):
+        return ("The sigmoid focal loss of one example is $L = -(1 - p_t)^{\\gamma} \\log p_t$, where "
+                r"$p_t = \sigma(z)$ if $y = 1$ and $p_t = 1 - \sigma(z)$ if $y = 0$. "
+                f"For the logit $z = {_d(p['z'])}$, the label $y = {p['y']}$ and $\\gamma = {p['gamma']:g}$, compute "
+                r"$\partial L / \partial z$ (natural logarithm).")
+
+    def _pt(self, p):
+        return M.sigmoid(p["z"]) if p["y"] == 1 else 1 - M.sigmoid(p["z"])
+
+    def correct(self, p):
+        return M.focal_grad(p["y"], p["z"], p["gamma"])
+
+    def mistakes(self, p):
+        g, pt = p["gamma"], self._pt(p)
+        sign = 1.0 if p["y"] == 1 else -1.0
+        bce = M.sigmoid(p["z"]) - p["y"]
+        dl_dpt = g * (1 - pt) ** (g - 1) * math.log(pt) - (1 - pt) ** g / pt
+        return [
+            Mistake("factor_held_constant", (1 - pt) ** g * bce,
+                    "That treats the factor $(1 - p_t)^{\\gamma}$ as a constant: $(1 - p_t)^{\\gamma}(\\sigma(z) - y)$. "
+                    "The factor depends on $z$ too, and the product rule adds "
+                    "$\\gamma\\, p_t (1 - p_t)^{\\gamma} \\log p_t$ (times the sign of $dp_t/dz$)."),
+            Mistake("bce_gradient", bce,
+                    "That is the binary cross-entropy's gradient $\\sigma(z) - y$, the focal loss at $\\gamma = 0$."),
+            Mistake("derivative_in_pt", dl_dpt,
+                    "That is $\\partial L/\\partial p_t$. Multiply by $\\partial p_t/\\partial z = "
+                    "\\pm p_t(1 - p_t)$, with $+$ for $y = 1$ and $-$ for $y = 0$."),
+            Mistake("sign_flipped", -self.correct(p),
+                    "The sign is flipped: for $y = 1$, $p_t = \\sigma(z)$ grows with $z$ and the loss falls, so the "
+                    "gradient is negative; for $y = 0$ it is positive."),
+            Mistake("log_term_sign", sign * (-g * pt * (1 - pt) ** g * math.log(pt) - (1 - pt) ** (g + 1)),
+                    "The product rule's first term has the wrong sign: $\\frac{d}{dp}(1 - p)^{\\gamma} = "
+                    "-\\gamma (1 - p)^{\\gamma - 1}$, and with the minus in front of the loss the term is "
+                    "$+\\gamma (1 - p_t)^{\\gamma - 1} \\log p_t$ (a negative number, since $\\log p_t < 0$)."),
+        ]
+
+    def hints(self, problem):
+        return [
+            r"Work in $p_t$ first, then chain: $\frac{\partial L}{\partial z} = \frac{\partial L}{\partial p_t} "
+            r"\frac{\partial p_t}{\partial z}$, with $\frac{\partial p_t}{\partial z} = p_t(1 - p_t)$ for $y = 1$ and "
+            r"$-p_t(1 - p_t)$ for $y = 0$.",
+            r"Product rule on $L = -(1 - p_t)^{\gamma} \log p_t$: "
+            r"$\frac{\partial L}{\partial p_t} = \gamma (1 - p_t)^{\gamma - 1} \log p_t - \frac{(1 - p_t)^{\gamma}}{p_t}$.",
+            r"Multiplied out: $\frac{\partial L}{\partial z} = \pm\left[\gamma\, p_t (1 - p_t)^{\gamma} \log p_t "
+            r"- (1 - p_t)^{\gamma + 1}\right]$. At $\gamma = 0$ this is $\sigma(z) - y$.",
+        ]
+
+    def steps(self, p):
+        g, pt = p["gamma"], self._pt(p)
+        sign = "+" if p["y"] == 1 else "-"
+        first = g * pt * (1 - pt) ** g * math.log(pt)
+        second = (1 - pt) ** (g + 1)
+        return [
+            rf"$\sigma({_d(p['z'])}) \approx {f(M.sigmoid(p['z']))}$, so $p_t \approx {f(pt)}$ and "
+            rf"$\partial p_t/\partial z = {sign}p_t(1 - p_t)$.",
+            r"$\frac{\partial L}{\partial z} = \pm\left[\gamma\, p_t (1 - p_t)^{\gamma} \log p_t - "
+            r"(1 - p_t)^{\gamma + 1}\right]$ (product rule, then chain rule).",
+            rf"$\gamma\, p_t (1 - p_t)^{{\gamma}} \log p_t \approx {f(first)}$ and "
+            rf"$(1 - p_t)^{{\gamma + 1}} \approx {f(second)}$.",
+            rf"$\partial L/\partial z = {sign}({f(first)} - {f(second)}) \approx {f(self.correct(p))}$.",
+        ]
+
+
+# ---------------------------------------------------------------------------------- smoothing
+class SmoothedOptimalGap(NumericExercise):
+    """The logit gap that minimises label-smoothed cross-entropy: softmax(z) = the smoothed target, so
+    z_c - z_j = log((1 - eps + eps/K) / (eps/K)) for every other class j."""
+
+    id = "cross_entropy.smoothed_gap"
+    skill = "cross_entropy.smoothing"
+    title = "The logits that minimise label-smoothed cross-entropy"
+    depth = "derive"
+
+    def make_params(self, rng):
+        return {"k": rng.choice([3, 4, 5, 10, 100]), "eps": rng.choice([0.05, 0.1, 0.15, 0.2, 0.3])}
+
+    def statement(self, p):
+        return (f"A {p['k']}-class classifier is trained with label smoothing $\\varepsilon = {p['eps']:g}$: its "
+                r"loss is the cross-entropy $-\sum_j \tilde y_j \log \operatorname{softmax}(z)_j$ against "
+                r"$\tilde y = (1 - \varepsilon)\, y + \varepsilon / K$. For one example, the loss has a minimum over "
+                r"the logits. At that minimum, what is the gap $z_c - z_j$ between the true class's logit and any "
+                "other class's logit (natural logarithm)?")
+
+    def _target(self, p):
+        k, eps = p["k"], p["eps"]
+        return 1 - eps + eps / k, eps / k
+
+    def correct(self, p):
+        top, other = self._target(p)
+        return math.log(top / other)
+
+    def mistakes(self, p):
+        k, eps = p["k"], p["eps"]
+        top, other = self._target(p)
+        return [
+            Mistake("k_minus_1_convention", math.log((1 - eps) / (eps / (k - 1))),
+                    "That is the gap for the other convention, $1 - \\varepsilon$ on the true class and "
+                    "$\\varepsilon/(K - 1)$ on the others. Here every class gets $\\varepsilon/K$, the true one "
+                    "included."),
+            Mistake("forgot_true_share", math.log((1 - eps) / other),
+                    "The true class's target is $1 - \\varepsilon + \\varepsilon/K$: it gets its share "
+                    "$\\varepsilon/K$ too."),
+            Mistake("ratio_without_log", top / other,
+                    "That is the ratio of the probabilities $\\hat p_c / \\hat p_j = e^{z_c - z_j}$; the gap of the "
+                    "logits is its logarithm."),
+            Mistake("log10", math.log10(top / other), "That uses log base 10; the softmax's exponential is $e^z$, so "
+                                                      "use the natural logarithm."),
+        ]
+
+    def hints(self, problem):
+        return [
+            r"The gradient of the smoothed loss in the logits is $\operatorname{softmax}(z) - \tilde y$. "
+            r"The loss is convex in $z$, so it is smallest where the gradient is 0.",
+            r"So at the minimum $\hat p = \tilde y$: $\hat p_c = 1 - \varepsilon + \varepsilon/K$ and "
+            r"$\hat p_j = \varepsilon/K$ for $j \ne c$. Only gaps are fixed: adding a constant to every logit "
+            r"changes nothing.",
+            r"$\hat p_c/\hat p_j = e^{z_c - z_j}$, so $z_c - z_j = \log \frac{1 - \varepsilon + \varepsilon/K}"
+            r"{\varepsilon/K}$.",
+        ]
+
+    def steps(self, p):
+        k, eps = p["k"], p["eps"]
+        top, other = self._target(p)
+        return [
+            r"The gradient $\operatorname{softmax}(z) - \tilde y$ vanishes when $\operatorname{softmax}(z) = \tilde y$.",
+            rf"$\tilde y_c = 1 - {eps:g} + {eps:g}/{k} = {f(top, 6)}$ and $\tilde y_j = {eps:g}/{k} = {f(other, 6)}$.",
+            rf"$e^{{z_c - z_j}} = \tilde y_c / \tilde y_j \approx {f(top / other)}$, so "
+            rf"$z_c - z_j = \log {f(top / other)} \approx {f(self.correct(p))}$.",
+        ]
+
+
+EXERCISES = [CrossEntropyHessianRow(), CrossEntropyCurvature(), FocalGrad(), SmoothedOptimalGap()]
