@@ -75,7 +75,8 @@ class MarginMinimiser(NumericExercise):
         return (f"A margin classifier is trained with the {_NAMES[p['loss']]} $L(y, s) = \\varphi(ys)$, "
                 f"${_LOSSES[p['loss']][0](p['b'])}$, on labels $y \\in \\{{-1, +1\\}}$. At an input $x$ the label is "
                 f"$+1$ with probability $\\eta = {p['eta']:g}$. Which score $s$ minimises the expected loss "
-                r"$C_\eta(s) = \eta\, \varphi(s) + (1 - \eta)\, \varphi(-s)$? (Natural logarithm.)")
+                r"$C_\eta(s) = \eta\, \varphi(s) + (1 - \eta)\, \varphi(-s)$?"
+                + (" (Natural logarithm.)" if p["loss"] in ("logistic", "exponential") else ""))
 
     def correct(self, p):
         return _LOSSES[p["loss"]][1](p["eta"], p["b"])
@@ -170,7 +171,7 @@ class MarginMinimiser(NumericExercise):
 # how phi'(0) follows).
 def _family(kind: str, a: float):
     if kind == "shifted_hinge":  # max(0, a - m), a > 0: linear at 0
-        return rf"\max(0,\ {_g(a)} - m)", -1.0, rf"Near $m = 0$ we have $a - m > 0$, so $\varphi(m) = {_g(a)} - m$ and $\varphi'(0) = -1$."
+        return rf"\max(0,\ {_g(a)} - m)", -1.0, rf"Near $m = 0$ we have ${_g(a)} - m > 0$, so $\varphi(m) = {_g(a)} - m$ and $\varphi'(0) = -1$."
     if kind == "perceptron":  # max(0, -m): the kink sits at 0
         return r"\max(0,\ -m)", None, (r"$\varphi$ has a kink at $m = 0$: slope $-1$ on the left, 0 on the right, so "
                                        r"$\varphi'(0)$ does not exist.")
@@ -294,6 +295,11 @@ class CalibrationTest(ChoiceExercise):
         calibrated = slope is not None and slope < 0
         kink = slope is None
         right = f"Right: {why}"
+        if calibrated:
+            not_for_that = (f"The loss is calibrated, but not for that reason: {why} A negative slope at 0 is what "
+                            "makes it calibrated.")
+        else:
+            not_for_that = f"The loss is not calibrated, but not for that reason: {why}"
         return [
             ("Calibrated: $\\varphi$ is differentiable at 0 and $\\varphi'(0) < 0$.",
              None if calibrated else ("missed_kink" if kink else "slope_sign"),
@@ -303,15 +309,18 @@ class CalibrationTest(ChoiceExercise):
             ("Not calibrated: $\\varphi$ is differentiable at 0 but $\\varphi'(0) \\ge 0$.",
              None if (not calibrated and not kink) else ("missed_kink" if kink else "slope_sign"),
              right if (not calibrated and not kink) else
-             (f"{why} The test fails for another reason: there is no derivative at 0." if kink else
+             (not_for_that + " There is no derivative at 0." if kink else
               f"{why} The slope is negative, so the loss is calibrated.")),
             ("Not calibrated: $\\varphi$ is not differentiable at 0.",
              None if kink else "kink_misplaced",
-             right if kink else f"{why} $\\varphi$ is differentiable at 0, so read the sign of $\\varphi'(0)$."),
+             right if kink else
+             (f"{why} $\\varphi$ is differentiable at 0: read the sign of $\\varphi'(0)$. The loss is calibrated."
+              if calibrated else not_for_that + " $\\varphi$ is differentiable at 0, and the slope is not negative.")),
             ("Calibrated: every convex margin loss is.",
              "convexity_is_enough",
-             "Convexity is a condition of the test, not its conclusion: for a convex $\\varphi$ the loss is "
-             f"calibrated only if $\\varphi'(0)$ exists and is negative. {why}"),
+             (not_for_that + " Convexity is the theorem's condition, not its conclusion." if calibrated else
+              "Convexity is the theorem's condition, not its conclusion: for a convex $\\varphi$ the loss is "
+              f"calibrated only if $\\varphi'(0)$ exists and is negative. {why}")),
         ]
 
     def hints(self, problem):
@@ -406,10 +415,14 @@ class HingeBatchSubgradient(NumericExercise):
     def steps(self, p):
         m = self._margins(p)
         active = [i + 1 for i, v in enumerate(m) if v < 1]
+        kinks = [i + 1 for i, v in enumerate(m) if v == 1]
         shown = ", ".join(f(v) for v in m)
+        at_kink = ([f"Example {kinks[0]} sits at the kink $y_i s_i = 1$ and contributes 0."] if len(kinks) == 1 else
+                   [f"Examples {', '.join(str(i) for i in kinks)} sit at the kink and contribute 0."] if kinks else [])
         return [
             f"Margins $y_i w^\\top x_i = ({shown})$.",
-            "Examples inside the margin ($y_i s_i < 1$): " + ", ".join(str(i) for i in active) + ".",
+            "Examples inside the margin or misclassified ($y_i s_i < 1$): " + ", ".join(str(i) for i in active) + ".",
+            *at_kink,
             rf"$\partial R/\partial w = \frac{{1}}{{3}}\sum_{{y_i s_i < 1}} (-y_i x_i) = {_vec(self.correct(p))}$.",
         ]
 

@@ -17,9 +17,9 @@ def _d(x: float) -> str:
     return f"{x + 0.0:.1f}" if round(x, 1) != 0 else "0.0"
 
 
-def _par(x: float) -> str:
-    """A number inside a product, in parentheses when negative."""
-    return f"({_d(x)})" if x < 0 else _d(x)
+def _paren(x: float) -> str:
+    """A computed number inside a sum, in parentheses when negative."""
+    return f"({f(x)})" if x < 0 else f(x)
 
 
 def _tuple(values) -> str:
@@ -121,7 +121,7 @@ class LogisticNewtonStep(NumericExercise):
             r"$R'(w) = \sum_i (\hat p_i - y_i)\, x_i$ and $R''(w) = \sum_i \hat p_i (1 - \hat p_i)\, x_i^2$ "
             r"(the chain rule through $z_i = w x_i$, twice).",
             rf"$R'(w_0) \approx {f(grad)}$ and $R''(w_0) \approx {f(curv)}$.",
-            rf"$w_1 = {_d(p['w0'])} - {f(grad)} / {f(curv)} \approx {f(self.correct(p))}$.",
+            rf"$w_1 = {_d(p['w0'])} - {_paren(grad)} / {f(curv)} \approx {f(self.correct(p))}$.",
         ]
 
 

@@ -8,7 +8,7 @@ import math
 from . import _math as M
 from ._core import Mistake, NumericExercise, fmt_number as f
 
-__all__ = ["CrossEntropyHessianRow", "CrossEntropyCurvature", "FocalGrad", "SmoothedOptimalGap"]
+__all__ = ["CrossEntropyHessianRow", "CrossEntropyCurvature", "FocalGrad", "FocalMinimiser", "SmoothedOptimalGap"]
 
 _ORDINAL = ("first", "second", "third")
 
@@ -279,7 +279,101 @@ class FocalGrad(NumericExercise):
             r"(1 - p_t)^{\gamma + 1}\right]$ (product rule, then chain rule).",
             rf"$\gamma\, p_t (1 - p_t)^{{\gamma}} \log p_t \approx {f(first)}$ and "
             rf"$(1 - p_t)^{{\gamma + 1}} \approx {f(second)}$.",
-            rf"$\partial L/\partial z = {sign}({f(first)} - {f(second)}) \approx {f(self.correct(p))}$.",
+            (rf"$\partial L/\partial z = {f(first)} - {f(second)} \approx {f(self.correct(p))}$." if p["y"] == 1 else
+             rf"$\partial L/\partial z = -({f(first)} - {f(second)}) \approx {f(self.correct(p))}$."),
+        ]
+
+
+# ---------------------------------------------------------------------------------- focal minimiser
+def _focal_slope(p: float, q: float, gamma: float, swapped: bool = False) -> float:
+    """E'(p) for the expected focal loss E(p) = q [-(1 - p)^gamma log p] + (1 - q) [-p^gamma log(1 - p)];
+    ``swapped`` puts the factors the wrong way round, q [-p^gamma log p] + (1 - q) [-(1 - p)^gamma log(1 - p)]."""
+    if swapped:
+        pos = -gamma * p ** (gamma - 1) * math.log(p) - p**gamma / p
+        neg = gamma * (1 - p) ** (gamma - 1) * math.log1p(-p) + (1 - p) ** gamma / (1 - p)
+    else:
+        pos = gamma * (1 - p) ** (gamma - 1) * math.log(p) - (1 - p) ** gamma / p
+        neg = -gamma * p ** (gamma - 1) * math.log1p(-p) + p**gamma / (1 - p)
+    return q * pos + (1 - q) * neg
+
+
+def _root(fn, lo: float, hi: float) -> float:
+    """The root of an increasing function between lo and hi, by bisection to machine precision."""
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if fn(mid) < 0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+class FocalMinimiser(NumericExercise):
+    """The probability that minimises the expected sigmoid focal loss for a label that is 1 with
+    probability q: the root of E'(p) = 0, which lies between 1/2 and q for gamma > 0 (the focal loss
+    is not a proper scoring rule: its minimiser is pulled towards 1/2)."""
+
+    id = "focal.minimiser"
+    skill = "focal.value"
+    title = "The probability that minimises the focal loss"
+    depth = "derive"
+
+    def make_params(self, rng):
+        return {"q": rng.choice([0.1, 0.15, 0.2, 0.25, 0.3, 0.7, 0.75, 0.8, 0.85, 0.9]),
+                "gamma": rng.choice([0.5, 1.0, 2.0, 3.0])}
+
+    def statement(self, p):
+        return ("A binary classifier is trained with the sigmoid focal loss $-(1 - p_t)^{\\gamma} \\log p_t$, "
+                f"$\\gamma = {p['gamma']:g}$. At one input the label is 1 with probability $q = {p['q']:g}$. Which "
+                r"predicted probability $\hat p$ minimises the expected loss "
+                r"$E(\hat p) = q\,\big[-(1 - \hat p)^{\gamma} \log \hat p\big] + (1 - q)\,\big[-\hat p^{\gamma} "
+                r"\log(1 - \hat p)\big]$? The condition $E'(\hat p) = 0$ has no closed form: solve it numerically "
+                "(a few bisection or Newton steps) and give $\\hat p^\\star$ to three decimals.")
+
+    def correct(self, p):
+        q, g = p["q"], p["gamma"]
+        return _root(lambda x: _focal_slope(x, q, g), 1e-9, 1 - 1e-9)
+
+    def mistakes(self, p):
+        q, g = p["q"], p["gamma"]
+        best = self.correct(p)
+        return [
+            Mistake("cross_entropy_minimiser", q,
+                    "That is $q$, the minimiser of the cross-entropy ($\\gamma = 0$). The focal factors weigh the two "
+                    "labels unevenly, and the minimiser of the focal loss lies between $1/2$ and $q$."),
+            Mistake("logit_not_probability", math.log(best / (1 - best)),
+                    "That is the logit $\\log(\\hat p/(1 - \\hat p))$ of the minimiser; the question asks for the "
+                    "probability $\\hat p^\\star$."),
+            Mistake("complement", 1 - best,
+                    "That is $1 - \\hat p^\\star$, the probability of the label 0. With $q$ on the label 1 the "
+                    "minimiser lies on the same side of $1/2$ as $q$."),
+            Mistake("factors_swapped", _root(lambda x: _focal_slope(x, q, g, swapped=True), 1e-9, 1 - 1e-9),
+                    "The focal factors are swapped: the label 1 is scaled by $(1 - \\hat p)^{\\gamma}$, the weight "
+                    "of its error, and the label 0 by $\\hat p^{\\gamma}$."),
+        ]
+
+    def hints(self, problem):
+        return [
+            r"Differentiate each term by the product rule: $\frac{d}{d\hat p}\big[-(1 - \hat p)^{\gamma} \log \hat p\big] "
+            r"= \gamma (1 - \hat p)^{\gamma - 1} \log \hat p - \frac{(1 - \hat p)^{\gamma}}{\hat p}$, and the label-0 term "
+            r"is the same with $\hat p$ and $1 - \hat p$ exchanged (and a minus from the chain rule).",
+            r"$E'$ has one root in $(0, 1)$, and it lies between $1/2$ and $q$: $E'(1/2)$ and $E'(q)$ have opposite "
+            r"signs. Halve that interval, keeping the half where $E'$ changes sign.",
+            r"Ten halvings shrink an interval of width $0.4$ below $0.0004$. Newton's method "
+            r"$\hat p \leftarrow \hat p - E'(\hat p)/E''(\hat p)$, with $E''$ from a difference of $E'$, takes fewer steps.",
+        ]
+
+    def steps(self, p):
+        q, g = p["q"], p["gamma"]
+        best = self.correct(p)
+        return [
+            r"$E'(\hat p) = q\big[\gamma (1 - \hat p)^{\gamma - 1} \log \hat p - (1 - \hat p)^{\gamma}/\hat p\big] + "
+            r"(1 - q)\big[-\gamma \hat p^{\gamma - 1} \log(1 - \hat p) + \hat p^{\gamma}/(1 - \hat p)\big]$.",
+            rf"$E'(1/2) \approx {f(_focal_slope(0.5, q, g))}$ and $E'({q:g}) \approx {f(_focal_slope(q, q, g))}$: "
+            "the root lies between them.",
+            rf"Bisection (or Newton's method) gives $\hat p^\star \approx {f(best)}$, where "
+            rf"$E'(\hat p^\star) \approx 0$: closer to $1/2$ than $q = {q:g}$, since the focal loss is not a proper "
+            "scoring rule.",
         ]
 
 
@@ -351,4 +445,4 @@ class SmoothedOptimalGap(NumericExercise):
         ]
 
 
-EXERCISES = [CrossEntropyHessianRow(), CrossEntropyCurvature(), FocalGrad(), SmoothedOptimalGap()]
+EXERCISES = [CrossEntropyHessianRow(), CrossEntropyCurvature(), FocalGrad(), FocalMinimiser(), SmoothedOptimalGap()]

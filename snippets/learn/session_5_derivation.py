@@ -32,6 +32,14 @@ by_hand = gamma * pt * (1 - pt) ** gamma * np.log(pt) - (1 - pt) ** (gamma + 1)
 print(f"focal gradient, product rule: {by_hand:.4f}")
 print(f"focal gradient, lossref: {lr.focal.grad(np.array([1.0]), np.array([zf]), gamma=gamma)[0]:.4f}")
 
+# The focal loss is not a proper scoring rule: for a label that is 1 with probability q = 0.8,
+# the expected loss is smallest at a probability nearer 1/2 than q
+q = 0.8
+zs = np.linspace(-5.0, 5.0, 100001)  # candidate logits, step 1e-4
+risk = (q * lr.focal(np.ones_like(zs), zs, reduction="none", gamma=gamma)
+        + (1 - q) * lr.focal(np.zeros_like(zs), zs, reduction="none", gamma=gamma))
+print(f"focal minimiser for q = 0.8, gamma = 2: {1.0 / (1.0 + np.exp(-zs[np.argmin(risk)])):.3f}")
+
 # Label smoothing eps = 0.1 with K = 3: the loss is smallest where softmax(z) = the smoothed target
 eps, k = 0.1, 3
 target = (1 - eps) * np.eye(k)[1] + eps / k  # the true class is the second

@@ -145,6 +145,29 @@ def test_the_focal_gradient_is_lossrefs():
                 assert M.focal_grad(y, z, gamma) == pytest.approx(expected, rel=1e-12, abs=1e-300)
 
 
+def test_the_focal_minimiser_minimises_lossrefs_expected_focal_loss():
+    from lossref.practice.ex_stability_derivations import _focal_slope
+
+    ex, problems = _problems("focal.minimiser")
+    for problem in problems:
+        p = problem.params
+        q, gamma = p["q"], p["gamma"]
+        y, weight = np.array([1.0, 0.0]), np.array([q, 1 - q])
+
+        def risk(z):  # the expected focal loss at the logit z, from lossref
+            return lr.focal(y, np.full(2, z), sample_weight=weight, gamma=gamma)
+
+        best = 1 / (1 + math.exp(-_ternary(risk, -8.0, 8.0)))
+        assert ex.correct(p) == pytest.approx(best, abs=1e-6)
+        # what the hints claim: the root lies between 1/2 and q, where E' changes sign
+        assert min(0.5, q) < ex.correct(p) < max(0.5, q)
+        assert (_focal_slope(0.5, q, gamma) < 0) != (_focal_slope(q, q, gamma) < 0)
+    for q in (0.1, 0.15, 0.2, 0.25, 0.3, 0.7, 0.75, 0.8, 0.85, 0.9):  # every q and gamma drawn: E' has one root
+        for gamma in (0.5, 1.0, 2.0, 3.0):
+            signs = [_focal_slope(k / 1000, q, gamma) > 0 for k in range(1, 1000)]
+            assert sum(a != b for a, b in zip(signs, signs[1:])) == 1, (q, gamma)
+
+
 def test_the_smoothed_gap_zeroes_lossrefs_smoothed_gradient():
     ex, problems = _problems("cross_entropy.smoothed_gap")
     for problem in problems:

@@ -48,3 +48,20 @@ def test_session_5_smoothed_gap(printed):
     assert_allclose(out["best gap z_c - z_j"], math.log(28), atol=5e-5)
     assert_allclose(out["best gap z_c - z_j"], 3.3322, atol=1e-12)
     assert out["largest |gradient| there"][0] < 1e-12
+
+
+def test_session_5_focal_minimiser(printed):
+    out = printed("learn/session_5_derivation.py")
+    q, gamma = 0.8, 2.0
+
+    def slope(p):  # d/dp of q [-(1 - p)^2 log p] + (1 - q) [-p^2 log(1 - p)]
+        return (q * (gamma * (1 - p) * math.log(p) - (1 - p) ** 2 / p)
+                + (1 - q) * (-gamma * p * math.log(1 - p) + p**2 / (1 - p)))
+
+    lo, hi = 0.5, q
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if slope(mid) < 0 else (lo, mid)
+    assert_allclose(out["focal minimiser for q = 0.8, gamma = 2"], lo, atol=5e-4)
+    assert_allclose(out["focal minimiser for q = 0.8, gamma = 2"], 0.627, atol=1e-12)
+
