@@ -8,7 +8,7 @@ import math
 from . import _math as M
 from ._core import Mistake, NumericExercise, fmt_number as f
 
-__all__ = ["LogisticNewtonStep", "LinearLayerGrad", "BestConstantLogit"]
+__all__ = ["LogisticNewtonStep", "LinearLayerGrad", "BestConstantLogit", "TwoClassSoftmaxAsBCE"]
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -308,4 +308,81 @@ class BestConstantLogit(NumericExercise):
         ]
 
 
-EXERCISES = [LogisticNewtonStep(), LinearLayerGrad(), BestConstantLogit()]
+# ---------------------------------------------------------------------------------- two classes
+class TwoClassSoftmaxAsBCE(NumericExercise):
+    """Two-class softmax cross-entropy is binary cross-entropy on the logit difference.
+
+    softmax(z)_P = 1 / (1 + e^{-(z_P - z_Q)}) = sigma(z_P - z_Q) for the positive class P and the other
+    class Q, so the loss is BCE(y, sigma(d)) with d = z_P - z_Q and y = 1 when the true class is P.
+    """
+
+    id = "cross_entropy.two_class_as_bce"
+    skill = "cross_entropy.value"
+    title = "Two-class softmax cross-entropy as a binary cross-entropy"
+    kind = "vector"
+    depth = "derive"
+
+    def make_params(self, rng):
+        return {"z": [round(rng.uniform(-2.0, 2.5), 1) + 0.0 for _ in range(2)], "label": rng.randrange(2),
+                "positive": rng.randrange(2)}
+
+    def acceptable(self, params):
+        return abs(params["z"][0] - params["z"][1]) >= 0.3 and super().acceptable(params)
+
+    def _parts(self, p):
+        pos = p["positive"]
+        d = p["z"][pos] - p["z"][1 - pos]
+        y = 1 if p["label"] == pos else 0
+        return d, y
+
+    def statement(self, p):
+        return (f"A two-class classifier outputs the logits $z = {_tuple(p['z'])}$ for classes 1 and 2 and is trained "
+                r"with the softmax cross-entropy $-\log \operatorname{softmax}(z)_c$; the true class is class "
+                f"{p['label'] + 1}. The same model can be written with one logit $d$ and a sigmoid, where "
+                f"$\\sigma(d)$ is the probability of class {p['positive'] + 1} (the positive class, label $y = 1$). "
+                "Give $d$ and the binary cross-entropy $L = -[\\,y \\log \\sigma(d) + (1 - y) \\log(1 - \\sigma(d))\\,]$ "
+                "of this example, as two numbers $d, L$.")
+
+    def correct(self, p):
+        d, y = self._parts(p)
+        return [d, M.bce_with_logits(y, d)]
+
+    def mistakes(self, p):
+        d, y = self._parts(p)
+        pos = p["positive"]
+        return [
+            Mistake("positive_class_swapped", [-d, M.bce_with_logits(y, -d)],
+                    f"That logit gives the probability of the other class. The positive class is class {pos + 1}, "
+                    f"so $d = z_{pos + 1} - z_{2 - pos}$: $\\sigma(d)$ must be softmax's entry for class {pos + 1}."),
+            Mistake("label_flipped", [d, M.bce_with_logits(1 - y, d)],
+                    f"The label is flipped: $y = 1$ means the true class is the positive class {pos + 1}, and here "
+                    f"the true class is class {p['label'] + 1}, so $y = {y}$."),
+            Mistake("logit_not_difference", [p["z"][pos], M.bce_with_logits(y, p["z"][pos])],
+                    "The positive class's logit alone is not the sigmoid's logit: dividing softmax's numerator and "
+                    "denominator by $e^{z_P}$ leaves $1/(1 + e^{-(z_P - z_Q)})$, so $d$ is the difference of the "
+                    "logits."),
+        ]
+
+    def hints(self, problem):
+        return [
+            r"Write the positive class's softmax probability and divide its numerator and denominator by "
+            r"$e^{z_P}$: $\frac{e^{z_P}}{e^{z_P} + e^{z_Q}} = \frac{1}{1 + e^{-(z_P - z_Q)}}$.",
+            r"So $d = z_P - z_Q$, the positive class's logit minus the other's, and $y = 1$ exactly when the true "
+            r"class is the positive one.",
+            r"$L = \log(1 + e^{-d})$ if $y = 1$ and $\log(1 + e^{d})$ if $y = 0$; it equals the softmax "
+            r"cross-entropy of the two logits.",
+        ]
+
+    def steps(self, p):
+        d, y = self._parts(p)
+        pos = p["positive"]
+        return [
+            rf"$\operatorname{{softmax}}(z)_{pos + 1} = \sigma(z_{pos + 1} - z_{2 - pos})$, so "
+            rf"$d = {_d(p['z'][pos])} - {_paren(p['z'][1 - pos])} = {f(d)}$.",
+            rf"The true class is class {p['label'] + 1}, so $y = {y}$.",
+            rf"$L = \log(1 + e^{{{f(-d) if y == 1 else f(d)}}}) \approx {f(M.bce_with_logits(y, d))}$, the softmax "
+            r"cross-entropy of $z$.",
+        ]
+
+
+EXERCISES = [LogisticNewtonStep(), LinearLayerGrad(), BestConstantLogit(), TwoClassSoftmaxAsBCE()]

@@ -91,6 +91,20 @@ def test_the_best_logit_minimises_lossrefs_binary_cross_entropy():
             pytest.approx(0.0, abs=1e-12))
 
 
+def test_two_class_softmax_is_lossrefs_bce_on_the_logit_difference():
+    ex, problems = _problems("cross_entropy.two_class_as_bce")
+    for problem in problems:
+        p = problem.params
+        d, loss = ex.correct(p)
+        ce = lr.cross_entropy(np.array([p["label"]]), np.array([p["z"]]))
+        y = float(p["label"] == p["positive"])
+        assert loss == pytest.approx(ce, rel=1e-12)
+        assert loss == pytest.approx(lr.bce_with_logits(np.array([y]), np.array([d])), rel=1e-12)
+        # sigma(d) is softmax's probability of the positive class
+        probs = np.exp(p["z"]) / np.exp(p["z"]).sum()
+        assert 1 / (1 + math.exp(-d)) == pytest.approx(probs[p["positive"]], rel=1e-12)
+
+
 # ----------------------------------------------------------------------------------- session 5
 def _hessian_by_differences(label, z, h=1e-5):
     """Rows of d(grad)/dz from central differences of lossref's cross-entropy gradient."""
