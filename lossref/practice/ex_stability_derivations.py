@@ -8,7 +8,8 @@ import math
 from . import _math as M
 from ._core import Mistake, NumericExercise, fmt_number as f
 
-__all__ = ["CrossEntropyHessianRow", "CrossEntropyCurvature", "FocalGrad", "FocalMinimiser", "SmoothedOptimalGap"]
+__all__ = ["CrossEntropyHessianRow", "CrossEntropyCurvature", "FocalGrad", "FocalMinimiser", "SmoothedOptimalGap",
+           "KLGradient"]
 
 _ORDINAL = ("first", "second", "third")
 
@@ -445,4 +446,79 @@ class SmoothedOptimalGap(NumericExercise):
         ]
 
 
-EXERCISES = [CrossEntropyHessianRow(), CrossEntropyCurvature(), FocalGrad(), FocalMinimiser(), SmoothedOptimalGap()]
+# ---------------------------------------------------------------------------------- KL gradient
+class KLGradient(NumericExercise):
+    """The gradient of KL(y || softmax(z)) in the logits for a soft target y: softmax(z) - y.
+
+    KL(y || q) = H(y, q) - H(y); H(y) does not depend on z, and -sum_j y_j log q_j has the gradient
+    q - y because sum_j y_j = 1.
+    """
+
+    id = "kl.grad"
+    skill = "kl.value"
+    title = "The gradient of the KL divergence to a soft target"
+    kind = "vector"
+    depth = "derive"
+
+    def make_params(self, rng):
+        a = rng.choice([0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6])
+        b = rng.choice([0.1, 0.15, 0.2, 0.25, 0.3, 0.4])
+        target = [a, b, round(1 - a - b, 2)]
+        rng.shuffle(target)
+        return {"z": _draw_logits(rng), "y": target}
+
+    def acceptable(self, params):
+        y = params["y"]
+        return (min(y) >= 0.1 and len(set(y)) == 3 and min(abs(v) for v in self.correct(params)) >= 0.02
+                and super().acceptable(params))
+
+    def statement(self, p):
+        y = "(" + ", ".join(f"{v:g}" for v in p["y"]) + ")"
+        return (f"A three-class model outputs the logits $z = {_tuple(p['z'])}$ and is trained towards the soft "
+                f"target $y = {y}$ with the loss "
+                r"$L = \mathrm{KL}(y \,\|\, q) = \sum_j y_j \log(y_j / q_j)$, where $q = \operatorname{softmax}(z)$. "
+                r"Compute the gradient $\nabla_z L$ (three numbers).")
+
+    def correct(self, p):
+        return [q - t for q, t in zip(M.softmax(p["z"]), p["y"])]
+
+    def mistakes(self, p):
+        q, y = M.softmax(p["z"]), p["y"]
+        top = max(range(3), key=y.__getitem__)
+        reverse = math.fsum(qj * math.log(qj / yj) for qj, yj in zip(q, y))
+        return [
+            Mistake("sign_flipped", [t - v for v, t in zip(q, y)],
+                    "The sign is flipped: the gradient is $q - y$, prediction minus target."),
+            Mistake("forgot_target", q, "That is $q = \\operatorname{softmax}(z)$ alone; subtract the target $y$."),
+            Mistake("one_hot_target", [v - (j == top) for j, v in enumerate(q)],
+                    "That uses a one-hot target on the likeliest class. The target is the soft row $y$: the gradient "
+                    "is $q - y$ with every entry of $y$."),
+            Mistake("gradient_in_q", [-t / v for v, t in zip(q, y)],
+                    "That is $\\partial L/\\partial q_j = -y_j/q_j$, the derivative in the probabilities. Through the "
+                    "softmax the gradient in the logits is $q - y$."),
+            Mistake("reverse_kl", [v * (math.log(v / t) - reverse) for v, t in zip(q, y)],
+                    "That is the gradient of the other divergence, $\\mathrm{KL}(q \\,\\|\\, y)$. The loss weighs the "
+                    "logs by the target $y$."),
+        ]
+
+    def hints(self, problem):
+        return [
+            r"Split the divergence: $\mathrm{KL}(y \,\|\, q) = -\sum_j y_j \log q_j - H(y)$. The entropy $H(y)$ of "
+            r"the target does not depend on $z$.",
+            r"$-\log q_j = \log \sum_k e^{z_k} - z_j$, so $\frac{\partial}{\partial z_i}\big(-\sum_j y_j \log q_j\big) "
+            r"= q_i \sum_j y_j - y_i$.",
+            r"The target sums to 1, so $\nabla_z L = q - y$: compute the softmax and subtract the target.",
+        ]
+
+    def steps(self, p):
+        q = M.softmax(p["z"])
+        return [
+            r"$\mathrm{KL}(y \,\|\, q) = H(y, q) - H(y)$ and $H(y)$ is a constant, so "
+            r"$\nabla_z L = \nabla_z H(y, q) = q \sum_j y_j - y = q - y$.",
+            rf"$q = \operatorname{{softmax}}{_tuple(p['z'])} \approx "
+            "(" + ", ".join(f(v, 6) for v in q) + ")$.",
+            rf"$\nabla_z L = q - y \approx {_vec(self.correct(p))}$; the entries sum to 0.",
+        ]
+
+
+EXERCISES = [CrossEntropyHessianRow(), CrossEntropyCurvature(), FocalGrad(), FocalMinimiser(), SmoothedOptimalGap(), KLGradient()]

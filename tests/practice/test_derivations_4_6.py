@@ -194,6 +194,14 @@ def test_the_smoothed_gap_zeroes_lossrefs_smoothed_gradient():
             assert_allclose(grad, 0.0, atol=1e-12)
 
 
+def test_the_kl_gradient_is_lossrefs():
+    ex, problems = _problems("kl.grad")
+    for problem in problems:
+        p = problem.params
+        expected = lr.kl_divergence.grad(np.array([p["y"]]), np.array([p["z"]]))[0]
+        assert_allclose(ex.correct(p), expected, rtol=1e-12, atol=1e-15)
+
+
 # ----------------------------------------------------------------------------------- session 6
 def _phi(kind, b):
     """The margin losses of the minimiser exercise, from lossref where it has them."""
@@ -328,7 +336,12 @@ def _minimiser_route(ex, p):
     return logit / (p["b"] if p["loss"] == "logistic" else 2 * p["b"])
 
 
+def _kl_route(ex, p):
+    return [_shown(q, 6) - t for q, t in zip(M.softmax(p["z"]), p["y"])]
+
+
 @pytest.mark.parametrize("exercise_id, route", [
+    ("kl.grad", _kl_route),
     ("bce.newton_step", _newton_route), ("cross_entropy.linear_layer_grad", _linear_route),
     ("bce.best_logit", _logit_route), ("cross_entropy.hessian_row", _hessian_route),
     ("cross_entropy.curvature", _curvature_route), ("focal.grad", _focal_route),
