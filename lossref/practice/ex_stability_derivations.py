@@ -3,6 +3,7 @@ chain rule, and the logits that minimise a label-smoothed cross-entropy."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 from . import _math as M
@@ -286,16 +287,17 @@ class FocalGrad(NumericExercise):
 
 
 # ---------------------------------------------------------------------------------- focal minimiser
-def _focal_slope(p: float, q: float, gamma: float, swapped: bool = False) -> float:
-    """E'(p) for the expected focal loss E(p) = q [-(1 - p)^gamma log p] + (1 - q) [-p^gamma log(1 - p)];
-    ``swapped`` puts the factors the wrong way round, q [-p^gamma log p] + (1 - q) [-(1 - p)^gamma log(1 - p)]."""
-    if swapped:
-        pos = -gamma * p ** (gamma - 1) * math.log(p) - p**gamma / p
-        neg = gamma * (1 - p) ** (gamma - 1) * math.log1p(-p) + (1 - p) ** gamma / (1 - p)
-    else:
-        pos = gamma * (1 - p) ** (gamma - 1) * math.log(p) - (1 - p) ** gamma / p
-        neg = -gamma * p ** (gamma - 1) * math.log1p(-p) + p**gamma / (1 - p)
+def _focal_slope(p: float, q: float, gamma: float) -> float:
+    """E'(p) for the expected focal loss E(p) = q [-(1 - p)^gamma log p] + (1 - q) [-p^gamma log(1 - p)]."""
+    pos = gamma * (1 - p) ** (gamma - 1) * math.log(p) - (1 - p) ** gamma / p
+    neg = -gamma * p ** (gamma - 1) * math.log1p(-p) + p**gamma / (1 - p)
     return q * pos + (1 - q) * neg
+
+
+@functools.lru_cache(maxsize=256)
+def _focal_best(q: float, gamma: float) -> float:
+    """The root of E'(p) in (0, 1), by bisection (E' is negative below it and positive above)."""
+    return _root(lambda x: _focal_slope(x, q, gamma), 1e-9, 1 - 1e-9)
 
 
 def _root(fn, lo: float, hi: float) -> float:
@@ -332,11 +334,10 @@ class FocalMinimiser(NumericExercise):
                 "(a few bisection or Newton steps) and give $\\hat p^\\star$ to three decimals.")
 
     def correct(self, p):
-        q, g = p["q"], p["gamma"]
-        return _root(lambda x: _focal_slope(x, q, g), 1e-9, 1 - 1e-9)
+        return _focal_best(p["q"], p["gamma"])
 
     def mistakes(self, p):
-        q, g = p["q"], p["gamma"]
+        q = p["q"]
         best = self.correct(p)
         return [
             Mistake("cross_entropy_minimiser", q,
@@ -348,9 +349,9 @@ class FocalMinimiser(NumericExercise):
             Mistake("complement", 1 - best,
                     "That is $1 - \\hat p^\\star$, the probability of the label 0. With $q$ on the label 1 the "
                     "minimiser lies on the same side of $1/2$ as $q$."),
-            Mistake("factors_swapped", _root(lambda x: _focal_slope(x, q, g, swapped=True), 1e-9, 1 - 1e-9),
-                    "The focal factors are swapped: the label 1 is scaled by $(1 - \\hat p)^{\\gamma}$, the weight "
-                    "of its error, and the label 0 by $\\hat p^{\\gamma}$."),
+            Mistake("first_bisection_step", (0.5 + q) / 2,
+                    "That is the midpoint of $1/2$ and $q$, the first bisection step. Keep halving, keeping the "
+                    "half where $E'$ changes sign, until the interval is shorter than the accuracy asked for."),
         ]
 
     def hints(self, problem):

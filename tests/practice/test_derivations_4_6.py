@@ -1,7 +1,7 @@
 """The derivations of sessions 4-6, in pure Python (these tests also run under Pyodide): each session has
 its derivations, the claims the hints make hold for every problem drawn, and a learner who follows the
-worked steps with the digits they show is marked right. tests/test_practice_derivations_4_6.py compares the
-answers with lossref's NumPy numbers."""
+worked steps with the digits they show is marked right. tests/practice_vs_lossref/test_derivations_4_6.py
+compares the answers with lossref's NumPy numbers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The derivations of sessions 4-6 (lossref.practice, pure Python) against lossref's NumPy numbers:
-its gradients, their finite differences, and numerical minimisation of its losses."""
+its gradients and second derivatives, finite differences of its gradients, and numerical minimisation
+of its losses."""
 
 from __future__ import annotations
 
@@ -47,6 +48,9 @@ def test_the_newton_step_uses_lossrefs_gradient_and_its_finite_difference():
         h = 1e-5
         curvature = (grad(p["w0"] + h) - grad(p["w0"] - h)) / (2 * h)
         assert ex.correct(p) == pytest.approx(p["w0"] - grad(p["w0"]) / curvature, rel=1e-6, abs=1e-8)
+        # lossref's second derivative in z, times (dz/dw)^2 = x^2
+        exact = float(lr.bce_with_logits.hess(y, p["w0"] * x, reduction="sum") @ x**2)
+        assert ex.correct(p) == pytest.approx(p["w0"] - grad(p["w0"]) / exact, rel=1e-12, abs=1e-12)
 
 
 def test_the_linear_layer_gradient_is_lossrefs_outer_product_and_its_finite_difference():
@@ -116,6 +120,8 @@ def test_the_softmax_hessian_matches_finite_differences_of_lossrefs_gradient():
         p = problem.params
         numeric = _hessian_by_differences(p["label"], p["z"])
         assert_allclose(M.softmax_hessian(p["z"]), numeric, atol=1e-8)
+        exact = lr.cross_entropy.hess(np.array([p["label"]]), np.array([p["z"]]))[0]
+        assert_allclose(M.softmax_hessian(p["z"]), exact, rtol=1e-12, atol=1e-15)
         picked = np.diag(numeric) if p["row"] == "diag" else numeric[p["row"]]
         assert_allclose(ex.correct(p), picked, atol=1e-8)
     rng = random.Random(4)
@@ -136,6 +142,8 @@ def test_the_curvature_is_the_second_difference_of_lossrefs_loss_along_v():
         second = (loss(h) - 2 * loss(0.0) + loss(-h)) / h**2
         assert ex.correct(p) == pytest.approx(second, abs=2e-6)
         assert ex.correct(p) == pytest.approx(v @ _hessian_by_differences(p["label"], p["z"]) @ v, abs=1e-7)
+        exact = lr.cross_entropy.hess(label, z[None, :])[0]
+        assert ex.correct(p) == pytest.approx(v @ exact @ v, rel=1e-12, abs=1e-15)
 
 
 def test_the_focal_gradient_is_lossrefs():
