@@ -61,6 +61,9 @@ PAGE_SKILLS = {
     "guides/stability.md": ["stability."],
     "guides/custom-losses.md": ["custom."],
     "guides/choosing.md": ["choose.", "regression.minimiser"],
+    "guides/thresholds.md": ["decision."],
+    "guides/label-noise.md": ["noise."],
+    "guides/non-decomposable.md": ["custom.surrogate"],
 }
 
 

@@ -23,8 +23,11 @@ MODULE_SESSION = {
     "ex_margin_derivations": 6,
     "ex_custom": 7,
     "ex_custom_derivations": 7,
+    "ex_metric_surrogates": 7,
     "ex_calibration": 8,
     "ex_choosing": 9,
+    "ex_decisions": 9,
+    "ex_noise": 9,
 }
 TITLES = (
     "Prerequisites: logarithms, the chain rule, sigmoid and softmax, entropy and KL",
@@ -88,6 +91,9 @@ SKILL_TITLES = {
     "choose.classification": "Choosing a classification loss",
     "choose.margin": "Choosing a margin loss",
     "choose.multitask": "Choosing losses for several tasks",
+    "decision.threshold": "Decision thresholds from costs",
+    "decision.prior_shift": "Correcting for a new prevalence",
+    "noise.robust": "Losses under label noise",
 }
 
 
