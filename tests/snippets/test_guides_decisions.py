@@ -63,6 +63,8 @@ def test_thresholds_simulation(printed):
     shift = out["well specified, intercept shift vs log 9"]
     assert abs(shift[0] - np.log(9)) < 0.1 and abs(shift[1] - np.log(9)) < 1e-3
     assert abs(out["misspecified, intercept shift vs log 9"][0] - np.log(9)) > 0.3
+    slopes = [out[f"{case}, {fit} (intercept, slope)"][1] for case in logits for fit in ("unweighted", "weighted")]
+    assert abs(slopes[1] - slopes[0]) < 0.15 and slopes[3] - slopes[2] > 0.5
     assert out["well specified, cost of unweighted at 0.5"][0] > 1.8 * out["well specified, cost of weighted at 0.5"][0]
     mis_plain, mis_weighted = out["misspecified, cost of unweighted at t* = 0.1"][0], out["misspecified, cost of weighted at 0.5"][0]
     assert mis_plain - mis_weighted > 0.02

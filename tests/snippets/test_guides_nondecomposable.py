@@ -116,3 +116,19 @@ def test_threshold_route(printed):
     assert tuned > out["test F1, BCE at 0.5"][0] + 0.1
     assert abs(tuned - best_f1) < 0.005 and abs(out["test F1, soft F1 at 0.5"][0] - tuned) < 0.003
     assert_allclose(out["threshold tuned on validation"], 0.28, atol=1e-9)
+
+
+def test_soft_f1_plot_claims():
+    """The page's plot (computed in the page): the soft F1 lies below the hard F1 around the hard
+    F1's peak, and peaks at another shift."""
+    rng = np.random.default_rng(3)
+    y = (rng.random(400) < 0.2).astype(float)
+    z = rng.normal(size=400) + 2.5 * y - 1.5
+    b = np.linspace(-4, 4, 321)
+    p = sigmoid(z[None, :] + b[:, None])
+    soft = 2 * (p * y).sum(axis=1) / (p.sum(axis=1) + y.sum())
+    hard = 2 * ((p > 0.5) * y).sum(axis=1) / ((p > 0.5).sum(axis=1) + y.sum())
+    near = np.abs(b - b[np.argmax(hard)]) <= 1
+    assert (soft[near] < hard[near]).all()
+    assert b[np.argmax(soft)] != b[np.argmax(hard)]
+    assert 0.15 < y.mean() < 0.25
