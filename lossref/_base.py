@@ -50,7 +50,7 @@ class Loss:
 
     A user-defined loss gives its per-example value and its derivative; reduction, sample
     weights, input validation, ``grad``, ``value_and_grad`` and ``lossref.check_grad``
-    come for free::
+    come for free, and ``hess`` when it also gives its second derivative::
 
         import numpy as np
         import lossref as lr
@@ -66,6 +66,10 @@ class Loss:
             def pointwise_grad(self, y, y_pred, c=1.0):
                 r = y_pred - y
                 return 2 * r / (c**2 + r**2)
+
+            def pointwise_hess(self, y, y_pred, c=1.0):  # optional: gives cauchy.hess
+                r = y_pred - y
+                return 2 * (c**2 - r**2) / (c**2 + r**2) ** 2
 
         cauchy = Cauchy()
         cauchy([0.0, 1.0], [1.0, 1.0])            # mean loss
@@ -115,6 +119,14 @@ class Loss:
             f"{type(self).__name__} must define pointwise_grad(y, {self.pred_name}) to have a gradient"
         )
 
+    def pointwise_hess(self, y, pred, **params):
+        """Second derivative of each example's loss in the prediction (optional).
+
+        Element-wise losses return d^2 loss_i / d pred_i^2 with the prediction's shape; per-row
+        losses return one (C, C) block per row, shape ``pred.shape + (C,)``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must define pointwise_hess(y, {self.pred_name})")
+
     # ------------------------------------------------------------------ public API
     def __call__(self, y, pred=NOT_GIVEN, /, *, reduction="mean", sample_weight=None, **params):
         """The loss: a scalar for "mean" and "sum", per-example values for "none".
@@ -136,6 +148,41 @@ class Loss:
         """``(value, grad)`` computed together, sharing the work."""
         pred, params = self._take_pred(pred, params)
         return self._evaluate(y, pred, reduction, sample_weight, params, want_grad=True)
+
+    def hess(self, y, pred=NOT_GIVEN, /, *, reduction="mean", sample_weight=None, **params):
+        r"""Second derivative of the reduced loss with respect to the prediction.
+
+        * A loss whose value per example depends on one prediction entry (every element-wise
+          loss) has a diagonal Hessian: ``hess`` returns its diagonal,
+          $\partial^2 \hat R / \partial \hat y_i^2$, with the prediction's shape and dtype.
+        * A loss with one example per row of the last axis (``per_row``) couples the entries of a
+          row and nothing else: ``hess`` returns one $C \times C$ block per row, of shape
+          ``pred.shape + (C,)``, symmetric (n C^2 numbers for n rows: mind the memory for many classes).
+
+        Reductions and weights act as for ``grad``: "mean" divides by the sum of the weights,
+        "sum" and "none" give the Hessian of the weighted sum. Where a loss is piecewise linear
+        (mae, quantile, hinge, multiclass_hinge) the second derivative is 0 wherever it exists
+        and undefined at the kinks; ``hess`` returns that almost-everywhere value, 0, at the kinks
+        too. Where the gradient is continuous but has a corner (huber, smooth_l1, squared_hinge)
+        each loss's docstring says which one-sided value is returned there. A user-defined loss has
+        a Hessian when it defines ``pointwise_hess``.
+
+        Examples
+        --------
+        >>> import lossref as lr
+        >>> lr.logistic.hess([1, -1], [0.0, 2.0], reduction="none").round(4)   # sigma(s) (1 - sigma(s))
+        array([0.25 , 0.105])
+        >>> lr.cross_entropy.hess([0], [[0.0, 0.0]])                            # diag(p) - p p^T
+        array([[[ 0.25, -0.25],
+                [-0.25,  0.25]]])
+        """
+        pred, params = self._take_pred(pred, params)
+        if not self._has_hess():
+            raise NotImplementedError(
+                f"{self._name()} has no second derivative: define pointwise_hess(y, {self.pred_name}) "
+                f"(the second derivative of each example's loss; for a per-row loss one (C, C) block per row)"
+            )
+        return self._evaluate_hess(y, pred, reduction, sample_weight, params)
 
     def _take_pred(self, pred, params):
         """The prediction given positionally or by its name, e.g. ``logits=``."""
@@ -248,6 +295,19 @@ class Loss:
             grad_out[...] = g
         return loss
 
+    def _has_hess(self) -> bool:
+        """True when the loss has a second derivative (a built-in's ``_forward_hess`` or ``pointwise_hess``)."""
+        cls = type(self)
+        return cls._forward_hess is not Loss._forward_hess or cls.pointwise_hess is not Loss.pointwise_hess
+
+    def _forward_hess(self, y, pred, **params):
+        """Second derivative of each example's loss in one block (diagonal, or (C, C) blocks per row)."""
+        h = np.asarray(self.pointwise_hess(y, pred, **params), dtype=pred.dtype)
+        expected = pred.shape + pred.shape[-1:] if self.per_row else pred.shape
+        if h.shape != expected:
+            raise ValueError(f"{type(self).__name__}.pointwise_hess returned shape {h.shape}; expected {expected}")
+        return h
+
     # ------------------------------------------------------------------ the driver
     def _name(self) -> str:
         return self.name or type(self).__name__.lower()
@@ -269,7 +329,12 @@ class Loss:
             raise TypeError(f"{self._name()} needs the parameter(s) {', '.join(missing)}")
         return merged
 
-    def _evaluate(self, y, pred, reduction, sample_weight, params, want_grad):
+    def _prepare(self, y, pred, reduction, sample_weight, params):
+        """Validate one call's whole-array inputs; shared by the value, the gradient and the Hessian.
+
+        Returns ``(reduction, params, y, pred, scalar_shape, per_row, loss_shape, weight, aligned,
+        divisor, nothing_to_average)``; the per-block checks run in the drivers below.
+        """
         reduction = V.check_reduction(reduction)
         params = self._resolve(params)
         pred = V.as_prediction(pred, self.pred_name)
@@ -300,6 +365,12 @@ class Loss:
         # tiny but valid weights (1e-310) do not overflow the reciprocal.
         divisor = total_weight if reduction == "mean" and total_weight > 0 else 1.0
         nothing_to_average = reduction == "mean" and total_weight == 0
+        return (reduction, params, y, pred, scalar_shape, per_row, loss_shape, weight, aligned, divisor,
+                nothing_to_average)
+
+    def _evaluate(self, y, pred, reduction, sample_weight, params, want_grad):
+        (reduction, params, y, pred, scalar_shape, per_row, loss_shape, weight, aligned, divisor,
+         nothing_to_average) = self._prepare(y, pred, reduction, sample_weight, params)
 
         grad = np.empty_like(pred) if want_grad else None
         losses = np.empty(loss_shape, dtype=pred.dtype) if reduction == "none" else None
@@ -359,6 +430,49 @@ class Loss:
         if grad is not None and scalar_shape is not None:
             grad = grad.reshape(scalar_shape)
         return value, grad
+
+    def _evaluate_hess(self, y, pred, reduction, sample_weight, params):
+        """The driver of ``hess``: the same validation as ``_evaluate``, then block by block.
+
+        A separate driver keeps the value and gradient path free of any Hessian work.
+        """
+        (reduction, params, y, pred, scalar_shape, per_row, _, weight, aligned, divisor,
+         nothing_to_average) = self._prepare(y, pred, reduction, sample_weight, params)
+        block_shape = pred.shape + pred.shape[-1:] if per_row else pred.shape
+        hess = np.empty(block_shape, dtype=pred.dtype)
+        if nothing_to_average:  # the mean of nothing is 0, and so are its derivatives
+            hess[...] = 0
+            return hess.reshape(scalar_shape) if scalar_shape is not None else hess
+        row_size = max(1, math.prod(block_shape[1:]))
+        step = max(1, BLOCK_ELEMENTS // row_size)
+        check_pred = not self.nonfinite_propagates
+
+        def run_block(start, stop):
+            y_b, pred_b = y[start:stop], pred[start:stop]
+            # The checks of the value's path, in its order: a loss whose NaN propagates is checked
+            # there only once its sum is not finite (target first), here always.
+            if check_pred:
+                V.check_finite(pred_b, self.pred_name, start)
+            block_params = params
+            if aligned:
+                block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
+            self._check_block(y_b, pred_b, start, block_params)
+            if y_b.dtype.kind == "f":
+                V.check_finite(y_b, "y", start)
+            if not check_pred:
+                V.check_finite(pred_b, self.pred_name, start)
+            h_b = self._forward_hess(y_b, pred_b, **block_params)
+            factor = None if weight is None else (weight[start:stop] / divisor).astype(pred.dtype, copy=False)
+            if factor is None:
+                if divisor != 1:
+                    h_b = h_b / pred.dtype.type(divisor)
+            else:
+                h_b = h_b * (factor[..., None, None] if per_row else factor)
+            hess[start:stop] = h_b
+            return 0.0
+
+        map_blocks(run_block, pred.shape[0], step, hess.size)
+        return hess.reshape(scalar_shape) if scalar_shape is not None else hess
 
     def _is_per_row(self, y, pred) -> bool:
         return self.per_row

@@ -1,6 +1,7 @@
 """Metadata of the built-in losses: the single source of the site's tables and framework tabs.
 
-Every entry has the same keys: ``title``, ``family``, ``formula`` and ``gradient`` (KaTeX),
+Every entry has the same keys: ``title``, ``family``, ``formula``, ``gradient`` and
+``second_derivative`` (KaTeX; the latter with a note where it is 0 almost everywhere or undefined at a kink),
 ``target``, ``properties``, ``minimizer``, ``when_to_use``, ``param_docs`` (one sentence per
 parameter in the loss's ``defaults``), ``equivalents`` (PyTorch, Keras 3, optax, scikit-learn, in
 that order), ``notes`` (pitfalls) and ``references``.
@@ -43,6 +44,7 @@ CATALOG: dict[str, dict] = {
         formula=r"L(y, \hat y) = (\hat y - y)^2 \quad\text{or}\quad \tfrac12(\hat y - y)^2 \text{ with half=True}",
         gradient=(r"\frac{\partial L}{\partial \hat y} = 2(\hat y - y) \quad\text{or}\quad "
                   r"\hat y - y \text{ with half=True}"),
+        second_derivative=(r"\frac{\partial^2 L}{\partial \hat y^2} = 2 \quad\text{or}\quad 1 \text{ with half=True}" r"\quad (\text{the same for every residual})"),
         target="real values",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=False,
                      robust_to_outliers=False, calibrated=False),
@@ -82,6 +84,7 @@ CATALOG: dict[str, dict] = {
         formula=r"L(y, \hat y) = |\hat y - y|",
         gradient=(r"\frac{\partial L}{\partial \hat y} = \operatorname{sign}(\hat y - y) "
                   r"\quad (0 \text{ at } \hat y = y)"),
+        second_derivative=(r"\frac{\partial^2 L}{\partial \hat y^2} = 0 \text{ for } \hat y \ne y; \ " r"\text{undefined at } \hat y = y \ (\text{lossref returns } 0)"),
         target="real values",
         properties=P(convex=True, differentiable_everywhere=False, bounded_gradient=True,
                      robust_to_outliers=True, calibrated=False),
@@ -110,6 +113,7 @@ CATALOG: dict[str, dict] = {
         formula=(r"L = \begin{cases} \tfrac12 (\hat y - y)^2 & |\hat y - y| \le \delta \\ "
                  r"\delta\left(|\hat y - y| - \tfrac12\delta\right) & |\hat y - y| > \delta \end{cases}"),
         gradient=r"\frac{\partial L}{\partial \hat y} = \operatorname{clip}(\hat y - y,\ -\delta,\ \delta)",
+        second_derivative=(r"\frac{\partial^2 L}{\partial \hat y^2} = \begin{cases} 1 & |\hat y - y| \le \delta \\ " r"0 & |\hat y - y| > \delta \end{cases} \quad (\text{one-sided values 1 and 0 at } " r"|\hat y - y| = \delta\text{; lossref returns } 1)"),
         target="real values",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=True,
                      robust_to_outliers=True, calibrated=False),
@@ -157,6 +161,7 @@ CATALOG: dict[str, dict] = {
         gradient=(r"\frac{\partial L}{\partial \hat y} = "
                   r"\operatorname{clip}\left(\frac{\hat y - y}{\beta},\ -1,\ 1\right)"
                   r" \quad (\operatorname{sign}(\hat y - y) \text{ when } \beta = 0)"),
+        second_derivative=(r"\frac{\partial^2 L}{\partial \hat y^2} = \begin{cases} 1/\beta & |\hat y - y| < \beta \\ " r"0 & |\hat y - y| \ge \beta \end{cases} \quad (0 \text{ everywhere when } \beta = 0\text{; " r"one-sided values } 1/\beta \text{ and } 0 \text{ at } |\hat y - y| = \beta)"),
         target="real values",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=True,
                      robust_to_outliers=True, calibrated=False),
@@ -198,6 +203,7 @@ CATALOG: dict[str, dict] = {
         family="regression",
         formula=r"L(y, \hat y) = \log\cosh(\hat y - y)",
         gradient=r"\frac{\partial L}{\partial \hat y} = \tanh(\hat y - y)",
+        second_derivative=r"\frac{\partial^2 L}{\partial \hat y^2} = 1 - \tanh^2(\hat y - y) = \frac{1}{\cosh^2(\hat y - y)}",
         target="real values",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=True,
                      robust_to_outliers=True, calibrated=False),
@@ -235,6 +241,7 @@ CATALOG: dict[str, dict] = {
         formula=r"L(y, \hat y) = \max\left(\tau\,(y - \hat y),\ (\tau - 1)(y - \hat y)\right)",
         gradient=(r"\frac{\partial L}{\partial \hat y} = \begin{cases} -\tau & y > \hat y \\ 1 - \tau & y < \hat y \\ "
                   r"0 & y = \hat y \end{cases}"),
+        second_derivative=(r"\frac{\partial^2 L}{\partial \hat y^2} = 0 \text{ for } \hat y \ne y; \ " r"\text{undefined at } \hat y = y \ (\text{lossref returns } 0)"),
         target="real values",
         properties=P(convex=True, differentiable_everywhere=False, bounded_gradient=True,
                      robust_to_outliers=True, calibrated=False),
@@ -273,6 +280,7 @@ CATALOG: dict[str, dict] = {
                  r"\left[+\, y \log y - y + \tfrac12 \log(2\pi y) \text{ for } y > 1 \text{ if full}\right]"),
         gradient=(r"\frac{\partial L}{\partial \hat y} = e^{\hat y} - y \ \ (\text{log\_input=True}), \qquad "
                   r"1 - \frac{y}{\hat y + \epsilon} \ \ (\text{log\_input=False})"),
+        second_derivative=(r"\frac{\partial^2 L}{\partial \hat y^2} = e^{\hat y} \ \ (\text{log\_input=True}), \qquad " r"\frac{y}{(\hat y + \epsilon)^2} \ \ (\text{log\_input=False})"),
         target="non-negative counts (y >= 0; need not be integers)",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=False,
                      robust_to_outliers=False, calibrated=False),
@@ -322,6 +330,7 @@ CATALOG: dict[str, dict] = {
         formula=(r"L = \tfrac12\left(\log v + \frac{(y - \hat y)^2}{v}\right) "
                  r"\left[+\, \tfrac12 \log 2\pi \text{ if full}\right], \qquad v = \max(\sigma^2, \epsilon)"),
         gradient=r"\frac{\partial L}{\partial \hat y} = \frac{\hat y - y}{\max(\sigma^2, \epsilon)}",
+        second_derivative=(r"\frac{\partial^2 L}{\partial \hat y^2} = \frac{1}{\max(\sigma^2, \epsilon)} " r"\quad (\text{in the mean } \hat y\text{; the variance is held fixed})"),
         target="real values",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=False,
                      robust_to_outliers=False, calibrated=False),
@@ -377,6 +386,7 @@ CATALOG: dict[str, dict] = {
                  r"\hat p \leftarrow \operatorname{clip}(\hat p,\ \epsilon,\ 1 - \epsilon)"),
         gradient=(r"\frac{\partial L}{\partial \hat p} = \frac{\hat p - y}{\hat p\,(1 - \hat p)} "
                   r"\quad (\text{at the clipped } \hat p)"),
+        second_derivative=(r"\frac{\partial^2 L}{\partial \hat p^2} = \frac{y}{\hat p^2} + \frac{1 - y}{(1 - \hat p)^2} " r"\quad (\text{at the clipped } \hat p)"),
         target="the probability of the positive class: 0/1 labels or soft targets in [0, 1]",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=False,
                      robust_to_outliers=False, calibrated=True),
@@ -426,6 +436,7 @@ CATALOG: dict[str, dict] = {
                  r"\sigma(z) = \frac{1}{1 + e^{-z}}"),
         gradient=(r"\frac{\partial L}{\partial z} = (1 - y)\,\sigma(z) - w_+\, y\,\sigma(-z) "
                   r"\quad (= \sigma(z) - y \text{ when } w_+ = 1)"),
+        second_derivative=(r"\frac{\partial^2 L}{\partial z^2} = \left((1 - y) + w_+\, y\right)\sigma(z)\,\sigma(-z) " r"\quad (= \sigma(z)\,(1 - \sigma(z)) \text{ when } w_+ = 1)"),
         target="the probability of the positive class: 0/1 labels or soft targets in [0, 1]",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=True,
                      robust_to_outliers=False, calibrated=True),
@@ -480,6 +491,7 @@ CATALOG: dict[str, dict] = {
         formula=(r"L(y, z) = -\sum_{j=1}^{C} \tilde y_j \log \operatorname{softmax}(z)_j, \qquad "
                  r"\tilde y = (1 - \varepsilon)\, y + \varepsilon / C"),
         gradient=r"\frac{\partial L}{\partial z_j} = \operatorname{softmax}(z)_j - \tilde y_j",
+        second_derivative=(r"\frac{\partial^2 L}{\partial z_j\,\partial z_k} = m\left(p_j\,[j = k] - p_j\,p_k\right), " r"\qquad p = \operatorname{softmax}(z), \quad m = \textstyle\sum_j \tilde y_j"),
         target=("an integer class label in 0..C-1 per row (shape (n,)), or a probability row over the C classes "
                 "(shape (n, C)); y is one-hot for a label"),
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=True,
@@ -543,6 +555,7 @@ CATALOG: dict[str, dict] = {
                  r"\alpha_y = \alpha y + (1 - \alpha)(1 - y)"),
         gradient=(r"\frac{\partial L}{\partial z} = \alpha_y\, q^{\gamma}\left[\gamma\,\frac{(1 - 2y)\,p\,(1 - p)}{q}"
                   r"\,\mathrm{CE}(y, z) + (p - y)\right]"),
+        second_derivative=(r"\frac{\partial^2 L}{\partial z^2} = \alpha_y\, q^{\gamma}\left[\gamma(\gamma - 1)\,\rho^2\," r"\mathrm{CE} + \gamma\,\rho\,(1 - 2p)\,\mathrm{CE} + 2\gamma\,\rho\,(p - y) + p\,(1 - p)\right], " r"\qquad \rho = \frac{(1 - 2y)\,p\,(1 - p)}{q}"),
         target="the probability of the positive class: 0/1 labels or soft targets in [0, 1]",
         properties=P(convex=False, differentiable_everywhere=True, bounded_gradient=True,
                      robust_to_outliers=False, calibrated=False),
@@ -602,6 +615,7 @@ CATALOG: dict[str, dict] = {
         formula=(r"L(y, z) = \sum_{j=1}^{C} y_j \left(\log y_j - \log \operatorname{softmax}(z)_j\right), \qquad "
                  r"0 \log 0 = 0"),
         gradient=r"\frac{\partial L}{\partial z_j} = \operatorname{softmax}(z)_j - y_j",
+        second_derivative=(r"\frac{\partial^2 L}{\partial z_j\,\partial z_k} = m\left(p_j\,[j = k] - p_j\,p_k\right), " r"\qquad p = \operatorname{softmax}(z), \quad m = \textstyle\sum_j y_j"),
         target="a probability row over the C classes (shape (n, C)), e.g. a teacher model's distribution",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=True,
                      robust_to_outliers=False, calibrated=True),
@@ -652,6 +666,7 @@ CATALOG: dict[str, dict] = {
         family="margin",
         formula=r"L(y, s) = \max(0,\ 1 - y\,s)",
         gradient=r"\frac{\partial L}{\partial s} = \begin{cases} -y & y\,s < 1 \\ 0 & y\,s \ge 1 \end{cases}",
+        second_derivative=(r"\frac{\partial^2 L}{\partial s^2} = 0 \text{ for } y\,s \ne 1; \ " r"\text{undefined at } y\,s = 1 \ (\text{lossref returns } 0)"),
         target="labels in {-1, +1} (convert 0/1 labels with 2y - 1)",
         properties=P(convex=True, differentiable_everywhere=False, bounded_gradient=True,
                      robust_to_outliers=False, calibrated=False),
@@ -688,6 +703,7 @@ CATALOG: dict[str, dict] = {
         family="margin",
         formula=r"L(y, s) = \max(0,\ 1 - y\,s)^2",
         gradient=r"\frac{\partial L}{\partial s} = -2y\,\max(0,\ 1 - y\,s)",
+        second_derivative=(r"\frac{\partial^2 L}{\partial s^2} = \begin{cases} 2 & y\,s < 1 \\ 0 & y\,s \ge 1 \end{cases}" r" \quad (\text{one-sided values 2 and 0 at } y\,s = 1\text{; lossref returns } 0)"),
         target="labels in {-1, +1} (convert 0/1 labels with 2y - 1)",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=False,
                      robust_to_outliers=False, calibrated=True),
@@ -725,6 +741,7 @@ CATALOG: dict[str, dict] = {
         family="margin",
         formula=r"L(y, s) = \log\left(1 + e^{-y\,s}\right)",
         gradient=r"\frac{\partial L}{\partial s} = -y\,\sigma(-y\,s)",
+        second_derivative=(r"\frac{\partial^2 L}{\partial s^2} = \sigma(y\,s)\,\sigma(-y\,s) = \sigma(s)\,(1 - \sigma(s)) " r"\quad (y \in \{-1, +1\})"),
         target="labels in {-1, +1} (convert 0/1 labels with 2y - 1)",
         properties=P(convex=True, differentiable_everywhere=True, bounded_gradient=True,
                      robust_to_outliers=False, calibrated=True),
@@ -770,6 +787,7 @@ CATALOG: dict[str, dict] = {
         gradient=(r"\frac{\partial L}{\partial s_j} = \mathbb{1}[j \in A] - \mathbb{1}[j = c]\,|A|, \qquad "
                   r"A = \{\, j \ne c : \Delta + s_j - s_c > 0 \,\} \ \text{(Crammer-Singer: only the first "
                   r"maximiser)}"),
+        second_derivative=(r"\frac{\partial^2 L}{\partial s_j\,\partial s_k} = 0 \text{ away from the kinks " r"(where a margin term is exactly 0 or two rivals tie); undefined at them " r"(lossref returns } 0)"),
         target="an integer class label c in 0..C-1 per row of scores",
         properties=P(convex=True, differentiable_everywhere=False, bounded_gradient=True,
                      robust_to_outliers=False, calibrated=False),
@@ -826,6 +844,7 @@ CATALOG: dict[str, dict] = {
         formula=(r"L = \mathbb{1}[\,y\,s \le 0\,] \ \ (y \in \{-1, +1\}), \qquad "
                  r"L = \mathbb{1}[\,\arg\max_j s_j \ne c\,] \ \ (\text{class label } c)"),
         gradient=r"\text{none: 0 wherever it exists, undefined at the decision boundary}",
+        second_derivative=r"\text{none: 0 wherever it exists, undefined at the decision boundary}",
         target=("labels in {-1, +1} with one score per example, or integer class labels with a row of scores per "
                 "example"),
         properties=P(convex=False, differentiable_everywhere=False, bounded_gradient=False,

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _validation as V
 from ._base import Loss
-from ._stable import exp_and_log_sum_exp, shift_by_row_max, xlogx
+from ._stable import exp_and_log_sum_exp, shift_by_row_max, sigmoid_slope, softmax_hessian, xlogx
 
 __all__ = ["BCE", "BCEWithLogits", "CrossEntropy", "Focal", "KLDivergence", "binary_class_weight"]
 
@@ -81,6 +81,18 @@ class BCE(_BinaryTarget):
         return loss
 
 
+    def _forward_hess(self, y, probs, **_):
+        r"""$y/\hat p^2 + (1 - y)/(1 - \hat p)^2$, at the clipped $\hat p$ like the gradient.
+
+        Always positive (the loss is strictly convex in $\hat p$ unless y is 0 or 1 and $\hat p$
+        sits at the other end); at the clip bounds it is at most $1/\epsilon^2$ (2e31 in float64,
+        7e13 in float32), finite in both dtypes.
+        """
+        eps = np.finfo(probs.dtype).eps
+        p = np.clip(probs, eps, 1 - eps)
+        q = 1 - p
+        return y / (p * p) + (1 - y) / (q * q)
+
 class BCEWithLogits(_BinaryTarget):
     r"""Binary cross-entropy on logits $z$, with $\hat p = \sigma(z)$.
 
@@ -108,6 +120,8 @@ class BCEWithLogits(_BinaryTarget):
     1.3133
     >>> lr.bce_with_logits.grad([1.0], [-1.0]).round(4)
     array([-0.7311])
+    >>> lr.bce_with_logits.hess([1.0, 0.0], [0.0, 0.0], reduction="none")   # sigma(z) (1 - sigma(z))
+    array([0.25, 0.25])
     """
 
     name = "bce_with_logits"
@@ -168,6 +182,18 @@ class BCEWithLogits(_BinaryTarget):
             np.subtract((1 - y) * sig_pos, pos_weight * y * sig_neg, out=grad_out)
         return loss
 
+
+    def _forward_hess(self, y, logits, *, pos_weight, **_):
+        r"""$\big((1 - y) + w_+ y\big)\,\sigma(z)\,\sigma(-z)$, which is $\sigma(z)(1 - \sigma(z))$ when $w_+ = 1$.
+
+        Differentiating the gradient $(1 - y)\sigma(z) - w_+ y\,\sigma(-z)$ once more, with
+        $\sigma'(z) = \sigma(z)\sigma(-z)$ and $\frac{d}{dz}\sigma(-z) = -\sigma(z)\sigma(-z)$.
+        The product is formed from $e^{-|z|}$ (``sigmoid_slope``), finite for every finite logit.
+        """
+        slope = sigmoid_slope(logits)
+        if pos_weight is None:
+            return slope
+        return ((1 - y) + pos_weight * y) * slope
 
 class Focal(_BinaryTarget):
     r"""Sigmoid focal loss on logits (Lin et al., 2017): cross-entropy scaled down on easy examples.
@@ -237,6 +263,52 @@ class Focal(_BinaryTarget):
             np.multiply(weight, inner, out=grad_out, casting="same_kind")
         return loss
 
+
+    def _forward_hess(self, y, logits, *, gamma, alpha, **_):
+        r"""Second derivative of $\alpha_y q^\gamma\,\mathrm{CE}$ in the logit.
+
+        With $s = p(1-p)$, $q' = (1-2y)s$, $q'' = (1-2y)s(1-2p)$, $\mathrm{CE}' = p - y$,
+        $\mathrm{CE}'' = s$ and the bounded ratio $\rho = q'/q = (1-2y)\,s/q$
+        ($|\rho| \le 1$ since $s \le q$), the product rule twice gives
+
+        $$
+        \frac{\partial^2 L}{\partial z^2} = \alpha_y\, q^{\gamma}\left[\gamma(\gamma - 1)\,\rho^2\,\mathrm{CE}
+        + \gamma\,\rho\,(1 - 2p)\,\mathrm{CE} + 2\gamma\,\rho\,(p - y) + s\right].
+        $$
+
+        **Stability.** Written this way only $q^\gamma$ multiplies bounded factors: no
+        $q^{\gamma-1}$ or $q^{\gamma-2}$ is formed, so for $\gamma < 1$ the result stays finite
+        where $q \to 0$ (a confident correct prediction), where the true value tends to 0.
+        $q^\gamma = e^{\gamma\log q}$, $\log q$ and $\rho$ come from log-sigmoids as in the
+        gradient; $s$ from $e^{-|z|}$.
+        """
+        z = logits
+        e = np.exp(-np.abs(z))
+        log1p_e = np.log1p(e)
+        softplus_pos = np.maximum(z, 0) + log1p_e  # -log(1 - p)
+        softplus_neg = np.maximum(-z, 0) + log1p_e  # -log p
+        s = e / ((1 + e) * (1 + e))  # p (1 - p)
+        if gamma == 0:
+            h = s
+        else:
+            ce = y * softplus_neg + (1 - y) * softplus_pos
+            inv = 1 / (1 + e)
+            p = np.where(z >= 0, inv, e * inv)
+            one_minus_p = np.where(z >= 0, e * inv, inv)
+            p_minus_y = (1 - y) * p - y * one_minus_p  # no cancellation for 0/1 labels
+            one_minus_2p = np.where(z >= 0, (e - 1) * inv, (1 - e) * inv)  # (1 - p) - p from e, exact sign
+            with np.errstate(divide="ignore"):
+                log_q = np.logaddexp(np.log(y) - softplus_pos, np.log1p(-y) - softplus_neg)
+            with np.errstate(over="ignore", invalid="ignore"):
+                # rho = (1-2y) s / q = (1-2y) exp(log p + log(1-p) - log q) <= 1 in magnitude
+                rho = (1 - 2 * y) * np.exp(np.minimum(-softplus_neg - softplus_pos - log_q, 0))
+            bracket = gamma * (gamma - 1) * rho * rho * ce + gamma * rho * one_minus_2p * ce
+            bracket += 2 * gamma * rho * p_minus_y
+            bracket += s
+            h = np.exp(gamma * log_q) * bracket
+        if alpha is not None:
+            h = h * (alpha * y + (1 - alpha) * (1 - y))
+        return h.astype(z.dtype, copy=False)
 
 class CrossEntropy(Loss):
     r"""Softmax cross-entropy on logits $z \in \mathbb R^C$ (classes on the last axis).
@@ -352,6 +424,21 @@ class CrossEntropy(Loss):
         return loss.astype(logits.dtype, copy=False)
 
 
+    def _forward_hess(self, y, logits, *, label_smoothing, ignore_index, **_):
+        r"""One block per row: $m\,(\operatorname{diag}(p) - p p^\top)$ with $p = \operatorname{softmax}(z)$.
+
+        The loss is $m \log\sum_j e^{z_j} - \tilde y^\top z$ with the target mass
+        $m = \sum_j \tilde y_j$; the linear term has no curvature, so label smoothing changes
+        the Hessian only through $m = (1 - \varepsilon)\sum_j y_j + \varepsilon$ (1 for integer
+        labels and for probability rows). Class weights and ignored examples are example weights:
+        the driver scales each row's block by them, as it scales the gradient.
+        """
+        if y.dtype.kind == "f":
+            mass = (1 - label_smoothing) * y.sum(axis=-1) + label_smoothing
+        else:
+            mass = 1.0
+        return softmax_hessian(logits, mass)
+
 class KLDivergence(Loss):
     r"""Kullback-Leibler divergence $\mathrm{KL}(y \,\|\, \operatorname{softmax}(z))$ per row.
 
@@ -413,3 +500,10 @@ class KLDivergence(Loss):
             shifted -= y
         # Rounding can leave -1e-17 where the divergence is exactly 0; KL is never negative.
         return np.maximum(loss, 0).astype(logits.dtype, copy=False)
+
+    def _forward_hess(self, y, logits, **_):
+        r"""One block per row: $m\,(\operatorname{diag}(p) - p p^\top)$, $m = \sum_j y_j$: that of cross-entropy.
+
+        KL is cross-entropy minus the target's entropy, which does not depend on the logits.
+        """
+        return softmax_hessian(logits, y.sum(axis=-1))

@@ -96,6 +96,9 @@ class LossInfo:
     properties: Properties
     minimizer: str  # what the population minimiser is
     when_to_use: str
+    # LaTeX of the second derivative in the prediction (a (C, C) block per row for per-row losses),
+    # with a note where it is 0 almost everywhere or undefined at a kink
+    second_derivative: str = ""
     params: tuple[Param, ...] = ()
     equivalents: tuple[Equivalent, ...] = ()
     notes: tuple[str, ...] = ()

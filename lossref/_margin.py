@@ -11,6 +11,7 @@ import numpy as np
 from . import _validation as V
 from ._base import NOT_GIVEN, Loss
 from ._classification import binary_class_weight
+from ._stable import sigmoid_slope
 
 __all__ = ["Hinge", "SquaredHinge", "Logistic", "MulticlassHinge", "ZeroOne"]
 
@@ -53,6 +54,10 @@ class Hinge(_PlusMinusOne):
         return np.maximum(violation, 0)
 
 
+    def _forward_hess(self, y, scores, **_):
+        """Linear in s on each side of the kink y s = 1: 0 there, undefined at the kink (0 returned)."""
+        return np.zeros_like(scores)
+
 class SquaredHinge(_PlusMinusOne):
     r"""Squared hinge, $L = \max(0, 1 - y s)^2$, with gradient $-2y\max(0, 1 - y s)$.
 
@@ -74,6 +79,15 @@ class SquaredHinge(_PlusMinusOne):
             np.multiply(-2 * y, violation, out=grad_out)
         return violation * violation
 
+
+    def _forward_hess(self, y, scores, **_):
+        r"""$2y^2 = 2$ where the margin is violated ($y s < 1$), 0 where it is met.
+
+        The gradient $-2y\max(0, 1 - ys)$ is continuous but has a corner at $y s = 1$, where the
+        one-sided second derivatives are 2 and 0; lossref returns 0 there, as it counts
+        $y s = 1$ as met (the hinge's subgradient convention).
+        """
+        return np.where(1 - y * scores > 0, scores.dtype.type(2), scores.dtype.type(0))
 
 class Logistic(_PlusMinusOne):
     r"""Logistic loss on the margin, $L = \log(1 + e^{-y s})$ (PyTorch's ``SoftMarginLoss``).
@@ -104,6 +118,13 @@ class Logistic(_PlusMinusOne):
             np.multiply(-y, sig, out=grad_out, casting="same_kind")
         return loss
 
+
+    def _forward_hess(self, y, scores, **_):
+        r"""$y^2\,\sigma(ys)\,\sigma(-ys) = \sigma(s)\,\sigma(-s)$ for $y = \pm 1$: the sigmoid's slope, symmetric in y.
+
+        From $e^{-|s|}$ (``sigmoid_slope``), so finite for scores of any size.
+        """
+        return sigmoid_slope(scores)
 
 class MulticlassHinge(Loss):
     r"""Multiclass hinge on a row of scores $s \in \mathbb R^C$ with true class $c$.
@@ -181,6 +202,10 @@ class MulticlassHinge(Loss):
         return loss.astype(scores.dtype, copy=False)
 
 
+    def _forward_hess(self, y, scores, **_):
+        """Piecewise linear in the scores: every (C, C) block is 0 away from the kinks (0 returned at them)."""
+        return np.zeros(scores.shape + scores.shape[-1:], dtype=scores.dtype)
+
 class ZeroOne(Loss):
     r"""The 0-1 loss, the error rate: the metric the surrogates stand in for.
 
@@ -243,6 +268,12 @@ class ZeroOne(Loss):
         )
 
     value_and_grad = grad
+
+    def hess(self, y, scores=NOT_GIVEN, /, **kwargs):
+        raise TypeError(
+            "zero_one has no second derivative: it is piecewise constant (derivatives 0 almost everywhere, "
+            "undefined at the boundary); train a surrogate such as squared_hinge, logistic or cross_entropy"
+        )
 
     def _forward(self, y, scores, grad_out, **_):
         if grad_out is not None:  # reached through combine(); grad() refuses earlier

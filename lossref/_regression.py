@@ -60,6 +60,10 @@ class MSE(Loss):
         return loss
 
 
+    def _forward_hess(self, y, y_pred, *, half, **_):
+        """d^2/dy_pred^2 of (y_pred - y)^2 is 2 (1 with ``half=True``), whatever the residual."""
+        return np.full_like(y_pred, 1.0 if half else 2.0)
+
 class MAE(Loss):
     r"""Absolute error, $L = |\hat y - y|$.
 
@@ -84,6 +88,10 @@ class MAE(Loss):
             np.sign(r, out=grad_out)
         return np.abs(r)
 
+
+    def _forward_hess(self, y, y_pred, **_):
+        """|r| is linear on each side of 0: the second derivative is 0 there, undefined at r = 0 (0 returned)."""
+        return np.zeros_like(y_pred)
 
 class Huber(Loss):
     r"""Huber loss with threshold $\delta$: quadratic for small residuals, linear beyond.
@@ -122,6 +130,14 @@ class Huber(Loss):
             np.clip(r, -delta, delta, out=grad_out)
         return loss.astype(y_pred.dtype, copy=False)
 
+
+    def _forward_hess(self, y, y_pred, *, delta, **_):
+        """1 on the quadratic piece (|r| <= delta, the boundary included, as in the loss), 0 on the linear ones.
+
+        At |r| = delta the gradient clip(r) has a corner: the one-sided second derivatives are 1
+        and 0, and lossref returns the quadratic piece's 1.
+        """
+        return (np.abs(y_pred - y) <= delta).astype(y_pred.dtype)
 
 class SmoothL1(Loss):
     r"""Smooth L1 loss (PyTorch's ``SmoothL1Loss``) with threshold $\beta$.
@@ -164,6 +180,17 @@ class SmoothL1(Loss):
         return loss.astype(y_pred.dtype, copy=False)
 
 
+    def _forward_hess(self, y, y_pred, *, beta, **_):
+        """1/beta on the quadratic piece (|r| < beta), 0 beyond; 0 everywhere when beta = 0 (the absolute error).
+
+        At |r| = beta the one-sided values are 1/beta and 0; lossref returns 0, as the loss puts
+        |r| = beta on the linear piece.
+        """
+        if beta == 0:
+            return np.zeros_like(y_pred)
+        inside = np.abs(y_pred - y) < beta
+        return np.where(inside, y_pred.dtype.type(1 / beta), y_pred.dtype.type(0))
+
 class LogCosh(Loss):
     r"""Log-cosh loss, $L = \log\cosh(\hat y - y)$, with gradient $\tanh(\hat y - y)$.
 
@@ -197,6 +224,15 @@ class LogCosh(Loss):
             np.tanh(r, out=grad_out)
         return loss
 
+
+    def _forward_hess(self, y, y_pred, **_):
+        r"""$1 - \tanh^2 r = 1/\cosh^2 r$, computed as $4t/(1+t)^2$ with $t = e^{-2|r|} \le 1$.
+
+        ``cosh`` itself would overflow for large residuals and $1 - \tanh^2 r$ cancels to exactly 0
+        once $\tanh r$ rounds to 1 (from |r| = 19 in float64); this form keeps the tail $4e^{-2|r|}$.
+        """
+        t = np.exp(-2 * np.abs(y_pred - y))
+        return 4 * t / ((1 + t) * (1 + t))
 
 class Quantile(Loss):
     r"""Quantile (pinball) loss at level $\tau \in (0, 1)$.
@@ -233,6 +269,10 @@ class Quantile(Loss):
             grad_out[...] = np.where(u > 0, -tau, np.where(u < 0, 1 - tau, 0))
         return loss.astype(y_pred.dtype, copy=False)
 
+
+    def _forward_hess(self, y, y_pred, **_):
+        """Linear on each side of y = y_pred: 0 there, undefined at the tie (0 returned)."""
+        return np.zeros_like(y_pred)
 
 _HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)
 
@@ -303,6 +343,16 @@ class PoissonNLL(Loss):
         return loss
 
 
+    def _forward_hess(self, y, y_pred, *, log_input, eps, **_):
+        r"""$e^{\eta}$ in the log-rate; $y/(\lambda + \epsilon)^2$ in the rate. ``full``'s term depends on y only.
+
+        The log-rate was checked against log(max float), so $e^\eta$ is finite.
+        """
+        if log_input:
+            return np.exp(y_pred)
+        shifted = y_pred + y_pred.dtype.type(eps)
+        return y / (shifted * shifted)
+
 class GaussianNLL(Loss):
     r"""Gaussian negative log-likelihood of ``y`` under $\mathcal N(\hat y, \sigma^2)$.
 
@@ -356,3 +406,13 @@ class GaussianNLL(Loss):
         if grad_out is not None:
             np.divide(r, v, out=grad_out)
         return loss
+
+    def _forward_hess(self, y, y_pred, *, var, eps, **_):
+        r"""$1/\max(\sigma^2, \epsilon)$ in the mean ``y_pred``, whatever the residual.
+
+        ``hess`` differentiates in the mean only. In the variance $v$ (where $v > \epsilon$) the
+        second derivative would be $-1/(2v^2) + r^2/v^3$ and the mixed one $-r/v^2$; the 2 x 2
+        Hessian in (mean, variance) has determinant $-1/(2v^3) < 0$, so the loss is never jointly
+        convex in the two.
+        """
+        return 1 / np.maximum(var, y_pred.dtype.type(eps))

@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "tests" / "data" / "reference.json"
 
 __all__ = [
-    "formula", "properties", "parameters", "pitfalls", "equivalents", "references",
+    "formula", "second_derivative", "properties", "parameters", "pitfalls", "equivalents", "references",
     "comparison", "ce_vs_hinge", "residual_plot", "margin_plot", "curve_plot", "loss_link",
+    "reliability_plot", "snippet_globals",
 ]
 
 # Where each loss is documented: the page, and the section on pages shared by close relatives.
@@ -63,6 +64,11 @@ def formula(name: str) -> str:
     if info.has_gradient:
         out += f"\n$$\n{info.gradient}\n$$\n"
     return out
+
+
+def second_derivative(name: str) -> str:
+    """The loss's second derivative in the prediction (per-row losses: the entries of a row's block), as display math."""
+    return f"$$\n{lr.get(name).info.second_derivative}\n$$\n"
 
 
 def properties(name: str) -> str:
@@ -399,6 +405,42 @@ def margin_plot(*curves, slug: str, description: str, xlim: float = 3.0, zero_on
     # way the derivative in the margin is the derivative in the true class's score.
     return curve_plot(m, losses, grads, xlabel="margin m", slug=slug, description=description,
                       grad_ylabel="∂L/∂m", dashed=dashed)
+
+
+def snippet_globals(path: str) -> dict:
+    """Run ``snippets/<path>`` with its output discarded and return its variables, so that a plot
+    draws the very numbers the snippet shown on the page computes."""
+    import contextlib
+    import runpy
+
+    with contextlib.redirect_stdout(io.StringIO()), np.printoptions():
+        return runpy.run_path(str(ROOT / "snippets" / path), run_name="__main__")
+
+
+def reliability_plot(curves: dict, *, slug: str, description: str, n_bins: int = 10) -> str:
+    """A reliability diagram: for each ``label: (y, probs)``, the observed frequency of y = 1 against
+    the mean predicted probability in equal-width bins of the prediction (left), with the diagonal
+    of perfect calibration dashed, and how many predictions fall in each bin (right)."""
+    fig, (ax_rel, ax_count), rc = _figure(2)
+    import matplotlib
+
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    with matplotlib.rc_context(rc):
+        ax_rel.plot([0, 1], [0, 1], "--", color=_INK, linewidth=1.2, label="perfect calibration")
+        for i, (label, (y, probs)) in enumerate(curves.items()):
+            y, probs = np.asarray(y, dtype=np.float64), np.asarray(probs, dtype=np.float64)
+            k = np.minimum((probs * n_bins).astype(int), n_bins - 1)  # bins [0, 1/B), ..., [1 - 1/B, 1]
+            count = np.bincount(k, minlength=n_bins)
+            full = count > 0
+            predicted = np.bincount(k, probs, n_bins)[full] / count[full]
+            observed = np.bincount(k, y, n_bins)[full] / count[full]
+            color = _COLORS[i % len(_COLORS)]
+            ax_rel.plot(predicted, observed, "o-", color=color, markersize=4, label=label)
+            ax_count.stairs(count, edges, color=color, linewidth=1.6, label=label)
+        ax_rel.set(xlabel="mean predicted probability", ylabel="observed frequency of y = 1", xlim=(0, 1), ylim=(0, 1))
+        ax_count.set(xlabel="predicted probability", ylabel="predictions per bin", xlim=(0, 1))
+        ax_rel.legend(fontsize=9)
+    return _svg(fig, rc, slug, description)
 
 
 def overview(family: str, base: str = "") -> str:

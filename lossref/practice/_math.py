@@ -99,6 +99,43 @@ def quantile(y: float, y_pred: float, tau: float) -> float:
     return max(tau * u, (tau - 1.0) * u)
 
 
+def poisson_nll(y: float, y_pred: float, log_input: bool = True, eps: float = 1e-8) -> float:
+    """Poisson NLL of one count without log y!: e^eta - y eta on the log-rate eta (log_input=True),
+    or lam - y log(lam + eps) on the rate lam (eps keeps the log finite at a zero rate)."""
+    if log_input:
+        return math.exp(y_pred) - y * y_pred
+    return y_pred - y * math.log(y_pred + eps)
+
+
+def poisson_nll_grad(y: float, y_pred: float, log_input: bool = True, eps: float = 1e-8) -> float:
+    """dL/d(y_pred): e^eta - y in the log-rate, 1 - y / (lam + eps) in the rate."""
+    if log_input:
+        return math.exp(y_pred) - y
+    return 1.0 - y / (y_pred + eps)
+
+
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+def gaussian_nll(y: float, mu: float, var: float, full: bool = False, eps: float = 1e-6) -> float:
+    """0.5 (log v + (y - mu)^2 / v) with v = max(var, eps) [+ 0.5 log 2 pi if full]."""
+    v = max(var, eps)  # the clamp of lossref and torch: a zero variance would divide by 0
+    loss = 0.5 * (math.log(v) + (y - mu) ** 2 / v)
+    return loss + _HALF_LOG_2PI if full else loss
+
+
+def gaussian_nll_grad_mean(y: float, mu: float, var: float, eps: float = 1e-6) -> float:
+    """dL/dmu = (mu - y) / max(var, eps)."""
+    return (mu - y) / max(var, eps)
+
+
+def gaussian_nll_grad_var(y: float, mu: float, var: float, eps: float = 1e-6) -> float:
+    """dL/dvar = (1 - r^2 / v) / (2 v) with r = mu - y, v = var above the clamp; 0 where the clamp holds."""
+    if var < eps:
+        return 0.0
+    return (1.0 - (mu - y) ** 2 / var) / (2.0 * var)
+
+
 def mean(values) -> float:
     values = list(values)
     return math.fsum(values) / len(values)

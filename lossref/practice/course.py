@@ -35,6 +35,7 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from ._core import DEPTHS
 from ._mastery import LEVELS, Progress
@@ -181,12 +182,26 @@ def replay(events: Iterable[dict]) -> Progress:
         if event["type"] == "gate":
             progress.pass_gate(event["session"])
         elif event["exercise"] in known and get(event["exercise"]).skill == event["skill"]:
-            # A changed exercise makes different problems from the same seed: a new variant.
-            variant = f"{event['exercise']}:{event['seed']}:{event['hash']}"
+            # The task as the learner saw it (two seeds that ask for the same function are one variant);
+            # a changed exercise makes different problems from the same seed: a new variant. Only a
+            # correct answer without help counts its variant, so only those generate their problem.
+            counted = event["correct"] and not event["hinted"] and not event["revealed"]
+            key = _variant(event["exercise"], event["seed"]) if counted else f"seed {event['seed']}"
+            variant = f"{event['exercise']}:{key}:{event['hash']}"
             progress.record(event["skill"], event["correct"], variant=variant, at=at,
                             hinted=event["hinted"], revealed=event["revealed"],
                             derivation=get(event["exercise"]).depth == "derive")
     return progress
+
+
+@lru_cache(maxsize=None)
+def _variant(exercise: str, seed: int) -> str:
+    """The key of the problem ``seed`` of ``exercise`` (``Exercise.variant``), generated once per process:
+    replaying a long log generates each of its problems once."""
+    if seed < 0:  # no problem has that seed (a hand-edited log): a variant of its own
+        return f"seed {seed}"
+    ex = get(exercise)
+    return ex.variant(ex.generate(seed))
 
 
 def summary(events: list[dict], at: datetime, *, day_end: datetime | None = None,
@@ -239,10 +254,16 @@ def _locked_reason(progress: Progress, number: int) -> str:
 
 # ----------------------------------------------------------------------------------- what next
 def _fresh_seed(events: list[dict], exercise: str, extra: Iterable[int] = ()) -> int:
-    """A seed the learner has never answered on ``exercise``. Seed 0 is the problem pages show
-    first (and the lesson's own numbers), so practice starts at 1."""
+    """A seed the learner has never answered on ``exercise``, and whose task they have not met on
+    another seed either when one comes soon (a code exercise has a few dozen tasks). Seed 0 is the
+    problem pages show first (and the lesson's own numbers), so practice starts at 1."""
     used = [e["seed"] for e in events if e["type"] == "answer" and e["exercise"] == exercise]
-    return max([0, *used, *extra]) + 1
+    first = max([0, *used, *extra]) + 1
+    met = {_variant(exercise, seed) for seed in used}
+    return next((seed for seed in range(first, first + _LOOK_AHEAD) if _variant(exercise, seed) not in met), first)
+
+
+_LOOK_AHEAD = 30  # seeds tried for a task the learner has not met
 
 
 def _exercise_for(events: list[dict], skill: str) -> str:

@@ -1,11 +1,11 @@
-"""Exercises of session 5: custom losses (weights, label smoothing, multi-task sums, surrogates, gradient checks)."""
+"""Exercises of session 7: custom losses (weights, label smoothing, multi-task sums, surrogates, gradient checks)."""
 
 from __future__ import annotations
 
 import math
 
 from . import _math as M
-from ._core import ChoiceExercise, CodeCase, CodeExercise, Mistake, NumericExercise, Verdict, fmt_number as f
+from ._core import ChoiceExercise, CodeCase, CodeExercise, CodeTask, Mistake, NumericExercise, Verdict, fmt_number as f
 
 __all__ = ["WeightedBCE", "ClassWeightedMean", "MultiTaskTotal", "LabelSmoothingTarget", "ChooseSurrogate",
            "PseudoHuberCode"]
@@ -29,8 +29,9 @@ class WeightedBCE(NumericExercise):
                 "alpha": rng.choice([1.5, 2.0, 3.0, 4.0, 5.0]), "beta": rng.choice([0.25, 0.5, 0.75])}
 
     def statement(self, p):
-        return ("Positive examples are rare, so the binary cross-entropy is weighted: "
-                r"$L = -[\,\alpha\, y \log \hat p + \beta\,(1 - y) \log(1 - \hat p)\,]$ "
+        return ("A missed positive should cost more in training than a false alarm, so the binary cross-entropy "
+                "is weighted (one way to do it; it also moves the model's probabilities away from "
+                r"$P(y = 1 \mid x)$): $L = -[\,\alpha\, y \log \hat p + \beta\,(1 - y) \log(1 - \hat p)\,]$ "
                 f"with $\\alpha = {p['alpha']:g}$ on positives and $\\beta = {p['beta']:g}$ on negatives. "
                 f"Compute $L$ for an example with label $y = {p['y']}$ and predicted probability "
                 f"$\\hat p = {p['p']:g}$, using the natural logarithm.")
@@ -147,60 +148,98 @@ class ClassWeightedMean(NumericExercise):
 
 
 # ---------------------------------------------------------------------------------- multi-task
+def _share(lam_a: float, g_a: float, lam_b: float, g_b: float) -> float:
+    """Task b's share of the summed weighted gradient norms, lam_b g_b / (lam_a g_a + lam_b g_b)."""
+    return lam_b * g_b / (lam_a * g_a + lam_b * g_b)
+
+
 class MultiTaskTotal(NumericExercise):
-    """The multi-task total lambda1 L1 + lambda2 L2, and which task dominates it."""
+    """The multi-task total lambda1 L1 + lambda2 L2, and the box task's share of the gradient at the shared layer.
+
+    The share is lambda2 g2 / (lambda1 g1 + lambda2 g2), g_k = ||dL_k/dh|| at the shared features h: what the
+    shared layers learn from, which the values lambda_k L_k do not tell (an absolute error's gradient does not
+    grow with its value).
+    """
 
     id = "custom.multitask"
     skill = "custom.multitask"
-    title = "A weighted multi-task loss"
+    title = "A weighted multi-task loss and its gradient share"
+    kind = "vector"
 
     def make_params(self, rng):
         return {"l1": round(rng.uniform(0.2, 2.5), 2), "l2": round(rng.uniform(5.0, 80.0), 1),
-                "lam1": rng.choice([0.5, 1.5, 2.0, 4.0]), "lam2": rng.choice([0.01, 0.02, 0.05, 0.1, 0.2, 0.5])}
+                "lam1": rng.choice([0.5, 1.0, 1.5, 2.0]), "lam2": rng.choice([0.02, 0.05, 0.1, 0.2, 0.5, 1.0]),
+                "g1": round(rng.uniform(0.2, 1.5), 2), "g2": round(rng.uniform(0.2, 1.0), 2)}
 
     def statement(self, p):
         return ("A detector is trained on two tasks at once: classification, with cross-entropy "
-                f"$L_1 = {p['l1']:g}$ on the current batch, and box regression, with an absolute error in pixels "
-                f"$L_2 = {p['l2']:g}$. The total is $L = \\lambda_1 L_1 + \\lambda_2 L_2$ with "
-                f"$\\lambda_1 = {p['lam1']:g}$ and $\\lambda_2 = {p['lam2']:g}$. Compute $L$, then compare its two "
-                "terms: which task dominates the total (and the gradient)?")
+                f"$L_1 = {p['l1']:g}$ on the current batch, and box regression, with the mean absolute error in "
+                f"pixels $L_2 = {p['l2']:g}$. The total is $L = \\lambda_1 L_1 + \\lambda_2 L_2$ with "
+                f"$\\lambda_1 = {p['lam1']:g}$ and $\\lambda_2 = {p['lam2']:g}$. On this batch the gradients of the "
+                "unweighted losses with respect to the shared features $h$ have the norms "
+                f"$g_1 = \\lVert \\partial L_1 / \\partial h \\rVert = {p['g1']:g}$ and "
+                f"$g_2 = \\lVert \\partial L_2 / \\partial h \\rVert = {p['g2']:g}$. Give two numbers: the total $L$, "
+                "and the box task's share of the gradient that reaches the shared layers, "
+                r"$s_2 = \lambda_2 g_2 / (\lambda_1 g_1 + \lambda_2 g_2)$, as a fraction between 0 and 1.")
 
-    def correct(self, p):
+    def _total(self, p):
         return p["lam1"] * p["l1"] + p["lam2"] * p["l2"]
 
+    def correct(self, p):
+        return [self._total(p), _share(p["lam1"], p["g1"], p["lam2"], p["g2"])]
+
     def mistakes(self, p):
+        total, share = self.correct(p)
         return [
-            Mistake("forgot_lambda", p["l1"] + p["lam2"] * p["l2"],
-                    f"$\\lambda_1 = {p['lam1']:g}$ is missing: each task's loss is multiplied by its own weight."),
-            Mistake("forgot_lambda", p["lam1"] * p["l1"] + p["l2"],
-                    f"$\\lambda_2 = {p['lam2']:g}$ is missing: each task's loss is multiplied by its own weight."),
-            Mistake("weights_swapped", p["lam2"] * p["l1"] + p["lam1"] * p["l2"],
-                    "The weights are swapped: $\\lambda_1$ multiplies $L_1$ and $\\lambda_2$ multiplies $L_2$."),
-            Mistake("forgot_weights", p["l1"] + p["l2"],
-                    "That is the unweighted sum $L_1 + L_2$. Here the box loss is in pixels and would swamp the "
-                    "classification loss; the weights $\\lambda_k$ put the tasks on comparable scales."),
+            Mistake("values_for_gradients", [total, p["lam2"] * p["l2"] / total],
+                    "Your total is right, but your share is the box term's share of the loss value, "
+                    "$\\lambda_2 L_2 / L$. The shared layers learn from the gradients: use $\\lambda_k g_k$. "
+                    "An absolute error's gradient is $\\pm 1/n$ per coordinate whatever the size of the error, so a "
+                    "large box loss does not mean a large box gradient."),
+            Mistake("share_forgot_lambda", [total, _share(1.0, p["g1"], 1.0, p["g2"])],
+                    "Your total is right, but your share uses the raw norms $g_2 / (g_1 + g_2)$: the gradient of the "
+                    "total is $\\lambda_1 \\nabla L_1 + \\lambda_2 \\nabla L_2$, so each norm takes its weight."),
+            Mistake("other_task_share", [total, 1 - share],
+                    "Your total is right, but your share is the classification task's, "
+                    "$\\lambda_1 g_1 / (\\lambda_1 g_1 + \\lambda_2 g_2)$; the question asks for the box task's."),
+            Mistake("forgot_lambda", [p["l1"] + p["lam2"] * p["l2"], share],
+                    f"$\\lambda_1 = {p['lam1']:g}$ is missing from your total: each task's loss is multiplied by "
+                    "its own weight."),
+            Mistake("forgot_lambda", [p["lam1"] * p["l1"] + p["l2"], share],
+                    f"$\\lambda_2 = {p['lam2']:g}$ is missing from your total: each task's loss is multiplied by "
+                    "its own weight."),
+            Mistake("weights_swapped", [p["lam2"] * p["l1"] + p["lam1"] * p["l2"],
+                                        _share(p["lam2"], p["g1"], p["lam1"], p["g2"])],
+                    "The weights are swapped: $\\lambda_1$ goes with task 1 (its loss and its gradient) and "
+                    "$\\lambda_2$ with task 2."),
+            Mistake("forgot_weights", [p["l1"] + p["l2"], _share(1.0, p["g1"], 1.0, p["g2"])],
+                    "That is the unweighted problem, $L_1 + L_2$ and $g_2/(g_1 + g_2)$: multiply each task's loss "
+                    "and each task's gradient by its $\\lambda_k$."),
         ]
 
     def hints(self, problem):
         return [
-            "Multiply each task's loss by its own weight, then add.",
-            "Compare $\\lambda_1 L_1$ with $\\lambda_2 L_2$: the larger term also sends the larger gradients into the "
-            "shared layers.",
+            "The total: multiply each task's loss by its own weight, then add. The share: the gradient of the total "
+            "at $h$ is $\\lambda_1 \\partial L_1/\\partial h + \\lambda_2 \\partial L_2/\\partial h$, so compare "
+            "$\\lambda_1 g_1$ with $\\lambda_2 g_2$.",
+            "The loss values do not enter the share: $s_2 = \\lambda_2 g_2 / (\\lambda_1 g_1 + \\lambda_2 g_2)$.",
         ]
 
     def steps(self, p):
         a, b = p["lam1"] * p["l1"], p["lam2"] * p["l2"]
-        total = a + b
-        big, share = ("classification", a / total) if a >= b else ("box regression", b / total)
+        total, share = self.correct(p)
+        ga, gb = p["lam1"] * p["g1"], p["lam2"] * p["g2"]
+        matched = p["lam1"] * p["l1"] / p["l2"]
         return [
             f"$\\lambda_1 L_1 = {p['lam1']:g} \\cdot {p['l1']:g} = {f(a)}$ and "
-            f"$\\lambda_2 L_2 = {p['lam2']:g} \\cdot {p['l2']:g} = {f(b)}$.",
-            f"$L = {f(a)} + {f(b)} = {f(total)}$.",
-            (f"The two terms are of similar size (the {big} term makes {share:.0%} of the total): neither task "
-             "drowns the other." if share < 0.6 else
-             f"The {big} term makes {share:.0%} of the total, so that task dominates the total and the gradient"
-             + (": if the other task matters, raise its weight." if share > 0.8 else "."))
-            + " Without the weights the sum would be " + f(p["l1"] + p["l2"]) + ", most of it box loss.",
+            f"$\\lambda_2 L_2 = {p['lam2']:g} \\cdot {p['l2']:g} = {f(b)}$, so $L = {f(total)}$; the box term makes "
+            f"{f(b / total, 3)} of the value.",
+            f"At the shared layer: $\\lambda_1 g_1 = {f(ga)}$ and $\\lambda_2 g_2 = {f(gb)}$, so "
+            f"$s_2 = {f(gb)} / ({f(ga)} + {f(gb)}) = {f(share)}$.",
+            "The two shares need not agree: the mean absolute error's gradient is "
+            "$\\pm 1/n$ per coordinate whatever the size of the error: $g_2$ does not grow with $L_2$. Weights that "
+            f"match the values, $\\lambda_2 = \\lambda_1 L_1 / L_2 = {f(matched)}$, would leave the box task "
+            f"{f(_share(p['lam1'], p['g1'], matched, p['g2']))} of the gradient.",
         ]
 
 
@@ -253,58 +292,62 @@ class LabelSmoothingTarget(NumericExercise):
 
 
 # ---------------------------------------------------------------------------------- surrogates
-_SURROGATE = {
-    "accuracy": {
-        "task": "A spam filter outputs one logit per email. The team reports accuracy on held-out mail",
-        "right": "Train with bce_with_logits on the logits; measure accuracy on the validation set.",
-        "right_why": "Cross-entropy is a smooth surrogate whose gradient σ(z) - y is never zero on a wrong example; "
-                     "the metric is still what you report.",
-        "wrong": [
-            ("Minimise the error rate 1 - accuracy (lossref's zero_one) with gradient descent.", "metric_as_loss",
-             "Accuracy is piecewise constant in the weights: its gradient is 0 almost everywhere (lossref's "
-             "zero_one has no grad), so gradient descent gets no signal."),
-            ("Threshold the sigmoid at 0.5 and apply MSE between the 0/1 predictions and the labels.", "thresholded",
-             "Thresholding is a step function: its derivative is 0, so the loss after it gives no gradient either."),
-            ("Apply MSE between the raw logits and the 0/1 labels.", "mse_on_logits",
-             "MSE on logits asks for a logit of exactly 0 or 1 and penalises a confident, correct logit of 8. "
-             "Logits are not probabilities."),
-        ],
-    },
-    "f1": {
-        "task": "A fraud detector sees one fraud in 300 transactions and outputs one logit per transaction. "
-                "The business metric is F1 on the fraud class",
-        "right": "Train with bce_with_logits and pos_weight near the class ratio, then pick the decision threshold "
-                 "that maximises F1 on validation data.",
-        "right_why": "F1 has no useful gradient; a weighted cross-entropy trains the scores, and the threshold, "
-                     "which F1 depends on, is tuned on the metric itself.",
-        "wrong": [
-            ("Compute F1 on the thresholded predictions of each batch and maximise it by gradient ascent.",
-             "metric_as_loss",
-             "F1 of thresholded predictions is piecewise constant: its gradient is 0 almost everywhere."),
-            ("Use the hinge loss with the labels left as 0 and 1.", "labels_01_in_hinge",
-             "The hinge needs labels -1 and +1. A label 0 gives max(0, 1 - 0·s) = 1 whatever the score, with zero "
-             "gradient: the negatives would never be learned."),
-            ("Apply MSE between sigmoid(logits) and the labels, unweighted.", "mse_on_probs",
-             "Squared error on probabilities has a vanishing gradient when the sigmoid saturates on the wrong side, "
-             "and unweighted it lets the 299 negatives drown the one fraud."),
-        ],
-    },
-    "top1": {
-        "task": "A 10-class image classifier outputs 10 logits. The metric is top-1 accuracy",
-        "right": "Train with cross_entropy on the logits; measure top-1 accuracy on the validation set.",
-        "right_why": "Cross-entropy on logits is the standard smooth surrogate: its gradient softmax(z) - y never "
-                     "vanishes on a misclassified example.",
-        "wrong": [
-            ("Take the argmax class and apply MSE between it and the true class index.", "argmax_not_differentiable",
-             "argmax is piecewise constant (zero gradient), and class indices are not ordered quantities."),
-            ("Apply cross_entropy to softmax(logits).", "softmax_twice",
-             "cross_entropy applies softmax itself: feeding it probabilities applies softmax twice and flattens "
-             "the gradient."),
-            ("Minimise the multiclass zero_one loss with its subgradients.", "metric_as_loss",
-             "The 0-1 loss is piecewise constant: its gradient is 0 wherever it exists, so there is nothing to follow."),
-        ],
-    },
+# custom.surrogate draws a problem from parts: the task (what the model outputs), the metric reported,
+# and how rare the positives are. The right option follows from them; each wrong one names a mistake.
+_SURROGATE_TASKS = {
+    # task: (who, unit, what a positive is) for one logit per unit; (who, classes) for K logits
+    "spam": ("A spam filter", "email", "spam"),
+    "fraud": ("A fraud detector", "card payment", "fraudulent"),
+    "defects": ("A defect detector on a production line", "part", "defective"),
+    "images": ("An image classifier", 10),
+    "products": ("A product categoriser", 50),
 }
+_SURROGATE_METRICS = {
+    "accuracy": "accuracy (the fraction of {unit}s classified correctly at the threshold 0.5)",
+    "f1": "the F1 score of the {positive} class (precision and recall of the thresholded predictions)",
+    "auc": "the ROC AUC (the probability that a random {positive} {unit} scores above a random one that is not)",
+    "top1": "top-1 accuracy (the fraction of examples whose class gets the highest logit)",
+    "top5": "top-5 accuracy (the fraction of examples whose class is among the five highest logits)",
+}
+_METRIC_AS_LOSS = {
+    "accuracy": ("Minimise the error rate 1 - accuracy (lossref's zero_one) with gradient descent.",
+                 "Accuracy is piecewise constant in the weights: its gradient is 0 almost everywhere (lossref's "
+                 "zero_one has no grad), so gradient descent gets no signal."),
+    "f1": ("Compute F1 on the thresholded predictions of each batch and maximise it by gradient ascent.",
+           "F1 of thresholded predictions is piecewise constant: its gradient is 0 almost everywhere."),
+    "auc": ("Maximise the fraction of correctly ordered (positive, negative) pairs by gradient ascent.",
+            "A count of ordered pairs changes only when two scores swap: its gradient is 0 almost everywhere. "
+            "A smooth loss on the scores trains the order."),
+    "top1": ("Minimise the multiclass zero_one loss with its subgradients.",
+             "The 0-1 loss is piecewise constant: its gradient is 0 wherever it exists, so there is nothing to follow."),
+    "top5": ("Maximise the number of examples whose class is in the top five, by gradient ascent.",
+             "That count changes only when a logit overtakes another: its gradient is 0 almost everywhere."),
+}
+
+
+def _surrogate_right(p: dict) -> tuple[str, str]:
+    metric, rare = p["metric"], p["rare"]
+    if metric in ("top1", "top5"):
+        k = "top-1" if metric == "top1" else "top-5"
+        return (f"Train with cross_entropy on the logits; measure {k} accuracy on the validation set.",
+                "Cross-entropy on logits is the standard smooth surrogate: its gradient softmax(z) - y never "
+                "vanishes on a misclassified example.")
+    if metric == "accuracy":
+        return ("Train with bce_with_logits on the logits, unweighted; measure accuracy at the threshold 0.5 "
+                "on the validation set.",
+                "Cross-entropy is a smooth surrogate whose gradient σ(z) - y is never zero on a wrong example. "
+                "Accuracy counts every example once, as the unweighted loss does"
+                + (", however rare the positives." if rare else "."))
+    if metric == "f1":
+        weight = " with pos_weight near the class ratio" if rare else ""
+        return (f"Train with bce_with_logits{weight}, then pick the decision threshold that maximises F1 on "
+                "validation data.",
+                "F1 has no useful gradient; a cross-entropy trains the scores"
+                + (", weighted so that the rare positives count" if rare else "")
+                + ", and the threshold, which F1 depends on, is tuned on the metric itself.")
+    return ("Train with bce_with_logits on the logits; compute the AUC of the scores on the validation set.",
+            "AUC depends only on the order of the scores, which the cross-entropy trains: no threshold is "
+            "involved.")
 
 
 class ChooseSurrogate(ChoiceExercise):
@@ -315,37 +358,85 @@ class ChooseSurrogate(ChoiceExercise):
     title = "A surrogate for a metric"
 
     def make_params(self, rng):
-        return {"metric": rng.choice(sorted(_SURROGATE))}
+        task = rng.choice(sorted(_SURROGATE_TASKS))
+        if len(_SURROGATE_TASKS[task]) == 2:
+            return {"task": task, "metric": rng.choice(["top1", "top5"]), "rare": None}
+        return {"task": task, "metric": rng.choice(["accuracy", "auc", "f1"]), "rare": rng.choice([None, 50, 300])}
 
     def statement(self, p):
-        return (_SURROGATE[p["metric"]]["task"] + ". The metric is not differentiable in the model's weights. "
-                "How do you train the model?")
+        row = _SURROGATE_TASKS[p["task"]]
+        if len(row) == 2:
+            who, k = row
+            return (f"{who} outputs {k} logits per example, one per class. The team reports "
+                    f"{_SURROGATE_METRICS[p['metric']]}. The metric is not differentiable in the model's weights. "
+                    "How do you train the model?")
+        who, unit, positive = row
+        share = (f"About 1 {unit} in {p['rare']} is {positive}" if p["rare"] else
+                 f"About half of the {unit}s are {positive}")
+        metric = _SURROGATE_METRICS[p["metric"]].format(unit=unit, positive=positive)
+        return (f"{who} outputs one logit per {unit}. {share}. The team reports {metric}. The metric is not "
+                "differentiable in the model's weights. How do you train the model?")
 
     def options(self, p):
-        case = _SURROGATE[p["metric"]]
-        return [(case["right"], None, case["right_why"])] + list(case["wrong"])
+        right, why = _surrogate_right(p)
+        metric = p["metric"]
+        as_loss, as_loss_why = _METRIC_AS_LOSS[metric]
+        rows = [(right, None, why), (as_loss, "metric_as_loss", as_loss_why)]
+        if metric in ("top1", "top5"):
+            return rows + [
+                ("Take the argmax class and apply MSE between it and the true class index.",
+                 "argmax_not_differentiable",
+                 "argmax is piecewise constant (zero gradient), and class indices are not ordered quantities."),
+                ("Apply cross_entropy to softmax(logits).", "softmax_twice",
+                 "cross_entropy applies softmax itself: feeding it probabilities applies softmax twice and flattens "
+                 "the gradient."),
+            ]
+        if metric == "accuracy" and p["rare"]:
+            rows.append(("Train with bce_with_logits and pos_weight near the class ratio; measure accuracy at 0.5.",
+                         "weighted_for_accuracy",
+                         "A pos_weight moves the decision towards the rare class: it trades accuracy for recall. "
+                         "Accuracy counts every example once, so train unweighted."))
+        elif metric == "f1":
+            rows.append(("Train with bce_with_logits and report F1 at the threshold 0.5.", "fixed_threshold",
+                         "F1 depends on the threshold, and 0.5 is rarely the best one for it (with rare positives, "
+                         "far from it): tune the threshold on validation data."))
+        elif metric == "auc":
+            rows.append(("Threshold the sigmoid at 0.5 and compute the AUC of the 0/1 predictions.", "thresholded",
+                         "The AUC of thresholded predictions has lost the order of the scores, which is all the AUC "
+                         "measures; and the threshold has no gradient either."))
+        rows += [
+            ("Apply MSE between the raw logits and the 0/1 labels.", "mse_on_logits",
+             "MSE on logits asks for a logit of exactly 0 or 1 and penalises a confident, correct logit of 8. "
+             "Logits are not probabilities."),
+            ("Use the hinge loss with the labels left as 0 and 1.", "labels_01_in_hinge",
+             "The hinge needs labels -1 and +1. A label 0 gives max(0, 1 - 0·s) = 1 whatever the score, with zero "
+             "gradient: the negatives would never be learned."),
+        ]
+        return rows[:5]
 
     def hints(self, problem):
         return [
             "Which of these has a gradient that is non-zero on a wrongly classified example?",
-            "Counting metrics (accuracy, F1) are step functions of the weights. Train on a smooth loss that matches "
-            "the model's output, and use the metric for evaluation and thresholds.",
+            "Counting metrics (accuracy, F1, AUC, top-k) are step functions of the weights. Train on a smooth loss "
+            "that matches the model's output, weighted as the metric counts examples, and use the metric for "
+            "evaluation and thresholds.",
         ]
 
     def steps(self, p):
-        case = _SURROGATE[p["metric"]]
+        right, why = _surrogate_right(p)
         return [
-            "Accuracy and F1 count thresholded decisions: a small change of the weights changes no decision, so "
-            "their gradient is 0 almost everywhere.",
-            f"So train on a surrogate: {case['right']} {case['right_why']}",
+            "The metric counts thresholded decisions or orderings: a small change of the weights changes none of "
+            "them, so its gradient is 0 almost everywhere.",
+            f"So train on a surrogate: {right} {why}",
         ]
 
 
 # ---------------------------------------------------------------------------------- code: loss and gradient
 def _ph_loss(y: float, p: float, delta: float) -> float:
-    """Pseudo-Huber delta^2 (sqrt(1 + (r/delta)^2) - 1) as r^2 / (sqrt(1 + (r/delta)^2) + 1): no cancellation."""
-    r = p - y
-    return r * r / (math.hypot(1.0, r / delta) + 1.0)
+    """Pseudo-Huber delta^2 (sqrt(1 + (r/delta)^2) - 1) as |r| (|r| / (sqrt(1 + (r/delta)^2) + 1)): no
+    cancellation for a small r, no overflow of r^2 for a huge one."""
+    r = abs(p - y)
+    return r * (r / (math.hypot(1.0, r / delta) + 1.0))
 
 
 def _ph_grad(y: float, p: float, delta: float) -> float:
@@ -353,119 +444,190 @@ def _ph_grad(y: float, p: float, delta: float) -> float:
     return r / math.hypot(1.0, r / delta)
 
 
+# The tasks of custom.pseudo_huber_code: a loss and its gradient (checked against each other by finite
+# differences), the loss alone, or the finite-difference check itself. delta is written into the function.
+_PH_FORMS = ("pair", "value", "check")
+_PH_DELTAS = (0.5, 1.5, 2.0, 3.0)
+_PH_LOSS_OK = "delta ** 2 * (math.sqrt(1 + (r / delta) ** 2) - 1)"
+_PH_GRAD_OK = "r / math.sqrt(1 + (r / delta) ** 2)"
+_PH_STABLE_LOSS = ("    # delta^2 (sqrt(1 + (r/delta)^2) - 1), written as |r| (|r| / (sqrt(1 + (r/delta)^2) + 1)):\n"
+                   "    # no cancellation when r is small, and hypot squares nothing, so a huge r does not overflow\n"
+                   "    a = abs(r)\n"
+                   "    return a * (a / (math.hypot(1.0, r / delta) + 1.0))\n")
+_PH_STEP = "h = 1e-5 * max(1.0, abs(x))"
+
+
+def _ph_pair(delta: float, loss: str = _PH_LOSS_OK, grad: str = _PH_GRAD_OK) -> str:
+    """A loss and a gradient of the pair task, each a return expression in r and delta."""
+    return (f"import math\n\ndelta = {delta:g}\n\n\ndef loss(y, p):\n    r = p - y\n    return {loss}\n\n\n"
+            f"def grad(y, p):\n    r = p - y\n    return {grad}\n")
+
+
+def _ph_value(delta: float, body: str) -> str:
+    return (f"import math\n\n\ndef pseudo_huber(r):\n    \"\"\"The pseudo-Huber loss at the residual r.\"\"\"\n"
+            f"    delta = {delta:g}\n{body}")
+
+
+def _ph_check(step: str = _PH_STEP, formula: str = "(f(x + h) - f(x - h)) / (2 * h)") -> str:
+    return (f"def central_difference(f, x):\n    \"\"\"The central difference of f at x.\"\"\"\n"
+            f"    {step}  # a step relative to x: a fixed 1e-5 is lost in rounding when |x| is large\n"
+            f"    return {formula}\n")
+
+
 class PseudoHuberCode(CodeExercise):
-    """Write a custom loss and its gradient; the gradient is also checked against the loss by finite differences."""
+    """A custom loss and its gradient (checked against each other by finite differences), the loss in a
+    stable form, or the finite-difference check itself."""
 
     id = "custom.pseudo_huber_code"
     skill = "custom.grad_check"
-    title = "A custom loss and its gradient: pseudo-Huber"
-    function = "grad"
-    signature = "def grad(y, p, delta):"  # and def loss(y, p, delta):, which check() also tests
-    starter = ("import math\n\n\n"
-               "def loss(y, p, delta):\n"
-               "    \"\"\"Pseudo-Huber loss of the prediction p for the target y.\"\"\"\n"
-               "    r = p - y\n"
-               "    return 0.0  # your loss here\n\n\n"
-               "def grad(y, p, delta):\n"
-               "    \"\"\"dL/dp.\"\"\"\n"
-               "    r = p - y\n"
-               "    return 0.0  # your gradient here\n")
-    reference = ("import math\n\n\n"
-                 "def loss(y, p, delta):\n"
-                 "    r = p - y\n"
-                 "    # delta^2 (sqrt(1 + (r/delta)^2) - 1), written as r^2 / (sqrt(1 + (r/delta)^2) + 1)\n"
-                 "    # so that a small residual does not cancel to 0\n"
-                 "    return r * r / (math.hypot(1.0, r / delta) + 1.0)\n\n\n"
-                 "def grad(y, p, delta):\n"
-                 "    r = p - y\n"
-                 "    # delta^2 * (1/2)(1 + (r/delta)^2)^(-1/2) * 2r/delta^2 = r / sqrt(1 + (r/delta)^2)\n"
-                 "    return r / math.hypot(1.0, r / delta)\n")
+    title = "Pseudo-Huber and the gradient check in code"
+    task_keys = ("form", "delta")
 
-    _loss_ok = ("import math\n\ndef loss(y, p, delta):\n    r = p - y\n"
-                "    return delta ** 2 * (math.sqrt(1 + (r / delta) ** 2) - 1)\n\n")
-    _grad_ok = "def grad(y, p, delta):\n    r = p - y\n    return r / math.sqrt(1 + (r / delta) ** 2)\n"
-    known_wrong = (
-        (_loss_ok + "def grad(y, p, delta):\n    r = p - y\n"
-                    "    return delta ** 2 * r / math.sqrt(1 + (r / delta) ** 2)\n", "forgot_chain_factor"),
-        (_loss_ok + "def grad(y, p, delta):\n    return (y - p) / math.sqrt(1 + ((p - y) / delta) ** 2)\n",
-         "sign_flipped"),
-        (_loss_ok + "def grad(y, p, delta):\n    r = p - y\n    return 2 * r / math.sqrt(1 + (r / delta) ** 2)\n",
-         "dropped_half"),
-        ("import math\n\ndef loss(y, p, delta):\n    r = p - y\n    return math.sqrt(1 + (r / delta) ** 2) - 1\n\n"
-         + _grad_ok, "grad_mismatch"),
-        ("import math\n\ndef loss(y, p, delta):\n    r = p - y\n    return delta ** 2 * math.sqrt(1 + (r / delta) ** 2)\n\n"
-         + _grad_ok, "loss_offset"),
-        (_loss_ok + "def grad(y, p, delta):\n    return max(-delta, min(delta, p - y))\n", None),
-        (starter, None),
-    )
+    def fixed_params(self, seed):
+        # seed 0, the problem pages show first: the loss and its gradient, checked against each other
+        return {"form": "pair", "delta": 1.5, "shift": 0.4} if seed == 0 else None
 
     def make_params(self, rng):
-        return {"delta": rng.choice([0.5, 1.5, 2.0, 2.5, 3.0]), "shift": round(rng.uniform(-2.0, 2.0), 2)}
+        form = rng.choice(_PH_FORMS)
+        return {"form": form, "delta": None if form == "check" else rng.choice(_PH_DELTAS),
+                "shift": round(rng.uniform(-2.0, 2.0), 2)}
+
+    def task(self, p):
+        form, d = p["form"], p["delta"]
+        if form == "pair":
+            starter = (f"import math\n\ndelta = {d:g}\n\n\ndef loss(y, p):\n"
+                       "    \"\"\"Pseudo-Huber loss of the prediction p for the target y.\"\"\"\n"
+                       "    r = p - y\n    return 0.0  # your loss here\n\n\n"
+                       "def grad(y, p):\n    \"\"\"dL/dp.\"\"\"\n    r = p - y\n    return 0.0  # your gradient here\n")
+            reference = (f"import math\n\ndelta = {d:g}\n\n\ndef loss(y, p):\n    r = p - y\n" + _PH_STABLE_LOSS
+                         + "\n\ndef grad(y, p):\n    r = p - y\n"
+                         "    # delta^2 * (1/2)(1 + (r/delta)^2)^(-1/2) * 2r/delta^2 = r / sqrt(1 + (r/delta)^2)\n"
+                         "    return r / math.hypot(1.0, r / delta)\n")
+            return CodeTask("grad", "def grad(y, p):", starter, reference)
+        if form == "value":
+            return CodeTask("pseudo_huber", "def pseudo_huber(r):",
+                            _ph_value(d, f"    return {_PH_LOSS_OK}\n"), _ph_value(d, _PH_STABLE_LOSS))
+        starter = ("def central_difference(f, x):\n    \"\"\"The central difference of f at x.\"\"\"\n"
+                   "    return 0.0  # your estimate of f'(x) here\n")
+        return CodeTask("central_difference", "def central_difference(f, x):", starter, _ph_check())
+
+    def known_wrong(self, p):
+        form, d = p["form"], p["delta"]
+        if form == "pair":
+            return [(_ph_pair(d, grad="delta ** 2 * r / math.sqrt(1 + (r / delta) ** 2)"), "forgot_chain_factor"),
+                    (_ph_pair(d, grad="-r / math.sqrt(1 + (r / delta) ** 2)"), "sign_flipped"),
+                    (_ph_pair(d, grad="2 * r / math.sqrt(1 + (r / delta) ** 2)"), "dropped_half"),
+                    (_ph_pair(d, loss="math.sqrt(1 + (r / delta) ** 2) - 1"), "grad_mismatch"),
+                    (_ph_pair(d, loss="delta ** 2 * math.sqrt(1 + (r / delta) ** 2)"), "loss_offset"),
+                    (_ph_pair(d, grad="max(-delta, min(delta, r))"), None),
+                    (self.task(p).starter, None)]
+        if form == "value":
+            return [(self.task(p).starter, "unstable"),
+                    (_ph_value(d, "    return math.sqrt(1 + (r / delta) ** 2) - 1\n"), "forgot_delta_squared"),
+                    (_ph_value(d, "    return delta ** 2 * math.sqrt(1 + (r / delta) ** 2)\n"), "loss_offset"),
+                    (_ph_value(d, "    return 0.5 * r * r if abs(r) <= delta else delta * (abs(r) - delta / 2)\n"),
+                     None)]  # the Huber loss
+        return [(_ph_check(formula="(f(x + h) - f(x)) / h"), "forward_difference"),
+                (_ph_check(formula="(f(x + h) - f(x - h)) / h"), "forgot_half"),
+                (_ph_check(formula="(f(x - h) - f(x + h)) / (2 * h)"), "sign_flipped"),
+                (_ph_check(step="h = 1e-5"), "absolute_step"),
+                (_ph_check(step="h = 0.1"), None)]
+
+    mistake_messages = {
+        "forgot_chain_factor": "{where}, δ² times the right value: the inner derivative ∂(r/δ)²/∂p = 2r/δ² brings "
+                               "a 1/δ² that cancels the δ² in front; expected {expected}.",
+        "sign_flipped": "{where}, the opposite sign; expected {expected}.",
+        "dropped_half": "{where}, twice the right value: the derivative of √u is u'/(2√u), and that 1/2 cancels the "
+                        "2 of ∂r²/∂r; expected {expected}.",
+        "forgot_delta_squared": "{where}: the factor δ² = {delta:g}² in front is missing. It makes the loss ½ r² "
+                                "for small r and close to δ|r| for large r; expected {expected}.",
+        "loss_offset": "{where}: the loss is off by the constant δ²; the -1 inside the bracket makes it 0 at r = 0; "
+                       "expected {expected}.",
+        "forward_difference": "{where}: that is the forward difference (f(x + h) - f(x))/h, whose error shrinks "
+                              "like h. The central difference (f(x + h) - f(x - h))/2h is exact up to h²; "
+                              "expected {expected}.",
+        "forgot_half": "{where}, twice the derivative: f(x + h) and f(x - h) are 2h apart, so divide by 2h; "
+                       "expected {expected}.",
+        "absolute_step": "{where}: with h = 1e-5 at a large |x|, x + h and x - h differ from x by less than "
+                         "the rounding of f's values there. Take the step relative to x, h = 1e-5 max(1, |x|); "
+                         "expected {expected}.",
+    }
+
+    def mistake_message(self, p, mistake):
+        if mistake == "sign_flipped" and p["form"] == "check":
+            return ("{where}, the opposite sign: the difference is f(x + h) - f(x - h), the later point first; "
+                    "expected {expected}.")
+        if mistake == "sign_flipped":
+            return ("{where}, the opposite sign. r = p - y, and L grows as p moves away from y: the gradient has "
+                    "the sign of r; expected {expected}.")
+        return super().mistake_message(p, mistake)
+
+    _LOSS_TEX = r"$L = \delta^2\left(\sqrt{1 + (r/\delta)^2} - 1\right)$"
 
     def statement(self, p):
-        return ("The pseudo-Huber loss is a smooth Huber: with the residual $r = p - y$, "
-                r"$L = \delta^2\left(\sqrt{1 + (r/\delta)^2} - 1\right)$, quadratic for small $r$ and close to "
-                r"$\delta |r|$ for large $r$. Write **both** `loss(y, p, delta)` and `grad(y, p, delta)`, the "
-                r"derivative $\partial L / \partial p$. "
-                f"The hidden tests call `grad` with $\\delta = {p['delta']:g}$ and other values, with residuals up to "
-                "$10^{12}$; then they check, as `lr.check_grad` does, that your `grad` agrees with central finite "
-                "differences of your own `loss`, and they check the loss values. Use the `math` module only.")
-
-    def _fd_points(self, p):
-        d = p["delta"]
-        return [(0.0, round(0.7 * d, 2)), (1.0, round(1.0 + 2 * d, 2)), (0.5, -1.0), (2.0, 2.0 + p["shift"])]
+        form, d = p["form"], p["delta"]
+        if form == "pair":
+            return ("The pseudo-Huber loss is a smooth Huber: with the residual $r = p - y$, "
+                    f"{self._LOSS_TEX}, quadratic for small $r$ and close to $\\delta |r|$ for large $r$. With "
+                    f"$\\delta = {d:g}$ (the module-level `delta` of the starter code), write **both** "
+                    "`loss(y, p)` and `grad(y, p)`, the derivative $\\partial L / \\partial p$. The hidden tests "
+                    "call `grad` with residuals up to $10^{12}$; then they check, as `lr.check_grad` does, that "
+                    "your `grad` agrees with central finite differences of your own `loss`, and they check the "
+                    "loss values. Use the `math` module only.")
+        if form == "value":
+            return ("Write `pseudo_huber(r)`: the pseudo-Huber loss at the residual $r$, "
+                    f"{self._LOSS_TEX}, with $\\delta = {d:g}$ (write it into your function). The starter code "
+                    "follows the formula; the hidden tests include residuals up to $10^{200}$, where $(r/\\delta)^2$ "
+                    "overflows. Use the `math` module only.")
+        return ("A gradient check compares a gradient with finite differences of its loss. Write "
+                "`central_difference(f, x)`: the estimate $\\frac{f(x + h) - f(x - h)}{2h}$ of $f'(x)$ for a "
+                "function `f` of one float, with the step $h = 10^{-5} \\max(1, |x|)$. The hidden tests call it "
+                "with several functions (a pseudo-Huber loss among them) at ordinary points and at points as large "
+                "as $x = 10^8$; they compare with the exact derivative to a relative $10^{-6}$.")
 
     def cases(self, p):
-        d, shift = p["delta"], p["shift"]
-        rows = [(0.0, 1.0, 2.0), (1.0, 3.0, d), (2.0, -1.0, d), (0.0, 0.4, 0.5), (1.5, shift, d), (3.0, 3.0, d)]
-        cases = [CodeCase((y, q, dd), _ph_grad(y, q, dd), f"y = {y:g}, p = {q:g}, delta = {dd:g}") for y, q, dd in rows]
-        extreme = [(0.0, 1e6, d), (1e6, -1e6, 0.5), (0.0, -1e12, d), (0.0, 1e-8, d)]
-        cases += [CodeCase((y, q, dd), _ph_grad(y, q, dd), f"y = {y:g}, p = {q:g}, delta = {dd:g}", extreme=True)
-                  for y, q, dd in extreme]
-        return cases
-
-    def diagnose(self, case, got):
-        mistake, message = super().diagnose(case, got)
-        if mistake is not None:
-            return mistake, message
-        try:
-            value = float(got)
-        except (TypeError, ValueError):
-            return mistake, message
-        delta = case.args[2]
-        exp = case.expected
-        candidates = [
-            ("sign_flipped", -exp, "the opposite sign. $r = p - y$, and $L$ grows as $p$ moves away from $y$: the "
-                                   "gradient has the sign of $r$."),
-            ("forgot_chain_factor", delta * delta * exp,
-             "$\\delta^2$ times the right value: the inner derivative $\\partial (r/\\delta)^2 / \\partial p = "
-             "2r/\\delta^2$ brings a $1/\\delta^2$ that cancels the $\\delta^2$ in front."),
-            ("dropped_half", 2 * exp, "twice the right value: the derivative of $\\sqrt{u}$ is $u'/(2\\sqrt{u})$, "
-                                      "and that 1/2 cancels the 2 of $\\partial r^2/\\partial r$."),
+        form, d, shift = p["form"], p["delta"], p["shift"]
+        if form == "pair":
+            rows = [(0.0, 1.0), (1.0, 3.0), (2.0, -1.0), (0.0, round(0.4 * d, 2)), (1.5, shift), (3.0, 3.0)]
+            extreme = [(0.0, 1e6), (1e6, -1e6), (0.0, -1e12), (0.0, 1e-8)]
+            return ([CodeCase((y, q), _ph_grad(y, q, d), f"y = {y:g}, p = {q:g}") for y, q in rows]
+                    + [CodeCase((y, q), _ph_grad(y, q, d), f"y = {y:g}, p = {q:g}", extreme=True)
+                       for y, q in extreme])
+        if form == "value":
+            rs = [1.0, -2.5, round(0.3 * d, 2), round(4 * d, 2), shift, 0.0]
+            return ([CodeCase((r,), _ph_loss(0.0, r, d), f"r = {r:g}") for r in rs]
+                    + [CodeCase((r,), _ph_loss(0.0, r, d), f"r = {r:g}", extreme=True) for r in (1e6, -1e12, 1e200)])
+        x0 = round(2.0 + shift, 2)
+        functions = [
+            ("f(x) = x³", lambda x: x ** 3, lambda x: 3 * x * x, x0),
+            ("f(x) = e^x", math.exp, math.exp, 0.3),
+            ("f(x) = sin x", math.sin, math.cos, 1.0),
+            ("the pseudo-Huber loss f(p) with y = 0, δ = 1.5", lambda q: _ph_loss(0.0, q, 1.5),
+             lambda q: _ph_grad(0.0, q, 1.5), 0.7),
+            ("f(x) = x³", lambda x: x ** 3, lambda x: 3 * x * x, -3.0),
         ]
-        for name, wrong, text in candidates:
-            if abs(wrong - exp) > 1e-9 + 1e-6 * abs(exp) and abs(value - wrong) <= 1e-9 + 1e-6 * abs(wrong):
-                return name, f"For {case.description} your grad returned {value:.6g}, {text}"
-        return mistake, message
+        cases = [CodeCase((fn, x), dfn(x), f"{name} at x = {x:g}") for name, fn, dfn, x in functions]
+        cases += [CodeCase((lambda x: x * x, 1.2345e8), 2.469e8, "f(x) = x² at x = 1.2345e8", extreme=True),
+                  CodeCase((math.log, 1e8), 1e-8, "f(x) = log x at x = 1e8", extreme=True)]
+        return cases
 
     def check(self, problem, answer):
         verdict = super().check(problem, answer)
-        if not verdict.correct:
+        if not verdict.correct or problem.params["form"] != "pair":
             return verdict
         namespace = {"__name__": "learner", "math": math}
         exec(compile(str(answer), "<your code>", "exec"), namespace)  # ran cleanly in super().check
-        loss, grad = namespace.get("loss"), namespace[self.function]
+        loss, grad = namespace.get("loss"), namespace["grad"]
         if not callable(loss):
-            return Verdict(False, "Your grad passes the tests; now define the loss too: def loss(y, p, delta):",
-                           "missing")
+            return Verdict(False, "Your grad passes the tests; now define the loss too: def loss(y, p):", "missing")
         d = problem.params["delta"]
-        points = self._fd_points(problem.params)
+        points = [(0.0, round(0.7 * d, 2)), (1.0, round(1.0 + 2 * d, 2)), (0.5, -1.0), (2.0, 2.0 + problem.params["shift"])]
         h = 1e-4
         for y, q in points:
-            where = f"y = {y:g}, p = {q:g}, delta = {d:g}"
+            where = f"y = {y:g}, p = {q:g}"
             try:
-                g = float(grad(y, q, d))
-                fd = (float(loss(y, q + h, d)) - float(loss(y, q - h, d))) / (2 * h)
+                g = float(grad(y, q))
+                fd = (float(loss(y, q + h)) - float(loss(y, q - h))) / (2 * h)
             except Exception as exc:  # noqa: BLE001  (any error in learner code is feedback)
                 return Verdict(False, f"For {where} your loss raised {type(exc).__name__}: {exc}.", "error")
             if not (math.isfinite(fd) and abs(fd - g) <= 1e-5 + 1e-4 * abs(g)):
@@ -475,17 +637,14 @@ class PseudoHuberCode(CodeExercise):
                                       "derivative of: check the loss formula, its factor $\\delta^2$ included.",
                                "grad_mismatch")
         for y, q in points + [(1.0, 1.0)]:
-            where = f"y = {y:g}, p = {q:g}, delta = {d:g}"
+            where = f"y = {y:g}, p = {q:g}"
             try:
-                value = float(loss(y, q, d))
+                value = float(loss(y, q))
+                at_zero = float(loss(1.0, 1.0))
             except Exception as exc:  # noqa: BLE001
                 return Verdict(False, f"For {where} your loss raised {type(exc).__name__}: {exc}.", "error")
             expected = _ph_loss(y, q, d)
             if not (math.isfinite(value) and abs(value - expected) <= 1e-9 + 1e-6 * abs(expected)):
-                try:
-                    at_zero = float(loss(1.0, 1.0, d))
-                except Exception:  # noqa: BLE001
-                    at_zero = 0.0
                 if abs(at_zero) > 1e-9 and abs((value - at_zero) - expected) <= 1e-6 + 1e-6 * abs(expected):
                     return Verdict(False, f"For {where} your loss returned {value:.6g}; expected {expected:.6g}. It "
                                           f"is off by a constant: at $r = 0$ it gives {at_zero:.6g}, not 0. The "
@@ -497,6 +656,21 @@ class PseudoHuberCode(CodeExercise):
                              f"your loss at {len(points)} points, and your loss values are right.")
 
     def hints(self, problem):
+        form = problem.params["form"]
+        if form == "check":
+            return [
+                r"Taylor: $f(x \pm h) = f(x) \pm h f'(x) + \tfrac12 h^2 f''(x) \pm \dots$; the difference "
+                r"$f(x + h) - f(x - h)$ keeps $2h f'(x)$ and cancels the $h^2$ term.",
+                r"Divide by $2h$, and scale the step with $x$: at $x = 10^8$ a step of $10^{-5}$ is below the "
+                r"rounding of $x$ itself.",
+            ]
+        if form == "value":
+            return [
+                r"$(r/\delta)^2$ overflows for $r = 10^{200}$: `math.hypot(1, r / delta)` computes "
+                r"$\sqrt{1 + (r/\delta)^2}$ without squaring.",
+                r"Multiply and divide by $\sqrt{u} + 1$: $\delta^2(\sqrt u - 1) = r^2 / (\sqrt u + 1)$, and write "
+                r"$r^2 / (\dots)$ as $|r| \cdot (|r| / (\dots))$ so that $r^2$ itself is never formed.",
+            ]
         return [
             r"Write $L = \delta^2 (\sqrt{u} - 1)$ with $u = 1 + (r/\delta)^2$, and use the chain rule: "
             r"$\partial L/\partial p = \delta^2 \cdot \frac{1}{2\sqrt u} \cdot \frac{\partial u}{\partial p}$.",
@@ -506,6 +680,21 @@ class PseudoHuberCode(CodeExercise):
         ]
 
     def steps(self, p):
+        if p["form"] == "check":
+            return [
+                r"$\frac{f(x + h) - f(x - h)}{2h} = f'(x) + \tfrac16 h^2 f'''(x) + \dots$: the error shrinks like "
+                r"$h^2$, against $h$ for the forward difference.",
+                r"With $h = 10^{-5}\max(1, |x|)$ the step stays above the rounding of $x$ and of $f(x)$: for "
+                r"$f(x) = \log x$ at $x = 10^8$, $h = 1000$ and the estimate is $10^{-8}$ to 10 digits, where "
+                r"$h = 10^{-5}$ is off by about 1%.",
+            ]
+        if p["form"] == "value":
+            return [
+                r"$\delta^2(\sqrt{u} - 1) = \delta^2 \frac{u - 1}{\sqrt u + 1} = \frac{r^2}{\sqrt{1 + (r/\delta)^2} + 1}$: "
+                r"no cancellation when $r$ is small.",
+                r"`math.hypot(1, r / delta)` is $\sqrt{1 + (r/\delta)^2}$ without overflow, and "
+                r"$|r| \cdot (|r| / (\dots))$ never forms $r^2$: $r = 10^{200}$ gives about $\delta \cdot 10^{200}$.",
+            ]
         return [
             r"With $u = 1 + (r/\delta)^2$: $\partial L/\partial p = \delta^2 \cdot \frac{1}{2\sqrt u} \cdot "
             r"\frac{2r}{\delta^2} = \frac{r}{\sqrt{1 + (r/\delta)^2}}$, which tends to $\pm\delta$ for large $|r|$.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from . import _math as M
-from ._core import CodeCase, CodeExercise, Mistake, NumericExercise, fmt_number as f
+from ._core import CodeCase, CodeExercise, CodeTask, Mistake, NumericExercise, fmt_number as f, no_negative_zero
 
 __all__ = ["HingeValue", "HingeMargins", "HingeGrad", "SquaredHingeGrad", "LogisticValue", "MulticlassHingeValue",
            "HingeSubgradientCode"]
@@ -14,7 +14,17 @@ __all__ = ["HingeValue", "HingeMargins", "HingeGrad", "SquaredHingeGrad", "Logis
 # ---------------------------------------------------------------------------------- helpers
 def _s(x: float) -> str:
     """A drawn score as the lesson writes it: one decimal, 2.0 rather than 2."""
-    return f"{x:.1f}"
+    return no_negative_zero(f"{x:.1f}")
+
+
+def _num(x: float) -> str:
+    """A drawn number as written: 0.5, -1.2, 2."""
+    return no_negative_zero(f"{x:g}")
+
+
+def _pnum(x: float) -> str:
+    """_num in parentheses when negative, for a product or a sum."""
+    return f"({_num(x)})" if x < 0 else _num(x)
 
 
 def _par(x: float) -> str:
@@ -122,28 +132,85 @@ class HingeValue(_ThreeScores):
                        "misclassified."]
 
 
-class HingeMargins(HingeValue):
-    """Hinge losses and which points are support vectors (the lesson's practice problem 3 at seed 0)."""
+class HingeMargins(NumericExercise):
+    """The margins of a linear model's points, computed from its weights and bias, which of them violate
+    the margin, and the mean hinge loss they make."""
 
     id = "hinge.margins"
-    title = "Hinge losses and support vectors"
-
-    def fixed_params(self, seed):
-        return {"y": [1, -1, -1], "s": [1.2, -0.4, 2.0]} if seed == 0 else None
+    skill = "hinge.value"
+    title = "Margins and mean hinge loss of a linear model"
 
     def make_params(self, rng):
-        return _draw_pairs(rng)
+        def nonzero(low, high):
+            return rng.choice([v / 10 for v in range(int(low * 10), int(high * 10) + 1) if v != 0])
+        return {"w": [nonzero(-1.5, 1.5), nonzero(-1.5, 1.5)], "b": nonzero(-0.5, 0.5),
+                "x": [[rng.choice([-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2]) for _ in range(2)] for _ in range(3)],
+                "y": [rng.choice([-1, 1]) for _ in range(3)]}
+
+    def _scores(self, p, bias=True):
+        return [round(p["w"][0] * x1 + p["w"][1] * x2 + (p["b"] if bias else 0.0), 10) for x1, x2 in p["x"]]
+
+    def _margins(self, p, bias=True):
+        return [y * s for y, s in zip(p["y"], self._scores(p, bias))]
+
+    def acceptable(self, params):
+        margins = self._margins(params)
+        # off the kink, and at least one point on each side of the margin
+        return (all(abs(1 - m) >= 0.1 for m in margins) and any(m < 1 for m in margins)
+                and any(m > 1 for m in margins) and super().acceptable(params))
 
     def statement(self, p):
-        return ("For labels $y \\in \\{-1, +1\\}$ and scores $s = w^\\top x$, three points have "
-                f"$(y, s) = {_pairs(p)}$. Compute the hinge loss $\\max(0,\\ 1 - y s)$ of each point, in order. "
-                "(The points with a positive loss are the ones that contribute a non-zero subgradient.)")
+        w, b = p["w"], p["b"]
+        points = "; ".join(f"$x_{i + 1} = ({_num(x1)}, {_num(x2)})$ with $y_{i + 1} = {y:+d}$"
+                           for i, ((x1, x2), y) in enumerate(zip(p["x"], p["y"])))
+        return (f"A linear classifier scores a point $x$ with $s = w^\\top x + b$, where $w = ({_num(w[0])}, "
+                f"{_num(w[1])})$ and $b = {_num(b)}$; labels are $y \\in \\{{-1, +1\\}}$. For the three points "
+                f"{points}, find each margin $y_i s_i$ and which points violate the margin ($y_i s_i < 1$), then "
+                r"compute the mean hinge loss $\frac13 \sum_i \max(0,\ 1 - y_i s_i)$, the number to enter.")
+
+    def correct(self, p):
+        return M.mean(max(0.0, 1 - m) for m in self._margins(p))
+
+    def mistakes(self, p):
+        margins = self._margins(p)
+        losses = [max(0.0, 1 - m) for m in margins]
+        violators = [v for v in losses if v > 0]
+        return [
+            Mistake("forgot_bias", M.mean(max(0.0, 1 - m) for m in self._margins(p, bias=False)),
+                    "The bias is missing: the score is s = wᵀx + b, and b shifts every margin by y_i b."),
+            Mistake("forgot_max", M.mean(1 - m for m in margins),
+                    "That averages 1 - y_i s_i without the max: a point beyond the margin (y_i s_i > 1) has loss 0, "
+                    "not a negative loss."),
+            Mistake("sum_not_mean", math.fsum(losses), "That is the sum of the three losses; the mean divides by 3."),
+            Mistake("violators_only_mean", math.fsum(losses) / len(violators),
+                    "That divides by the number of points that violate the margin. The mean is over all three "
+                    "points: the others count, with loss 0."),
+            Mistake("labels_01_in_hinge", M.mean(M.hinge(max(y, 0), s) for y, s in zip(p["y"], self._scores(p))),
+                    "A label -1 was treated as 0, so that point's loss came out as max(0, 1 - 0·s) = 1 whatever its "
+                    "score. The margin of a negative point is -s."),
+        ]
+
+    def hints(self, problem):
+        return [
+            r"Score each point first, $s_i = w_1 x_{i1} + w_2 x_{i2} + b$, then its margin $y_i s_i$: positive "
+            r"means correctly classified, at least 1 means beyond the margin.",
+            r"Each loss is $\max(0, 1 - y_i s_i)$: 0 for a point beyond the margin. Average the three losses, the "
+            r"zeros included.",
+        ]
 
     def steps(self, p):
-        found = super().steps(p)[:-1]
-        active = [str(i + 1) for i, (y, s) in enumerate(zip(p["y"], p["s"])) if y * s < 1]
-        which = ("points " + " and ".join(active) if len(active) > 1 else f"point {active[0]}") if active else "none"
-        return found + [f"Non-zero subgradients come from the points with $1 - ys > 0$: {which}."]
+        scores, margins = self._scores(p), self._margins(p)
+        w, b = p["w"], p["b"]
+        rows = []
+        for i, ((x1, x2), y, s, m) in enumerate(zip(p["x"], p["y"], scores, margins)):
+            side = "violates the margin" if m < 1 else "is beyond the margin"
+            rows.append(rf"Point {i + 1}: $s = {_num(w[0])} \cdot {_pnum(x1)} + {_pnum(w[1])} \cdot {_pnum(x2)} + "
+                        rf"{_pnum(b)} = {f(s)}$, margin $y s = {f(m)}$: it {side}, loss "
+                        rf"$\max(0, {f(1 - m)}) = {f(max(0.0, 1 - m))}$.")
+        violators = [str(i + 1) for i, m in enumerate(margins) if m < 1]
+        rows.append(rf"The points that violate the margin (and give a non-zero subgradient): "
+                    rf"{', '.join(violators)}. Mean hinge loss: $\frac13$ of the sum $= {f(self.correct(p))}$.")
+        return rows
 
 
 # ---------------------------------------------------------------------------------- hinge gradient
@@ -379,102 +446,155 @@ class MulticlassHingeValue(NumericExercise):
 
 
 # ---------------------------------------------------------------------------------- code
+# The tasks of hinge.grad_code, drawn from parts: the label convention, the margin m (written into
+# the function) and the subgradient chosen at the kink t s = m.
+_HINGE_LABELS = ("pm1", "01")
+_HINGE_MARGINS = (1, 0.5, 2)
+_HINGE_KINKS = ("zero", "inside")
+
+
+def _hinge_source(p: dict, *, sign: int = -1, flat: bool = True, convert: str = "task", kink: str = "task",
+                  margin: bool = True) -> str:
+    """A program of the task; the keywords make the usual mistakes: the sign, no flat part, the label
+    converted wrongly ("none", "to01", "from01"), the other kink, the margin left at 1."""
+    m = p["margin"]
+    if convert == "task":
+        convert = "from01" if p["labels"] == "01" else "none"
+    kink = p["kink"] if kink == "task" else kink
+    lines = [f"margin = {m:g}"] if m != 1 else []
+    lines.append({"none": "t = y  # already -1 or +1", "from01": "t = 2 * y - 1  # the label as -1/+1",
+                  "to01": "t = (y + 1) / 2  # the label as 0/1"}[convert])
+    bound = "margin" if m != 1 and margin else "1"
+    test = f"t * s < {bound}" if kink == "zero" else f"t * s <= {bound}"
+    slope = "-float(t)" if sign < 0 else "float(t)"
+    if flat:
+        lines += [f"# Inside the margin the loss is {m:g} - t s, whose derivative is -t; beyond it the loss is flat.",
+                  f"return {slope} if {test} else 0.0"]
+    else:
+        lines.append(f"return {slope}")
+    return _hinge_head(p) + "".join(f"    {line}\n" for line in lines)
+
+
+def _hinge_head(p: dict) -> str:
+    m = f"{p['margin']:g}"
+    doc = (f"d/ds max(0, {m} - t s) for a label y in {{0, 1}} (t = 2y - 1) and a score s." if p["labels"] == "01"
+           else f"d/ds max(0, {m} - y s) for a label y in {{-1, +1}} and a score s.")
+    return f"def hinge_subgradient(y, s):\n    \"\"\"{doc}\"\"\"\n"
+
+
+def _hinge_task_grad(p: dict, y: float, s: float) -> float:
+    t = 2 * y - 1 if p["labels"] == "01" else y
+    ts = t * s
+    if ts < p["margin"] or (ts == p["margin"] and p["kink"] == "inside"):
+        return -float(t)
+    return 0.0
+
+
 class HingeSubgradientCode(CodeExercise):
-    """Write the hinge subgradient in the score, 0 at the kink as lossref returns."""
+    """Write the hinge subgradient in the score, for the problem's labels, margin and kink convention."""
 
     id = "hinge.grad_code"
     skill = "hinge.grad"
     title = "Code the hinge subgradient"
-    function = "hinge_subgradient"
-    signature = "def hinge_subgradient(y, s):"
-    starter = ("def hinge_subgradient(y, s):\n"
-               "    \"\"\"d/ds max(0, 1 - y*s) for a label y in {-1, +1} and a score s.\"\"\"\n"
-               "    return 0.0\n")
-    reference = ("def hinge_subgradient(y, s):\n"
-                 "    # Inside the margin (y s < 1) the loss is 1 - y s, whose derivative is -y.\n"
-                 "    # Beyond it (and at the kink y s = 1, by lossref's convention) the loss is flat: 0.\n"
-                 "    return -float(y) if y * s < 1 else 0.0\n")
+    task_keys = ("labels", "margin", "kink")
 
-    known_wrong = (
-        ("def hinge_subgradient(y, s):\n    return y if 1 - y * s > 0 else 0.0\n", "sign_flipped"),
-        ("def hinge_subgradient(y, s):\n    return -y\n", "forgot_max"),
-        ("def hinge_subgradient(y, s):\n"
-         "    t = (y + 1) / 2  # the label as 0/1\n"
-         "    return -t if 1 - t * s > 0 else 0.0\n", "labels_01_in_hinge"),
-        ("def hinge_subgradient(y, s):\n"
-         "    t = 2 * y - 1  # converts 0/1 labels, but y is already -1/+1\n"
-         "    return -t if 1 - t * s > 0 else 0.0\n", "labels_01_in_hinge"),
-        ("def hinge_subgradient(y, s):\n    return -y if y * s <= 1 else 0.0\n", "wrong_kink"),
-        ("def hinge_subgradient(y, s):\n    return -y * max(0.0, 1 - y * s)\n", None),
-    )
+    def fixed_params(self, seed):
+        # seed 0, the problem pages show first: lossref's own convention
+        return {"labels": "pm1", "margin": 1, "kink": "zero", "shift": 0.4} if seed == 0 else None
+
+    def make_params(self, rng):
+        return {"labels": rng.choice(_HINGE_LABELS), "margin": rng.choice(_HINGE_MARGINS),
+                "kink": rng.choice(_HINGE_KINKS), "shift": round(rng.uniform(-2.0, 2.0), 2)}
+
+    def task(self, p):
+        starter = _hinge_head(p) + "    return 0.0  # your subgradient here\n"
+        return CodeTask("hinge_subgradient", "def hinge_subgradient(y, s):", starter, _hinge_source(p))
+
+    def known_wrong(self, p):
+        programs = [(_hinge_source(p, sign=1), "sign_flipped")]
+        if p["labels"] == "pm1":
+            programs += [(_hinge_source(p, convert="to01"), "labels_01_in_hinge"),
+                         (_hinge_source(p, convert="from01"), "labels_01_in_hinge")]
+        else:
+            programs.append((_hinge_source(p, convert="none"), "labels_01_in_hinge"))
+        programs.append((_hinge_source(p, kink="inside" if p["kink"] == "zero" else "zero"), "wrong_kink"))
+        if p["margin"] != 1:
+            programs.append((_hinge_source(p, margin=False), "forgot_margin"))
+        programs.append((_hinge_source(p, flat=False), "forgot_max"))  # last: it matches -t wherever -t is right
+        programs.append(("def hinge_subgradient(y, s):\n    return -y * max(0.0, 1 - y * s)\n", None))
+        return programs
+
+    def mistake_message(self, p, mistake):
+        if mistake == "labels_01_in_hinge":
+            if p["labels"] == "01":
+                return ("{where}: the label 0 was used as it is. The hinge needs the label as -1 or +1: convert it "
+                        "with t = 2y - 1; expected {expected}.")
+            return ("{where}: the label was converted, but here y is already -1 or +1; use it as it is; "
+                    "expected {expected}.")
+        if mistake == "wrong_kink":
+            choice = ("0, as lossref does: use the strict test t s < m" if p["kink"] == "zero" else
+                      "-t, the derivative from inside the margin: use the test t s ≤ m")
+            return ("{where}. At the kink t s = m any value between 0 and -t is a valid subgradient, but this "
+                    f"task asks for {choice}; expected {{expected}}.")
+        return {
+            "sign_flipped": "{where}, the opposite sign. Inside the margin the loss is m - t s, and its derivative "
+                            "in s is -t; expected {expected}.",
+            "forgot_max": "{where}, but the margin is met there, so the loss is flat at 0 and so is its gradient. "
+                          "Return -t only inside the margin; expected {expected}.",
+            "forgot_margin": "{where}: the margin is m = {margin:g}, not 1. The loss is max(0, m - t s): the flat "
+                             "part starts at t s = {margin:g}; expected {expected}.",
+        }.get(mistake)
 
     def statement(self, p):
-        return ("Write `hinge_subgradient(y, s)`: the derivative in the score $s$ of the hinge loss "
-                r"$L = \max(0,\ 1 - y s)$, for a label $y \in \{-1, +1\}$. "
-                "At the kink $y s = 1$ any value between $0$ and $-y$ is a valid subgradient; return 0 there, "
-                "as lossref does. The hidden tests use both labels, scores on both sides of the margin, the kink "
-                "itself and scores as large as $\\pm 10^6$.")
+        m = p["margin"]
+        if p["labels"] == "01":
+            labels = r"a label $y \in \{0, 1\}$, where $t = 2y - 1$ is the label as $-1$ or $+1$"
+        else:
+            labels = r"a label $y \in \{-1, +1\}$ (so $t = y$)"
+        margin = "" if m == 1 else f" with the margin $m = {m:g}$ (write it into your function)"
+        mtex = "1" if m == 1 else "m"
+        kink = ("return 0 there, as lossref does" if p["kink"] == "zero" else
+                "return $-t$ there, the derivative from inside the margin")
+        return (f"Write `hinge_subgradient(y, s)`: the derivative in the score $s$ of the hinge loss "
+                f"$L = \\max(0,\\ {mtex} - t s)${margin}, for {labels}. At the kink $t s = {mtex}$ any value "
+                f"between $0$ and $-t$ is a valid subgradient; {kink}. The hidden tests use both labels, scores on "
+                "both sides of the margin, the kink itself and scores as large as $\\pm 10^6$.")
 
     def cases(self, p):
-        shift = p["shift"]
-        rows = [(1, 2.0), (1, 0.2), (-1, 0.3), (-1, -3.0), (1, -0.5), (1, shift), (-1, shift)]
-        cases = [CodeCase((y, s), _hinge_grad(y, s), f"y = {y}, s = {s:g}") for y, s in rows]
-        cases += [
-            CodeCase((1, 1.0), 0.0, "y = 1, s = 1 (the kink y s = 1)"),
-            CodeCase((-1, -1.0), 0.0, "y = -1, s = -1 (the kink y s = 1)"),
-        ]
-        cases += [CodeCase((y, s), _hinge_grad(y, s), f"y = {y}, s = {s:g}", extreme=True)
-                  for y, s in [(1, 1e6), (1, -1e6), (-1, 1e6), (-1, -1e6)]]
+        m, shift = p["margin"], p["shift"]
+        pos, neg = (1, 0) if p["labels"] == "01" else (1, -1)
+        rows = [(pos, 2.0 * m + 0.5), (pos, 0.2 * m), (neg, -0.3 * m), (neg, -3.0 * m), (pos, -0.5 * m),
+                (pos, 0.75), (pos, 1.5), (neg, -0.75), (neg, -1.5), (pos, shift), (neg, shift)]
+        # 0.75 and 1.5 lie between the margins 0.5, 1 and 2: a function written for another margin fails there
+        cases = [CodeCase((y, s), _hinge_task_grad(p, y, s), f"y = {y}, s = {s:g}") for y, s in rows]
+        cases += [CodeCase((y, s), _hinge_task_grad(p, y, s), f"y = {y}, s = {s:g} (the kink t s = {m:g})")
+                  for y, s in [(pos, float(m)), (neg, -float(m))]]
+        cases += [CodeCase((y, s), _hinge_task_grad(p, y, s), f"y = {y}, s = {s:g}", extreme=True)
+                  for y, s in [(pos, 1e6), (pos, -1e6), (neg, 1e6), (neg, -1e6)]]
         return cases
 
-    def diagnose(self, case, got):
-        y, s = case.args
-        mistake, message = super().diagnose(case, got)
-        if mistake is not None:
-            return mistake, message
-        try:
-            value = float(got) + 0.0  # no "-0" in the message
-        except (TypeError, ValueError):
-            return mistake, message
-        candidates = []
-        if y * s == 1:
-            candidates.append(("wrong_kink", -float(y),
-                               f"For {case.description} your function returned {value:g}. At the kink any value "
-                               "between 0 and $-y$ is a valid subgradient, but this exercise asks for lossref's "
-                               "choice, 0: use the strict test $ys < 1$."))
-        candidates += [
-            ("sign_flipped", float(y) if y * s < 1 else 0.0,
-             f"For {case.description} your function returned {value:g}, the opposite sign. Inside the margin the "
-             "loss is $1 - ys$, and its derivative in $s$ is $-y$."),
-            ("forgot_max", -float(y),
-             f"For {case.description} your function returned {value:g}, but the margin is met there ($ys > 1$), so "
-             "the loss is flat at 0 and so is its gradient. Return $-y$ only where $ys < 1$."),
-            ("labels_01_in_hinge", _hinge_grad((y + 1) / 2, s),
-             f"For {case.description} your function returned {value:g}: the label was turned into 0/1. The hinge "
-             "takes labels $-1$ and $+1$ as they are; do not convert them."),
-            ("labels_01_in_hinge", _hinge_grad(2 * y - 1, s),
-             f"For {case.description} your function returned {value:g}: the label went through $2y - 1$, the "
-             "conversion from 0/1 labels, but here $y$ is already $-1$ or $+1$. Use it as it is."),
-        ]
-        for name, wrong, text in candidates:
-            if abs(wrong - case.expected) > 1e-9 and abs(value - wrong) <= 1e-9 + 1e-6 * abs(wrong):
-                return name, text
-        return mistake, message
-
     def hints(self, problem):
+        p = problem.params
+        m = "1" if p["margin"] == 1 else "m"
+        test = "strict $t s < " + m + "$" if p["kink"] == "zero" else "$t s \\le " + m + "$"
         return [
-            "The loss has two pieces: the line $1 - ys$ where $ys < 1$, and the constant 0 where $ys \\ge 1$.",
-            "Differentiate each piece in $s$: $-y$ on the line, 0 on the flat part. Use a strict $ys < 1$ so the "
-            "kink gets 0.",
+            f"The loss has two pieces: the line ${m} - t s$ where $t s < {m}$, and the constant 0 where "
+            f"$t s \\ge {m}$." + (" First turn the label into $t = 2y - 1$." if p["labels"] == "01" else ""),
+            f"Differentiate each piece in $s$: $-t$ on the line, 0 on the flat part. Use the test {test} so the "
+            "kink gets the value the task asks for.",
         ]
 
     def steps(self, p):
-        return [
-            "Inside the margin ($ys < 1$): $L = 1 - ys$, so $\\partial L/\\partial s = -y$.",
-            "Beyond the margin ($ys > 1$): $L = 0$, so $\\partial L/\\partial s = 0$.",
-            "At $ys = 1$ lossref returns 0, a valid subgradient; the test `y * s < 1` gives exactly that. "
-            "Large scores need no special care: $ys$ does not overflow.",
-        ]
+        m = "1" if p["margin"] == 1 else f"m = {p['margin']:g}"
+        kink = "0" if p["kink"] == "zero" else "$-t$"
+        steps = [f"Inside the margin ($t s < {m}$): $L = {m.split(' = ')[-1]} - t s$, so "
+                 r"$\partial L/\partial s = -t$.",
+                 "Beyond the margin: $L = 0$, so $\\partial L/\\partial s = 0$.",
+                 f"At the kink the task asks for {kink}, a valid subgradient. Large scores need no special care: "
+                 "$t s$ does not overflow."]
+        if p["labels"] == "01":
+            steps.insert(0, "The label arrives as 0 or 1: $t = 2y - 1$ turns it into $-1$ or $+1$.")
+        return steps
 
 
 EXERCISES = [HingeValue(), HingeMargins(), HingeGrad(), SquaredHingeGrad(), LogisticValue(), MulticlassHingeValue(),

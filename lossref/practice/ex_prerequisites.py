@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from . import _math as M
-from ._core import Mistake, NumericExercise, fmt_number as f
+from ._core import Mistake, NumericExercise, fmt_number as f, no_negative_zero
 
 __all__ = ["LogOfProduct", "ChangeOfBase", "ChainRuleSquare", "ChainRuleSoftplus", "SigmoidValue", "SigmoidGrad",
            "Softmax3", "Entropy", "KLDivergence"]
@@ -14,12 +14,12 @@ LN2, LN10 = math.log(2.0), math.log(10.0)
 
 
 def _signed(x: float) -> str:
-    return f"{x:+.2f}".replace("+", "")
+    return no_negative_zero(f"{x:+.2f}".replace("+", ""))
 
 
 def _num(x: float) -> str:
     """A drawn number as written in a statement: 0.35, -1.2, 2."""
-    return f"{x:g}"
+    return no_negative_zero(f"{x:g}")
 
 
 def _par(x: float) -> str:
@@ -512,7 +512,9 @@ class KLDivergence(NumericExercise):
         return [
             r"Each term is $p_j \ln(p_j / q_j)$: the ratio has the true distribution on top, and the weights are "
             r"$p_j$.",
-            r"Equivalently $\mathrm{KL}(p\|q) = H(p, q) - H(p)$, cross-entropy minus entropy.",
+            r"Add the three terms one by one, each to 4 significant digits. (KL is also $H(p, q) - H(p)$, but "
+            r"that subtracts two numbers near 1: rounded to 4 significant digits each, their difference can be "
+            r"off by more than the tolerance.)",
         ]
 
     def steps(self, p):

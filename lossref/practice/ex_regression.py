@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from . import _math as M
-from ._core import CodeCase, CodeExercise, Mistake, NumericExercise, fmt_number as f
+from ._core import CodeCase, CodeExercise, CodeTask, Mistake, NumericExercise, fmt_number as f, no_negative_zero
 
 __all__ = ["MSEValue", "MSEGrad", "MSEAndMAEGrad", "HuberValue", "HuberGrad", "QuantileValue", "LogCoshGrad",
            "HuberGradCode"]
@@ -13,8 +13,8 @@ __all__ = ["MSEValue", "MSEGrad", "MSEAndMAEGrad", "HuberValue", "HuberGrad", "Q
 
 # ---------------------------------------------------------------------------------- helpers
 def _signed(x: float) -> str:
-    """A number for a statement: 1 or 2 decimals as drawn, a plain minus sign."""
-    return f"{x:g}"
+    """A number for a statement: 1 or 2 decimals as drawn, a plain minus sign, no "-0"."""
+    return no_negative_zero(f"{x:g}")
 
 
 def _tex_list(values) -> str:
@@ -390,96 +390,188 @@ class HuberGrad(_HuberProblem):
         ]
 
 
+# The tasks of huber.grad_code: what to write, and of what. The threshold delta is drawn with the task
+# and written into the function (1 is left out: there Huber and smooth L1 are the same function).
+_HUBER_FORMS = {
+    "grad_r": ("huber_grad", "r", "dL/dr of the Huber loss at the residual r = y_pred - y."),
+    "grad_pred": ("huber_grad", "y, y_pred", "dL/dy_pred of the Huber loss of one prediction."),
+    "grad_mean": ("huber_grad", "y, y_pred", "The gradient of the mean Huber loss of the lists y, y_pred in "
+                                            "y_pred, as a list."),
+    "value": ("huber", "r", "The Huber loss at the residual r = y_pred - y."),
+}
+_HUBER_ASK = {
+    "grad_r": r"the derivative $dL_\delta/dr$ at the residual $r = \hat y - y$",
+    "grad_pred": r"the derivative $\partial L_\delta(\hat y - y)/\partial \hat y$ for one target `y` and one "
+                 r"prediction `y_pred`",
+    "grad_mean": r"the gradient of the mean loss $\frac1n \sum_i L_\delta(\hat y_i - y_i)$ in the predictions, "
+                 r"a list of $n$ numbers $\partial/\partial \hat y_i$, for two lists `y` and `y_pred` of length $n$",
+    "value": r"the loss $L_\delta(r)$ itself at the residual $r = \hat y - y$",
+}
+_HUBER_DELTAS = (0.5, 1.5, 2.0, 3.0)
+_HUBER_GRAD = "max(-delta, min(delta, r))"
+_HUBER_VALUE = "0.5 * r * r if abs(r) <= delta else delta * (abs(r) - 0.5 * delta)"
+
+
+def _huber_source(form: str, delta: float, expr: str, comment: str = "") -> str:
+    """A program of the task ``form``: the Huber piece ``expr`` (in r and delta) inside the function."""
+    function, args, doc = _HUBER_FORMS[form]
+    note = f"    # {comment}\n" if comment else ""
+    head = f"def {function}({args}):\n    \"\"\"{doc}\"\"\"\n    delta = {delta:g}\n"
+    if form in ("grad_r", "value"):
+        return head + note + f"    return {expr}\n"
+    if form == "grad_pred":
+        return head + "    r = y_pred - y\n" + note + f"    return {expr}\n"
+    return (head + "    n = len(y)\n    grads = []\n    for y_i, y_pred_i in zip(y, y_pred):\n"
+            "        r = y_pred_i - y_i\n" + note.replace("    #", "        #") + f"        grads.append(({expr}) / n)\n"
+            "    return grads\n")
+
+
 class HuberGradCode(CodeExercise):
-    """Write the Huber gradient as a clip, correct for huge residuals and tiny thresholds."""
+    """Code the Huber loss or its gradient, for one residual, one prediction or a batch, with the
+    problem's threshold: correct for huge and tiny residuals."""
 
     id = "huber.grad_code"
     skill = "huber.grad"
-    title = "The Huber gradient in code"
-    function = "huber_grad"
-    signature = "def huber_grad(r, delta):"
-    starter = ("def huber_grad(r, delta):\n"
-               "    \"\"\"dL/dr of the Huber loss with threshold delta > 0, at the residual r = y_pred - y.\"\"\"\n"
-               "    return r\n")
-    reference = ("def huber_grad(r, delta):\n"
-                 "    # r inside [-delta, delta] (the quadratic piece), +-delta beyond (the linear piece)\n"
-                 "    return max(-delta, min(delta, r))\n")
+    title = "The Huber loss and its gradient in code"
+    task_keys = ("form", "delta")
 
-    known_wrong = (
-        (starter, "unclipped"),
-        ("def huber_grad(r, delta):\n    return -max(-delta, min(delta, r))\n", "sign_flipped"),
-        ("def huber_grad(r, delta):\n"
-         "    return delta if r > 0 else (-delta if r < 0 else 0.0)\n", "wrong_branch"),
-        ("def huber_grad(r, delta):\n    return max(-1.0, min(1.0, r / delta))\n", "smooth_l1"),
-        ("import math\n\ndef huber_grad(r, delta):\n"
-         "    return r / math.sqrt(1 + (r / delta) ** 2)\n", None),  # the pseudo-Huber gradient
-    )
+    def fixed_params(self, seed):
+        # seed 0, the problem pages show first: the derivative at one residual
+        return {"form": "grad_r", "delta": 1.5, "shift": 0.4} if seed == 0 else None
+
+    def make_params(self, rng):
+        return {"form": rng.choice(sorted(_HUBER_FORMS)), "delta": rng.choice(_HUBER_DELTAS),
+                "shift": round(rng.uniform(-2.0, 2.0), 2)}
+
+    def _value(self, p):
+        return p["form"] == "value"
+
+    def task(self, p):
+        form, d = p["form"], p["delta"]
+        function, args, _ = _HUBER_FORMS[form]
+        if self._value(p):
+            starter = _huber_source(form, d, "0.5 * r * r", "the quadratic piece everywhere: fix it")
+            reference = _huber_source(form, d, _HUBER_VALUE, "1/2 r^2 inside [-delta, delta], the line "
+                                                             "delta (|r| - delta/2) beyond")
+        else:
+            starter = _huber_source(form, d, "r", "the derivative of the quadratic piece everywhere: fix it")
+            reference = _huber_source(form, d, _HUBER_GRAD, "r inside [-delta, delta], +-delta beyond; "
+                                                            "nothing is squared, so nothing overflows")
+        return CodeTask(function, f"def {function}({args}):", starter, reference)
+
+    def known_wrong(self, p):
+        form, d = p["form"], p["delta"]
+        if self._value(p):
+            rows = [("0.5 * r * r", "unclipped"),
+                    ("r * r if abs(r) <= delta else delta * (abs(r) - 0.5 * delta)", "dropped_half"),
+                    ("0.5 * r * r if abs(r) <= delta else delta * abs(r)", "forgot_offset"),
+                    (f"({_HUBER_VALUE}) / delta", "smooth_l1"),
+                    ("delta ** 2 * (math.sqrt(1 + (r / delta) ** 2) - 1)", None)]  # pseudo-Huber
+        else:
+            rows = [("r", "unclipped"), (f"-{_HUBER_GRAD}", "sign_flipped"),
+                    ("delta if r > 0 else (-delta if r < 0 else 0.0)", "wrong_branch"),
+                    ("max(-1.0, min(1.0, r / delta))", "smooth_l1"),
+                    ("r / math.sqrt(1 + (r / delta) ** 2)", None)]  # the pseudo-Huber gradient
+        programs = [(_huber_source(form, d, expr), mistake) for expr, mistake in rows]
+        if form == "grad_mean":
+            programs.append((_huber_source(form, d, _HUBER_GRAD).replace(") / n)", "))"), "forgot_mean"))
+        return programs
+
+    def mistake_message(self, p, mistake):
+        if self._value(p):
+            return {
+                "unclipped": "{where}: that is ½ r² everywhere. Beyond |r| = δ = {delta:g} the loss is linear, "
+                             "δ(|r| - δ/2); expected {expected}.",
+                "dropped_half": "{where}: the quadratic piece is ½ r², not r²; expected {expected}.",
+                "forgot_offset": "{where}, δ|r| on the linear piece. It is δ(|r| - δ/2): the -δ²/2 makes it meet ½ r² "
+                                 "at |r| = δ; expected {expected}.",
+                "smooth_l1": "{where}, the smooth L1 loss, which is the Huber loss divided by δ. Huber's quadratic "
+                             "piece is ½ r², not ½ r²/δ; expected {expected}.",
+            }.get(mistake)
+        return {
+            "unclipped": "{where}, the residual itself: that is the derivative of ½ r², which applies only for "
+                         "|r| ≤ δ = {delta:g}. Beyond, the loss is linear: clip r to [-δ, δ]; expected {expected}.",
+            "sign_flipped": "{where}: the sign is flipped. The derivative has the sign of r = y_pred - y; "
+                            "expected {expected}.",
+            "wrong_branch": "{where}: that is ±δ, the slope of the linear piece. For |r| ≤ δ the loss is ½ r² and "
+                            "its derivative is r itself; expected {expected}.",
+            "smooth_l1": "{where}, the smooth L1 gradient clip(r/δ, -1, 1). The Huber loss is not divided by δ: its "
+                         "gradient is clip(r, -δ, δ); expected {expected}.",
+            "forgot_mean": "{where}: those are the gradients of the sum. The mean divides by n, so each component "
+                           "is clip(r_i, -δ, δ)/n; expected {expected}.",
+        }.get(mistake)
 
     def statement(self, p):
-        return ("Write `huber_grad(r, delta)`: the derivative $dL_\\delta/dr$ of the Huber loss with threshold "
-                r"$\delta > 0$ at the residual $r = \hat y - y$, where $L_\delta(r) = \tfrac12 r^2$ for "
-                r"$|r| \le \delta$ and $\delta(|r| - \tfrac12\delta)$ beyond. "
-                "The starter code returns the derivative of the quadratic piece everywhere. The hidden tests "
-                r"include residuals of $\pm 10^6$ and thresholds as small as $10^{-6}$.")
+        function, args, _ = _HUBER_FORMS[p["form"]]
+        d = p["delta"]
+        return (f"Write `{function}({args})`: {_HUBER_ASK[p['form']]}, for the Huber loss with the threshold "
+                f"$\\delta = {d:g}$ (write it into your function), where "
+                r"$L_\delta(r) = \tfrac12 r^2$ for $|r| \le \delta$ and $\delta(|r| - \tfrac12\delta)$ beyond. "
+                "The starter code uses the quadratic piece everywhere. The hidden tests include residuals of "
+                r"$\pm 10^6$ and $10^{200}$ and a residual of $10^{-300}$.")
+
+    def _pointwise(self, p):
+        d = p["delta"]
+        return (lambda r: M.huber(r, d)) if self._value(p) else (lambda r: _clip(r, -d, d))
 
     def cases(self, p):
-        s = p["shift"]
-        rows = [(s, 1.0), (0.3, 1.0), (-0.7, 1.5), (2.5, 1.0), (-3.0, 0.5), (1.0, 1.0), (0.0, 1.0), (s, 0.5),
-                (-s, 2.0)]
-        cases = [CodeCase((r, d), _clip(r, -d, d), f"r = {r:g}, delta = {d:g}") for r, d in rows]
-        cases += [
-            CodeCase((1e6, 1.0), 1.0, "r = 1e6, delta = 1 (a huge residual)", extreme=True),
-            CodeCase((-1e6, 2.5), -2.5, "r = -1e6, delta = 2.5 (a huge negative residual)", extreme=True),
-            CodeCase((0.5, 1e-6), 1e-6, "r = 0.5, delta = 1e-6 (a tiny threshold)", extreme=True),
-            CodeCase((-0.25, 1e-6), -1e-6, "r = -0.25, delta = 1e-6 (a tiny threshold)", extreme=True),
-            CodeCase((7.5, 1e6), 7.5, "r = 7.5, delta = 1e6 (a huge threshold)", extreme=True),
-        ]
-        return cases
+        d, s, g = p["delta"], p["shift"], self._pointwise(p)
+        residuals = [round(k * d, 4) for k in (1.7, 0.3, -0.8, -2.5, 1.0)] + [0.0, s]
+        extreme = [1e6, -1e6, 1e200, 1e-300]
+        form = p["form"]
+        if form in ("grad_r", "value"):
+            return ([CodeCase((r,), g(r), f"r = {r:g}") for r in residuals]
+                    + [CodeCase((r,), g(r), f"r = {r:g}", extreme=True) for r in extreme])
+        targets = [1.0, -2.0, 0.5, 3.0, -1.5, 2.5, 0.0]
+        pairs = [(y, round(y + r, 4)) for y, r in zip(targets, residuals)]
+        far = [(0.0, 1e6), (3.0, -1e6), (-1.0, 1e200), (0.0, 1e-300)]
+        if form == "grad_pred":
+            return ([CodeCase((y, q), g(q - y), f"y = {y:g}, y_pred = {q:g}") for y, q in pairs]
+                    + [CodeCase((y, q), g(q - y), f"y = {y:g}, y_pred = {q:g}", extreme=True) for y, q in far])
 
-    def diagnose(self, case, got):
-        r, d = case.args
-        try:
-            g = float(got)
-        except (TypeError, ValueError):
-            return super().diagnose(case, got)
-        if not math.isfinite(g):
-            return super().diagnose(case, got)
-
-        def near(a, b):
-            return abs(a - b) <= self.atol + self.rtol * abs(b)
-
-        where = f"For {case.description} your function returned {g:.6g}"
-        if abs(r) > d and near(g, r):
-            return "unclipped", (f"{where}, the residual itself: that is the derivative of ½ r², which applies only "
-                                 f"for |r| ≤ delta. Beyond, the loss is linear: clip r to [-delta, delta], here "
-                                 f"{case.expected:g}.")
-        if case.expected != 0 and near(g, -case.expected):
-            return "sign_flipped", (f"{where}: the sign is flipped. The derivative has the sign of r = y_pred - y; "
-                                    f"expected {case.expected:g}.")
-        if 0 < abs(r) < d and near(g, math.copysign(d, r)):
-            return "wrong_branch", (f"{where}, that is ±delta, the slope of the linear piece. For |r| ≤ delta the "
-                                    f"loss is ½ r² and its derivative is r itself, here {case.expected:g}.")
-        if d != 1 and near(g, _clip(r / d, -1.0, 1.0)):
-            return "smooth_l1", (f"{where}, the smooth L1 gradient clip(r/delta, -1, 1). The Huber loss is not divided "
-                                 f"by delta: its gradient is clip(r, -delta, delta), here {case.expected:g}.")
-        return super().diagnose(case, got)
+        def batch(rows, extreme=False):
+            y, q = [a for a, _ in rows], [b for _, b in rows]
+            return CodeCase((y, q), [g(b - a) / len(rows) for a, b in rows], f"y = {y}, y_pred = {q}", extreme)
+        return [batch(pairs[:3]), batch(pairs[3:]), batch(pairs[4:5]), batch(far, extreme=True)]
 
     def hints(self, problem):
-        return [
-            r"Differentiate each piece: $\frac{d}{dr}\tfrac12 r^2 = r$, and "
-            r"$\frac{d}{dr}\,\delta(|r| - \tfrac12\delta) = \delta \operatorname{sign}(r)$.",
-            r"Both pieces together are $\operatorname{clip}(r, -\delta, \delta)$: `max(-delta, min(delta, r))` "
-            r"in Python.",
-        ]
+        if self._value(problem.params):
+            return [
+                r"Compare $|r|$ with $\delta$: inside, $\tfrac12 r^2$; beyond, $\delta(|r| - \tfrac12\delta)$.",
+                r"Take the branch on $|r| \le \delta$ before squaring anything: the linear piece never squares "
+                r"$r$, so $r = 10^{200}$ gives a finite loss.",
+            ]
+        first = [r"Differentiate each piece: $\frac{d}{dr}\tfrac12 r^2 = r$, and "
+                 r"$\frac{d}{dr}\,\delta(|r| - \tfrac12\delta) = \delta \operatorname{sign}(r)$.",
+                 r"Both pieces together are $\operatorname{clip}(r, -\delta, \delta)$: `max(-delta, min(delta, r))` "
+                 r"in Python."]
+        if problem.params["form"] == "grad_mean":
+            first.append(r"The mean divides by $n$: component $i$ is $\operatorname{clip}(\hat y_i - y_i, -\delta, "
+                         r"\delta) / n$.")
+        return first
 
     def steps(self, p):
-        return [
-            r"For $|r| \le \delta$ the loss is $\tfrac12 r^2$, whose derivative is $r$.",
-            r"For $|r| > \delta$ it is $\delta(|r| - \tfrac12\delta)$, whose derivative is $\pm\delta$, with the sign "
-            r"of $r$.",
-            r"Both cases are $\operatorname{clip}(r, -\delta, \delta)$, which never squares $r$: nothing overflows "
-            r"for huge residuals, and a tiny $\delta$ simply gives a tiny gradient.",
+        d = p["delta"]
+        if self._value(p):
+            return [
+                rf"With $\delta = {d:g}$: for $|r| \le {d:g}$ the loss is $\tfrac12 r^2$; beyond, "
+                rf"${d:g}\,(|r| - {d / 2:g})$.",
+                r"Testing $|r| \le \delta$ first means $r^2$ is only formed for small residuals: "
+                r"$r = 10^{200}$ gives $\delta(10^{200} - \delta/2)$, finite.",
+            ]
+        steps = [
+            r"For $|r| \le \delta$ the loss is $\tfrac12 r^2$, whose derivative is $r$; beyond, it is "
+            r"$\delta(|r| - \tfrac12\delta)$, whose derivative is $\pm\delta$ with the sign of $r$.",
+            rf"Both cases are $\operatorname{{clip}}(r, -{d:g}, {d:g})$, which never squares $r$: nothing overflows "
+            r"for huge residuals.",
         ]
+        if p["form"] == "grad_pred":
+            steps.append(r"With $r = \hat y - y$, $\partial r / \partial \hat y = 1$: the derivative in $\hat y$ "
+                         r"is the derivative in $r$.")
+        if p["form"] == "grad_mean":
+            steps.append(r"The mean loss is $\frac1n \sum_i L_\delta(r_i)$: its derivative in $\hat y_i$ is "
+                         r"$\operatorname{clip}(r_i, -\delta, \delta) / n$.")
+        return steps
 
 
 # ---------------------------------------------------------------------------------- quantile

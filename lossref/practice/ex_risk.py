@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ._core import ChoiceExercise, Mistake, NumericExercise, fmt_number as f
+from ._core import ChoiceExercise, Mistake, NumericExercise, fmt_number as f, no_negative_zero
 
 __all__ = ["EmpiricalRisk", "RiskGradient", "WeightedRisk", "LossVersusMetric", "MiniBatchGradient"]
 
@@ -14,7 +14,7 @@ def _r(x: float, digits: int = 1) -> float:
 
 
 def _num(x: float) -> str:
-    return f"{x:g}"
+    return no_negative_zero(f"{x:g}")
 
 
 def _par(x: float) -> str:
@@ -238,45 +238,69 @@ class WeightedRisk(NumericExercise):
 
 # ---------------------------------------------------------------------------------- loss vs metric
 _METRICS = {
-    # name, meaning, and whether a better model makes it larger
-    "accuracy": ("accuracy", "the fraction of examples classified correctly", True),
-    "f1": ("the F1 score", "the harmonic mean of precision and recall of the thresholded predictions", True),
-    "error_rate": ("the 0-1 error rate", "the fraction of examples classified wrongly", False),
+    # name, meaning, whether a better model makes it larger, and the outputs it applies to
+    "accuracy": ("accuracy", "the fraction of examples classified correctly", True, ("binary", "multiclass")),
+    "error_rate": ("the 0-1 error rate", "the fraction of examples classified wrongly", False, ("binary", "multiclass")),
+    "f1": ("the F1 score", "the harmonic mean of precision and recall of the thresholded predictions", True,
+           ("binary",)),
+    "recall": ("the recall", "the fraction of the positive examples that the thresholded predictions flag", True,
+               ("binary",)),
+    "precision": ("the precision", "the fraction of the flagged examples that are positive", True, ("binary",)),
+    "top5": ("the top-5 accuracy", "the fraction of examples whose class is among the five highest logits", True,
+             ("multiclass",)),
 }
+# The task: who is judged, what the model outputs ("binary": one logit; "multiclass": one logit per class).
+_CONTEXTS = {
+    "spam": ("A spam filter", "binary"),
+    "fraud": ("A fraud detector on card payments", "binary"),
+    "scan": ("A classifier that flags tumours on scans", "binary"),
+    "images": ("A 10-class image classifier", "multiclass"),
+    "species": ("A bird-song classifier over 200 species", "multiclass"),
+}
+_SURROGATE_NAME = {"binary": "the binary cross-entropy on the logit (bce_with_logits)",
+                   "multiclass": "the softmax cross-entropy on the logits (cross_entropy)"}
 
 
 class LossVersusMetric(ChoiceExercise):
-    """Why a metric such as accuracy is evaluated but not trained on, and which loss stands in for it."""
+    """Why a metric such as accuracy is evaluated but not trained on, and which loss stands in for it.
+    Problems are drawn from parts: the task (and so the model's output), the metric, the question."""
 
     id = "risk.loss_vs_metric"
     skill = "risk.loss_vs_metric"
     title = "Loss or metric"
 
     def make_params(self, rng):
-        return {"variant": rng.choice(["why", "which"]), "metric": rng.choice(sorted(_METRICS))}
+        context = rng.choice(sorted(_CONTEXTS))
+        output = _CONTEXTS[context][1]
+        metrics = sorted(m for m, row in _METRICS.items() if output in row[3])
+        return {"variant": rng.choice(["why", "which"]), "context": context, "metric": rng.choice(metrics)}
 
     def statement(self, p):
-        name, meaning, _ = _METRICS[p["metric"]]
+        name, meaning, _, _ = _METRICS[p["metric"]]
+        who, output = _CONTEXTS[p["context"]]
+        outputs = "one logit per example" if output == "binary" else "one logit per class"
         if p["variant"] == "why":
-            return (f"A neural classifier outputs logits, and the task is judged by {name} ({meaning}). "
-                    f"Why is it trained by gradient descent on the cross-entropy rather than on {name} itself?")
-        return (f"A classifier is judged by {name} ({meaning}). Which of these quantities can you NOT use directly "
-                "as the training objective of gradient descent on the model's parameters?")
+            return (f"{who} outputs {outputs}, and it is judged by {name} ({meaning}). Why is it trained by "
+                    f"gradient descent on {_SURROGATE_NAME[output]} rather than on {name} itself?")
+        return (f"{who} outputs {outputs} and is judged by {name} ({meaning}). Which of these quantities can you "
+                "NOT use directly as the training objective of gradient descent on the model's parameters?")
 
     def options(self, p):
-        name, _, larger_is_better = _METRICS[p["metric"]]
+        name, _, larger_is_better, _ = _METRICS[p["metric"]]
+        output = _CONTEXTS[p["context"]][1]
+        surrogate = _SURROGATE_NAME[output]
         optimise = "maximising" if larger_is_better else "minimising"
         if p["variant"] == "why":
             return [
                 (f"{_cap(name)} changes only when a prediction crosses the decision threshold, so it is "
                  "piecewise constant in the parameters: its gradient is zero almost everywhere and gives no "
-                 "direction; cross-entropy is a smooth surrogate that does.", None,
+                 "direction; the cross-entropy is a smooth surrogate that does.", None,
                  "A loss must give a useful gradient; a metric need only measure what you care about. The "
                  "surrogate is trained, the metric is reported."),
                 (f"{_cap(name)} is too slow to compute on a mini-batch.", "metric_too_expensive",
                  f"Computing {name} on a batch costs less than a cross-entropy. The obstacle is the gradient: the "
                  "metric is piecewise constant, so its gradient is zero almost everywhere."),
-                (f"Minimising the cross-entropy is the same as {optimise} {name}, so either can be used.",
+                (f"Minimising {surrogate} is the same as {optimise} {name}, so either can be used.",
                  "loss_equals_metric",
                  "They are different objectives: the cross-entropy also rewards confidence, and a lower "
                  "cross-entropy does not always mean a better metric. The surrogate only correlates with it."),
@@ -286,16 +310,19 @@ class LossVersusMetric(ChoiceExercise):
                  "because it can be optimised."),
             ]
         metric = _cap(name)
+        kink = ("The hinge loss max(0, 1 - y s)" if output == "binary" else
+                "The multiclass hinge max(0, 1 + max_{j≠c} s_j - s_c)")
         return [
             (metric, None, f"{metric} is piecewise constant in the parameters: its gradient is zero almost "
                            "everywhere, so it is evaluated, not trained on. A surrogate loss stands in for it."),
-            ("The hinge loss max(0, 1 - y s)", "kink_means_untrainable",
-             "The hinge loss has a kink at y s = 1, but it has subgradients everywhere and is a standard training "
-             "loss (SVMs). A few points of non-differentiability do not stop gradient descent."),
-            ("The mean absolute error |ŷ - y|", "kink_means_untrainable",
+            (kink, "kink_means_untrainable",
+             "The hinge loss has a kink where the margin is exactly met, but it has subgradients everywhere and is "
+             "a standard training loss (SVMs). A few points of non-differentiability do not stop gradient descent."),
+            ("The mean absolute error |ŷ - y| between the predicted and the true probability",
+             "kink_means_untrainable",
              "The absolute error is not differentiable at 0 only; its subgradient ±1 is used for training. A kink "
              "is not the same as a zero gradient."),
-            ("The binary cross-entropy on the logits", "loss_is_only_a_metric",
+            (_cap(surrogate), "loss_is_only_a_metric",
              "The cross-entropy (also reported as log loss) is smooth in the logits and is the usual training "
              "loss of a classifier; it can be reported as a metric too."),
         ]

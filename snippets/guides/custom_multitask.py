@@ -8,7 +8,7 @@ mass_pred = np.array([3900.0, 4950.0, 3600.0, 5000.0])
 
 
 def shares(weights, unit):
-    """Each task's share of the total loss and of the gradient norm, [species, mass]."""
+    """Each task's share of the total loss and of the gradient norm at the head outputs, [species, mass]."""
     total = lr.combine({"species": lr.cross_entropy, "mass": lr.mse}, weights)
     ys, preds = {"species": species, "mass": mass / unit}, {"species": logits, "mass": mass_pred / unit}
     parts = total.parts(ys, preds)  # each task's own loss, before its weight
@@ -22,4 +22,4 @@ for label, weights, unit in [("grams, weights 1 and 1", {"species": 1.0, "mass":
                              ("kilograms, weights 1 and 1", {"species": 1.0, "mass": 1.0}, 1000.0)]:
     value_share, grad_share = shares(weights, unit)
     print(f"{label}, value share:", value_share)
-    print(f"{label}, gradient share:", grad_share)
+    print(f"{label}, gradient share at the head outputs:", grad_share)

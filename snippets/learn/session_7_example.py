@@ -19,3 +19,7 @@ print("unweighted mean:", lr.bce(y, probs))
 unweighted = lr.bce(y, probs, reduction="none")
 print("positive's share, unweighted:", unweighted[0] / unweighted.sum())
 print("positive's share, weighted:", weighted[0] / weighted.sum())
+
+# Its share of the gradient with respect to the probabilities (reduction="none": the gradient of the sum).
+grad = np.abs(lr.bce.grad(y, probs, class_weight=(beta, alpha), reduction="none"))
+print("positive's share of the gradient, weighted:", grad[0] / grad.sum())

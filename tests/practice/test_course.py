@@ -116,7 +116,8 @@ def test_replay_gives_the_progress_of_the_same_answers_recorded_directly():
                                              ("prereq.sigmoid", False), ("prereq.kl", True)]):
         at = T0 + timedelta(minutes=i)
         events.append(answer(exercise, correct, at=at, seed=i))
-        direct.record(lp.get(exercise).skill, correct, variant=f"{exercise}:{i}:h", at=at)
+        key = lp.get(exercise).variant(lp.get(exercise).generate(i))
+        direct.record(lp.get(exercise).skill, correct, variant=f"{exercise}:{key}:h", at=at)
     replayed = course.replay(list(reversed(events)))  # stored order does not matter: time does
     assert json.loads(replayed.to_json()) == json.loads(direct.to_json())
 
@@ -376,3 +377,48 @@ def test_a_gate_test_includes_a_derivation_and_needs_it_right():
     result = course.gate_passed(derivation_wrong)
     assert result["right"] >= result["needed"] and not result["passed"]
     assert result["derivation"] == {"needed": True, "done": False}
+
+
+# ----------------------------------------------------------------------------------- variants
+def _seeds_by_task(exercise: str, seeds=range(1, 200)) -> dict[str, list[int]]:
+    ex = lp.get(exercise)
+    by_task: dict[str, list[int]] = {}
+    for seed in seeds:
+        by_task.setdefault(ex.variant(ex.generate(seed)), []).append(seed)
+    return by_task
+
+
+@pytest.mark.parametrize("exercise", ["stability.softmax_code", "custom.pseudo_huber_code"])
+def test_a_code_skill_needs_three_different_tasks_not_three_seeds(exercise):
+    skill = lp.get(exercise).skill
+    assert [ex.id for ex in lp.exercises(skill)] == [exercise], "a skill practised by code alone"
+    by_task = _seeds_by_task(exercise)
+    same = next(seeds for seeds in by_task.values() if len(seeds) >= 3)[:3]
+    events = [answer(exercise, seed=seed, at=T0 + timedelta(minutes=i)) for i, seed in enumerate(same)]
+    progress = course.replay(events)
+    assert progress.points(skill) >= 5 and progress.variants(skill) == 1
+    assert progress.level(skill) != "proficient", "the same function written three times is one problem"
+    different = [seeds[0] for seeds in list(by_task.values())[:3]]
+    events = [answer(exercise, seed=seed, at=T0 + timedelta(minutes=i)) for i, seed in enumerate(different)]
+    progress = course.replay(events)
+    assert progress.variants(skill) == 3 and progress.level(skill) == "proficient"
+
+
+def test_practice_gives_a_code_task_the_learner_has_not_met():
+    events = []
+    exercise = "stability.softmax_code"
+    ex = lp.get(exercise)
+    tasks = []
+    for i in range(6):
+        item = course.next_item(events, 3, T0 + timedelta(minutes=i))
+        while item["exercise"] != exercise:  # answer the other skills until softmax comes up
+            events.append(answer(item, at=T0 + timedelta(minutes=i, seconds=len(events))))
+            item = course.next_item(events, 3, T0 + timedelta(minutes=i, seconds=len(events)))
+        tasks.append(ex.variant(ex.generate(item["seed"])))
+        events.append(answer(item, correct=False, at=T0 + timedelta(minutes=i, seconds=len(events))))
+    assert len(set(tasks)) == len(tasks)
+
+
+def test_replaying_a_log_with_a_seed_no_problem_has_does_not_fail():
+    progress = course.replay([answer("stability.softmax_code", seed=-3)])
+    assert progress.answers("stability.softmax") == 1

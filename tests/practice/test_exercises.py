@@ -3,7 +3,9 @@ wrong answers are rejected, and problems are reproducible from their seed."""
 
 from __future__ import annotations
 
+import math
 import random
+import re
 
 import pytest
 
@@ -104,14 +106,102 @@ def test_each_wrong_choice_names_its_mistake(ex):
 
 @pytest.mark.parametrize("ex", [e for e in EXERCISES if isinstance(e, CodeExercise)], ids=lambda e: e.id)
 def test_code_exercises_diagnose_known_wrong_programs(ex):
-    assert ex.known_wrong, "a code exercise lists wrong programs its checker must catch"
-    assert any(case.extreme for case in ex.cases(ex.generate(0).params)), "hidden tests include extreme inputs"
-    for seed in range(10):
+    for seed in range(40):
         problem = ex.generate(seed)
-        for source, mistake in ex.known_wrong:
+        assert ex.known_wrong(problem.params), "a code exercise lists wrong programs its checker must catch"
+        assert any(case.extreme for case in ex.cases(problem.params)), "hidden tests include extreme inputs"
+        for source, mistake in ex.known_wrong(problem.params):
             verdict = ex.check(problem, source)
             assert not verdict.correct and verdict.mistake == mistake, f"seed {seed}: {verdict}"
             assert "For " in verdict.message, "the message names the failing case"
+
+
+# ----------------------------------------------------------------------------------- every problem new
+NEGATIVE_ZERO = re.compile(r"(?<![\w.])[-\u2212]0(?:\.0+)?(?![\d.])")  # "-0", "-0.00"; not "-0.5"
+
+
+def test_the_negative_zero_pattern_flags_only_a_signed_zero():
+    flagged = ["-0", "y = -0$", "(-0.00, 1)", "\u22120", "-0.0 and"]
+    passed = ["-0.5", "-0.05", "0", "x-0.5", "10-0", "-0.001", "z_{-0}"[:-1] + "1}"]
+    assert all(NEGATIVE_ZERO.search(text) for text in flagged)
+    assert not any(NEGATIVE_ZERO.search(text) for text in passed)
+
+
+# The choose.* capstone exercises still draw from a handful of fixed scenarios: they join this test
+# when they generate their scenarios from parts.
+VARIED = [e for e in EXERCISES if not e.id.startswith("choose.")]
+
+
+@pytest.mark.parametrize("ex", VARIED, ids=[e.id for e in VARIED])
+def test_every_exercise_gives_six_distinct_problems_over_seeds_1_to_30(ex):
+    statements = {ex.generate(seed).statement for seed in range(1, 31)}
+    assert len(statements) >= 6, f"{ex.id}: {len(statements)} distinct statements over seeds 1-30"
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_no_problem_prints_a_negative_zero(ex):
+    for seed in SEEDS:
+        problem = ex.generate(seed)
+        texts = [problem.statement, *(text for _, text in problem.answer.choices), *ex.hints(problem),
+                 *ex.solution(problem).steps]
+        if ex.kind != "code":
+            texts.append(str(ex.solution(problem).answer))
+        for text in texts:
+            match = NEGATIVE_ZERO.search(text)
+            assert match is None, f"seed {seed}: {text[max(0, match.start() - 40):match.end() + 20]!r}"
+
+
+CODE = [e for e in EXERCISES if isinstance(e, CodeExercise)]
+
+
+@pytest.mark.parametrize("ex", CODE, ids=lambda e: e.id)
+def test_a_code_solution_fails_the_hidden_tests_of_other_tasks(ex):
+    """One seed's solution passes the seeds that ask for the same function (same variant key) and fails
+    at least a third of the other seeds among 1-30."""
+    problems = [ex.generate(seed) for seed in range(1, 31)]
+    assert len({p.statement for p in problems}) >= 3
+    keys = [ex.variant(p) for p in problems]
+    for problem, key in zip(problems, keys):
+        reference = ex.solution(problem).answer
+        failed = 0
+        for other, other_key in zip(problems, keys):
+            if other is problem:
+                continue
+            passes = ex.check(other, reference).correct
+            if other_key == key:
+                assert passes, f"seeds {problem.seed} and {other.seed} are the same task ({key})"
+            else:
+                failed += not passes
+        assert failed >= 29 / 3, f"seed {problem.seed} ({key}): its solution fails only {failed} of 29 other seeds"
+
+
+@pytest.mark.parametrize("ex", CODE, ids=lambda e: e.id)
+def test_seeds_with_the_same_code_task_have_the_same_statement_and_reference(ex):
+    by_key = {}
+    for seed in range(60):
+        problem = ex.generate(seed)
+        task = (problem.statement, ex.solution(problem).answer, problem.answer.signature, problem.answer.starter)
+        assert by_key.setdefault(ex.variant(problem), task) == task, f"seed {seed}"
+
+
+def test_the_kl_route_of_the_solution_is_accepted_when_followed_with_its_rounding():
+    ex = lp.get("kl.soft_target")
+    for seed in SEEDS:
+        problem = ex.generate(seed)
+        lse, log_q, log_y, terms = ex.route(problem.params)
+        assert f"{lse:.5f}" in ex.solution(problem).steps[0]
+        verdict = ex.check(problem, f"{sum(terms):.4g}")
+        assert verdict.correct, f"seed {seed}: the worked route gives {sum(terms):.4g}: {verdict.message}"
+
+
+def test_the_kl_terms_to_four_significant_digits_are_accepted():
+    ex = lp.get("prereq.kl")
+    for seed in SEEDS:
+        problem = ex.generate(seed)
+        p, q = problem.params["p"], problem.params["q"]
+        terms = [float(f"{a * math.log(a / b):.4g}") for a, b in zip(p, q)]
+        verdict = ex.check(problem, f"{sum(terms):.4g}")
+        assert verdict.correct, f"seed {seed}: the terms to 4 digits give {sum(terms):.4g}: {verdict.message}"
 
 
 @pytest.mark.parametrize("answer, message", [

@@ -166,13 +166,13 @@ def test_custom_multitask(printed):
         value = np.array([ce, lam * np.mean(r**2)])
         norm = np.array([np.linalg.norm(ce_grad), lam * np.linalg.norm(2 * r / 4)])
         assert_allclose(out[f"{label}, value share"], value / value.sum(), rtol=1e-5)  # 8 printed digits
-        assert_allclose(out[f"{label}, gradient share"], norm / norm.sum(), rtol=1e-5)
+        assert_allclose(out[f"{label}, gradient share at the head outputs"], norm / norm.sum(), rtol=1e-5)
     # The page's reading of the numbers.
     assert out["grams, weights 1 and 1, value share"][1] > 0.9999
-    assert out["grams, weights 1 and 1, gradient share"][1] > 0.99
+    assert out["grams, weights 1 and 1, gradient share at the head outputs"][1] > 0.99
     assert 0.2 < out["grams, mass weight 1e-5, value share"][1] < 0.5
-    assert out["grams, mass weight 1e-5, gradient share"][0] > 0.99
-    assert out["kilograms, weights 1 and 1, gradient share"][1] > 0.3
+    assert out["grams, mass weight 1e-5, gradient share at the head outputs"][0] > 0.99
+    assert out["kilograms, weights 1 and 1, gradient share at the head outputs"][1] > 0.3
 
 
 def test_custom_new_loss(printed, run_snippet):
@@ -213,3 +213,79 @@ def test_choosing_softmax_twice(printed):
     assert out["loss on softmax output"][0] >= floor
     assert_allclose(out["gradient on softmax output"], np.exp(log_softmax(probs)) - [1.0, 0.0, 0.0], rtol=1e-7)
     assert out["gradient on softmax output"][0] < -0.4
+
+
+def test_custom_multitask_shared(printed):
+    out = printed("guides/custom_multitask_shared.py")
+    h = np.array([[1.0, -0.5, 0.3], [0.2, 0.8, -1.0], [-0.7, 0.4, 0.9], [0.5, 1.2, -0.2]])
+    w_cls = np.array([[0.6, -0.4], [-0.3, 0.5], [0.2, -0.6]])
+    w_box = np.array([[0.5, -0.2, 0.4, 0.1], [0.3, 0.6, -0.3, 0.2], [-0.4, 0.1, 0.2, 0.5]])
+    labels = np.array([0, 1, 1, 0])
+    err = np.array([[30.0, -42, 25, -38], [-33, 41, -29, 36], [40, -31, 37, -28], [-35, 30, -44, 39]])  # target - box
+    n = 4
+    logits = h @ w_cls
+    ce = np.mean(-log_softmax(logits)[np.arange(n), labels])
+    # Gradients at the head outputs: (softmax - onehot)/n for the mean cross-entropy, sign(box - target)/(4n)
+    # for the mean absolute error over the 4n coordinates; at h, times the transposed head weights.
+    g_cls = (np.exp(log_softmax(logits)) - np.eye(2)[labels]) / n
+    g_box = np.sign(-err) / err.size
+    out_norm = np.array([np.linalg.norm(g_cls), np.linalg.norm(g_box)])
+    h_norm = np.array([np.linalg.norm(g_cls @ w_cls.T), np.linalg.norm(g_box @ w_box.T)])
+    assert_allclose(out["values, cls and box"], [ce, np.abs(err).mean()], rtol=1e-12)
+    assert_allclose(out["unweighted gradient norms at the head outputs, cls and box"], out_norm, rtol=1e-12)
+    assert_allclose(out["unweighted gradient norms at the shared features, cls and box"], h_norm, rtol=1e-12)
+    lams = {"1": 1.0, "matching the values": ce / np.abs(err).mean(), "matching the gradients at h": h_norm[0] / h_norm[1]}
+    for label, lam in lams.items():
+        assert_allclose(out[f"lambda_box {label}"], lam, rtol=1e-12)
+        for where, norm in (("head outputs", out_norm), ("shared features", h_norm)):
+            share = lam * norm[1] / (norm[0] + lam * norm[1])
+            assert_allclose(out[f"box share, lambda_box {label}, at the {where}"], share, rtol=1e-10)
+    assert_allclose(out["box value, errors doubled"], 2 * np.abs(err).mean(), rtol=1e-12)
+    assert_allclose(out["box gradient norm at h, errors doubled"], h_norm[1], rtol=1e-12)
+    # The page's reading: unweighted, the box task has about 38% of the gradient at h (46% at the outputs);
+    # matching the values leaves it under 1% at h; matching the gradients at h gives 50% there by construction.
+    assert round(100 * out["box share, lambda_box 1, at the shared features"][0]) == 38
+    assert round(100 * out["box share, lambda_box 1, at the head outputs"][0]) == 46
+    assert round(100 * out["box share, lambda_box matching the values, at the shared features"][0], 1) == 0.9
+    assert round(100 * out["box share, lambda_box matching the values, at the head outputs"][0], 1) == 1.2
+    assert_allclose(out["box share, lambda_box matching the gradients at h, at the shared features"], 0.5)
+    assert round(100 * out["box share, lambda_box matching the gradients at h, at the head outputs"][0]) == 59
+    assert round(out["lambda_box matching the values"][0], 4) == 0.0146
+    assert round(out["values, cls and box"][0], 2) == 0.51 and round(out["values, cls and box"][1], 1) == 34.9
+    assert round(out["values, cls and box"][1] / out["values, cls and box"][0]) == 69
+    assert round(out["lambda_box matching the gradients at h"][0], 2) == 1.65
+
+
+def test_choosing_imbalance(printed):
+    out = printed("guides/choosing_imbalance.py")
+    q = np.array([0.0005, 0.004, 0.03, 0.25])
+    share = np.array([0.70, 0.22, 0.07, 0.01])
+    prevalence = share @ q
+    w = 49.0
+    assert_allclose(out["prevalence"], prevalence)
+    # The minimiser of the expected BCE at a value with P(y = 1) = q is q itself (d/dp: -q/p + (1-q)/(1-p) = 0);
+    # with pos_weight w it is w q / (w q + 1 - q). The grid has a logit step of 1e-4.
+    assert_allclose(out["unweighted minimiser"], q, rtol=1e-4)
+    assert_allclose(out["pos_weight=49 minimiser"], w * q / (w * q + 1 - q), rtol=1e-4)
+
+    def xent(t, p):
+        return -(t * np.log(p) + (1 - t) * np.log(1 - p))
+
+    assert_allclose(out["expected loss, constant prevalence"], xent(q, prevalence) @ share, rtol=1e-7)
+    assert_allclose(out["expected loss, unweighted model"], xent(q, q) @ share, rtol=1e-6)
+    assert out["expected loss, unweighted model"] < out["expected loss, constant prevalence"]
+    # The page's numbers: about 1 case in 170, losses 0.0238 and 0.0358, 0.03 moved to 0.60 by the weight.
+    assert round(1 / out["prevalence"][0], -1) == 170
+    assert round(out["expected loss, unweighted model"][0], 4) == 0.0238
+    assert round(out["expected loss, constant prevalence"][0], 4) == 0.0358
+    assert round(out["pos_weight=49 minimiser"][2], 2) == 0.60
+    t = 1 / (1 + w)
+    assert_allclose(out["cost threshold"], t)
+    # Bayes decision: flag when q c_FN > (1 - q) c_FP; weighted odds w q/(1 - q) > 1 is the same condition.
+    assert_array_equal(out["flag, unweighted with the cost threshold"], (q * w > 1 - q).astype(float))
+    assert_array_equal(out["flag, pos_weight=49 with 0.5"], (q * w > 1 - q).astype(float))
+    assert_array_equal(out["flag, unweighted with the cost threshold"], [0, 0, 1, 1])
+    keep = 0.01
+    q_train = q / (q + keep * (1 - q))
+    assert_allclose(out["trained on the rebalanced sample"], q_train, rtol=1e-4)
+    assert_allclose(out["after the prior correction"], q, rtol=1e-4)

@@ -22,3 +22,10 @@ def test_session_7_weighted_bce_batch(printed):
     assert_allclose(out["unweighted mean"], unweighted.mean(), rtol=1e-12)
     assert_allclose(out["positive's share, unweighted"], unweighted[0] / unweighted.sum(), rtol=1e-12)
     assert_allclose(out["positive's share, weighted"], weighted[0] / weighted.sum(), rtol=1e-12)
+    # d/dp of -[alpha y log p + beta (1 - y) log(1 - p)] = -alpha y / p + beta (1 - y) / (1 - p)
+    grad = np.abs(-alpha * y / p + beta * (1 - y) / (1 - p))
+    assert_allclose(grad[0], 7.5)
+    assert_allclose(out["positive's share of the gradient, weighted"], grad[0] / grad.sum(), rtol=1e-7)
+    assert round(100 * out["positive's share of the gradient, weighted"][0]) == 80  # the page's number
+    assert round(100 * out["positive's share, unweighted"][0]) == 57
+    assert round(100 * out["positive's share, weighted"][0]) == 89

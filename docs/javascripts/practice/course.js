@@ -81,7 +81,9 @@ function quickSummary(data) {
   if (events.length === 0) return data.empty;
   try {
     const cached = JSON.parse(localStorage.getItem(SUMMARY_KEY));
-    if (cached && cached.events === events.length && cached.last === events.at(-1).id) return cached.summary;
+    // A summary of this very log, made by this version of the course (same sessions, same record format).
+    if (cached && cached.events === events.length && cached.last === events.at(-1).id && progressStore().version === data.storeVersion
+        && cached.summary.sessions.length === data.sessions.length) return cached.summary;
   } catch {
     // no cache
   }
@@ -324,8 +326,8 @@ export class LossrefSession extends CourseElement {
     const nextSession = summary.sessions[this.number + 1];
     const text = {
       locked: `Locked: ${s.reason}. The lesson above is open to read; the practice opens when those skills are proficient, or when you pass the gate test below.`,
-      open: "Open. Answer until every skill below is proficient: at least 5 points, from at least 3 different problems, with the last answer right.",
-      proficient: `Every skill of this session is proficient${nextSession ? `: session ${this.number + 1} is open` : ""}. Problems keep coming for practice, and skills come back for review in the days ahead.`,
+      open: `Open. Answer until every skill below is proficient: at least 5 points, from at least 3 different problems, with the last answer right${s.derivation?.needed ? `; and answer one derivation right (${s.derivation.done ? "done" : "not yet"})` : ""}.`,
+      proficient: `This session is proficient${nextSession ? `: session ${this.number + 1} is open` : ""}. Problems keep coming for practice, and skills come back for review in the days ahead.`,
       mastered: "Every skill of this session is mastered. Problems keep coming for practice.",
     }[s.state];
     this.ui.state.replaceChildren(stateBadge(s.state), " ", text);
@@ -478,7 +480,7 @@ export class LossrefGate extends CourseElement {
     } else {
       const retry = el("button", { type: "button", className: "md-button", textContent: "Try again with new problems" });
       retry.addEventListener("click", () => this.start());
-      const derivation = result.derivation.needed && !result.derivation.done ? " The derivation must be among them." : "";
+      const derivation = result.derivation?.needed && !result.derivation.done ? " The derivation must be among them." : "";
       this.say("wrong", `Not passed: ${result.right} of ${result.total} right at the first check; ${result.needed} needed.${derivation} Your answers still count as practice.`, retry);
     }
   }
