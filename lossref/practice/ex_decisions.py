@@ -1,4 +1,5 @@
-"""Exercises of session 9: decisions from probabilities (cost thresholds, prior shift, class weights)."""
+"""Exercises of session 9: decisions from probabilities (the logit correction for a new prevalence, what a
+class-weighted model's probability means, and the threshold to use on it)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 
 from ._core import Mistake, NumericExercise, fmt_number as f
 
-__all__ = ["CostThreshold", "PriorShift", "WeightedThreshold"]
+__all__ = ["PriorShiftLogit", "WeightedThreshold", "WeightedModelThreshold"]
 
 
 def _logit(p: float) -> float:
@@ -20,159 +21,126 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-# ---------------------------------------------------------------------------------- cost threshold
-class CostThreshold(NumericExercise):
-    """The Bayes-optimal threshold on a calibrated probability: t = (c01 - c00) / ((c01 - c00) + (c10 - c11)).
+# ---------------------------------------------------------------------------------- prior shift in logits
+class PriorShiftLogit(NumericExercise):
+    """The logit correction for a new prevalence (label shift): z' = z + logit pi' - logit pi."""
 
-    Two stories: plain false-alarm and miss costs, t = c_FP / (c_FP + c_FN); and a review that costs r
-    whether or not the case is positive, with a miss costing m, t = r / m."""
-
-    id = "decision.cost_threshold"
-    skill = "decision.threshold"
-    title = "The threshold that minimises the expected cost"
-
-    STORIES = {
-        "screening": ("A calibrated model gives the probability $q$ that a patient has a condition. Sending a healthy "
-                      "patient for a follow-up test (a false alarm) costs {fp:g} units; missing a patient who has the "
-                      "condition costs {fn:g} units; correct decisions cost nothing."),
-        "defects": ("A calibrated model gives the probability $q$ that a part on a production line is defective. "
-                    "Scrapping a good part costs {fp:g} euros; shipping a defective one costs {fn:g} euros in "
-                    "returns; scrapping a defective part or shipping a good one costs nothing."),
-        "fraud": ("A calibrated model gives the probability $q$ that a transaction is fraudulent. A manual review "
-                  "costs {r:g} euros whether or not the transaction is fraudulent, and a reviewed fraud is always "
-                  "caught; an unreviewed fraud costs {m:g} euros; an unreviewed honest transaction costs nothing."),
-    }
+    id = "choose.prior_shift_logit"
+    skill = "choose.prior_shift"
+    title = "The logit correction for a new prevalence"
 
     def make_params(self, rng):
-        story = rng.choice(sorted(self.STORIES))
-        if story == "fraud":
-            return {"story": story, "r": rng.choice([2, 5, 8, 10, 15, 20]), "m": rng.choice([40, 60, 80, 100, 150, 200])}
-        return {"story": story, "fp": rng.choice([1, 2, 3, 5, 10]), "fn": rng.choice([4, 8, 15, 20, 30, 50])}
+        return {"pi": rng.choice([0.5, 0.4, 0.3, 0.2]), "pi_new": rng.choice([0.01, 0.02, 0.05, 0.1, 0.8]),
+                "z": round(rng.uniform(-2.0, 4.0), 1) + 0.0}  # + 0.0: no -0.0
 
     def acceptable(self, p):
-        if p["story"] != "fraud" and p["fp"] >= p["fn"]:
-            return False
-        return super().acceptable(p)
+        return p["z"] != 0 and super().acceptable(p)
 
     def statement(self, p):
-        text = self.STORIES[p["story"]].format(**{k: v for k, v in p.items() if k != "story"})
-        act = "review" if p["story"] == "fraud" else ("send for follow-up" if p["story"] == "screening" else "scrap")
-        return (f"{text} The decision is to {act} exactly when $q > t$. Which threshold $t$ minimises the expected "
-                "cost?")
+        return ("A binary classifier outputs logits, and its probabilities $\\sigma(z)$ are calibrated on its "
+                f"training sample, in which a fraction $\\pi = {p['pi']:g}$ of the examples are positive. In "
+                f"deployment the prevalence is $\\pi' = {p['pi_new']:g}$, and the class-conditional densities "
+                f"$p(x \\mid y)$ are unchanged. For one input the model's logit is $z = {p['z']:g}$. Compute the "
+                "corrected logit $z'$, whose sigmoid is the probability that the input is positive in deployment.")
 
-    def _costs(self, p):
-        """(cost of acting on a negative, of not acting on a positive, of acting on a positive)."""
-        if p["story"] == "fraud":
-            return p["r"], p["m"], p["r"]
-        return p["fp"], p["fn"], 0
+    def _shift(self, p):
+        return _logit(p["pi_new"]) - _logit(p["pi"])
 
     def correct(self, p):
-        c_fp, c_fn, c_tp = self._costs(p)
-        return c_fp / (c_fp + c_fn - c_tp)
+        return p["z"] + self._shift(p)
 
     def mistakes(self, p):
-        c_fp, c_fn, c_tp = self._costs(p)
-        found = [
-            Mistake("swapped_costs", (c_fn - c_tp) / (c_fp + c_fn - c_tp),
-                    "The costs are swapped: that is the threshold that would minimise the cost if a false alarm cost "
-                    "what a miss costs. Acting is cheaper when its expected cost is the smaller one, and the "
-                    "false-alarm cost goes in the numerator."),
-            Mistake("default_half", 0.5,
-                    "0.5 minimises the error rate, which counts both mistakes the same. With unequal costs the "
-                    "threshold moves."),
-            Mistake("cost_ratio", c_fp / c_fn if c_tp == 0 else c_fp / (c_fp + c_fn),
-                    "That is the ratio of the costs, not the threshold: set the two expected costs equal, "
-                    "$(1 - q)\\,c_{FP} = q\\,c_{FN}$, and solve for $q$." if c_tp == 0 else
-                    "That treats the review of a fraud as free. A reviewed fraud still costs the review, so acting "
-                    "costs $r$ whatever the label; not acting costs $q\\,m$."),
+        return [
+            Mistake("shift_reversed", p["z"] - self._shift(p),
+                    "The shift goes the other way: the deployment prior odds multiply the odds and the training prior "
+                    "odds divide them, so add $\\operatorname{logit} \\pi' - \\operatorname{logit} \\pi$."),
+            Mistake("ratio_not_odds", p["z"] + math.log(p["pi_new"] / p["pi"]),
+                    "That adds $\\log(\\pi'/\\pi)$. Bayes' rule acts on the odds, so the shift is the log of the "
+                    "ratio of the prior odds, $\\log\\frac{\\pi'}{1 - \\pi'} - \\log\\frac{\\pi}{1 - \\pi}$."),
+            Mistake("probability_not_logit", _sigmoid(p["z"] + self._shift(p)),
+                    "That is the corrected probability $\\sigma(z')$; the question asks for the logit $z'$ itself."),
+            Mistake("no_correction", p["z"],
+                    "That is the uncorrected logit: it carries the training prevalence in its prior odds."),
         ]
-        return found
 
     def hints(self, problem):
         return [
-            "Write the expected cost of each decision at probability $q$: one is a cost times $q$, the other a cost "
-            "times $1 - q$ (or a constant).",
-            "The threshold is the $q$ at which the two expected costs are equal.",
+            "The logit is the log of the posterior odds: the log prior odds plus the log likelihood ratio. Only the "
+            "prior changes.",
+            "Add $\\log\\frac{\\pi'}{1 - \\pi'} - \\log\\frac{\\pi}{1 - \\pi}$ to $z$.",
         ]
 
     def steps(self, p):
-        c_fp, c_fn, c_tp = self._costs(p)
-        t = self.correct(p)
-        if p["story"] == "fraud":
-            return [
-                f"Reviewing costs {c_fp:g} whatever the label: its expected cost is {c_fp:g}.",
-                f"Not reviewing costs {c_fn:g} when the transaction is a fraud: its expected cost is ${c_fn:g}\\,q$.",
-                f"Review when ${c_fn:g}\\,q > {c_fp:g}$, that is $q > {c_fp:g}/{c_fn:g} \\approx {f(t)}$.",
-            ]
         return [
-            f"Acting costs {c_fp:g} when the label is 0: expected cost ${c_fp:g}\\,(1 - q)$. Not acting costs "
-            f"{c_fn:g} when the label is 1: expected cost ${c_fn:g}\\,q$.",
-            f"Act when ${c_fn:g}\\,q > {c_fp:g}\\,(1 - q)$, that is $q > c_{{FP}}/(c_{{FP}} + c_{{FN}}) = "
-            f"{c_fp:g}/{c_fp + c_fn:g} \\approx {f(t)}$.",
+            f"$\\operatorname{{logit}} \\pi' = \\log({p['pi_new']:g}/{f(1 - p['pi_new'])}) = {f(_logit(p['pi_new']))}$ "
+            f"and $\\operatorname{{logit}} \\pi = \\log({p['pi']:g}/{f(1 - p['pi'])}) = {f(_logit(p['pi']))}$.",
+            f"$z' = {p['z']:g} + ({f(self._shift(p))}) \\approx {f(self.correct(p))}$, a probability of "
+            f"$\\sigma(z') \\approx {f(_sigmoid(self.correct(p)))}$.",
         ]
 
 
-# ---------------------------------------------------------------------------------- prior shift
-class PriorShift(NumericExercise):
-    """Correcting a calibrated probability for a new prevalence (label shift):
-    logit p' = logit p + logit pi' - logit pi."""
+# ---------------------------------------------------------------------------------- threshold on a weighted model
+class WeightedModelThreshold(NumericExercise):
+    """A model trained with class weights (beta on negatives, alpha on positives) estimates
+    p_w = alpha q / (alpha q + beta (1 - q)); the cost threshold t on q is p_w > alpha t / (alpha t + beta (1 - t))."""
 
-    id = "decision.prior_shift"
-    skill = "decision.prior_shift"
-    title = "Correcting probabilities for a new prevalence"
+    id = "choose.weighted_model_threshold"
+    skill = "choose.threshold"
+    title = "The threshold for a class-weighted model"
     depth = "derive"
 
     def make_params(self, rng):
-        return {"pi": rng.choice([0.5, 0.4, 0.3, 0.25, 0.2]), "pi_new": rng.choice([0.01, 0.02, 0.05, 0.1]),
-                "p": round(rng.uniform(0.3, 0.95), 2)}
+        return {"alpha": rng.choice([2, 3, 5, 10]), "c_fp": rng.choice([1, 2, 5]),
+                "c_fn": rng.choice([10, 20, 40, 100])}
+
+    def acceptable(self, p):
+        return p["alpha"] * p["c_fp"] != p["c_fn"] and super().acceptable(p)
+
+    def _t(self, p):
+        return p["c_fp"] / (p["c_fp"] + p["c_fn"])
 
     def statement(self, p):
-        return ("A classifier was trained on a sample in which a fraction "
-                f"$\\pi = {p['pi']:g}$ of the examples are positive, and its probabilities are calibrated on that "
-                f"sample. It is deployed where the prevalence is $\\pi' = {p['pi_new']:g}$, and the "
-                "class-conditional densities $p(x \\mid y)$ are the same in both populations. For an input the "
-                f"model gives $p = {p['p']:g}$. Derive from Bayes' rule the probability $p'$ that the input is "
-                "positive in the deployment population, and compute it.")
+        return ("A rare-event classifier was trained with class-weighted cross-entropy "
+                f"$-[\\alpha\\, y \\log p + (1 - y) \\log(1 - p)]$, with $\\alpha = {p['alpha']:g}$ on positives, on "
+                "data drawn like the deployment population, and it fits the weighted minimiser well. In deployment a "
+                f"false alarm costs $c_{{FP}} = {p['c_fp']:g}$, a missed case $c_{{FN}} = {p['c_fn']:g}$, correct "
+                "decisions nothing. Derive the threshold $t_w$ on the model's output $p_w$ above which flagging has the "
+                "smaller expected cost, and compute it.")
 
     def correct(self, p):
-        return _sigmoid(_logit(p["p"]) + _logit(p["pi_new"]) - _logit(p["pi"]))
+        a, t = p["alpha"], self._t(p)
+        return a * t / (a * t + (1 - t))
 
     def mistakes(self, p):
+        a, t = p["alpha"], self._t(p)
         return [
-            Mistake("no_correction", p["p"],
-                    "That is the model's probability unchanged: it carries the training prevalence in its prior odds."),
-            Mistake("direction_swapped", _sigmoid(_logit(p["p"]) + _logit(p["pi"]) - _logit(p["pi_new"])),
-                    "The correction goes the wrong way: the new prior odds $\\pi'/(1 - \\pi')$ multiply the odds, and "
-                    "the old ones $\\pi/(1 - \\pi)$ divide them."),
-            Mistake("ratio_not_odds", _sigmoid(_logit(p["p"]) + math.log(p["pi_new"] / p["pi"])),
-                    "That multiplies the odds by $\\pi'/\\pi$. Bayes' rule acts on the odds: the factor is the ratio "
-                    "of the prior odds, $\\frac{\\pi'/(1 - \\pi')}{\\pi/(1 - \\pi)}$."),
-            Mistake("not_renormalised", p["p"] * p["pi_new"] / p["pi"],
-                    "That rescales $p$ by $\\pi'/\\pi$ but not $1 - p$ by $(1 - \\pi')/(1 - \\pi)$: after rescaling "
-                    "both class scores, divide by their sum."),
+            Mistake("weights_ignored", t,
+                    "That is the threshold for a calibrated probability $q$. The weighted model's output is not "
+                    "calibrated: its odds are $\\alpha$ times those of $q$, so the threshold moves with them."),
+            Mistake("default_half", 0.5,
+                    "0.5 would be right only if the weights were the costs ($\\alpha = c_{FN}/c_{FP}$). These weights "
+                    "are not, so the threshold must still move."),
+            Mistake("shift_wrong_way", t / (t + a * (1 - t)),
+                    "The odds were divided by $\\alpha$ instead of multiplied: the weights raise the model's "
+                    "probabilities of the positive class, so its threshold rises too."),
         ]
 
     def hints(self, problem):
         return [
-            "By Bayes' rule the posterior odds $p/(1 - p)$ are the prior odds times the likelihood ratio "
-            "$p(x \\mid y = 1)/p(x \\mid y = 0)$. Which of these two factors changes at deployment?",
-            "Divide the model's odds by the training prior odds to get the likelihood ratio, multiply by the "
-            "deployment prior odds, then turn the odds $o$ back into a probability $o/(1 + o)$.",
+            "First find the threshold on the calibrated probability $q$: flag when $q\\, c_{FN} > (1 - q)\\, c_{FP}$.",
+            "The weighted minimiser is $p_w = \\alpha q / (\\alpha q + (1 - q))$, an increasing function of $q$. Map "
+            "the threshold on $q$ through it.",
         ]
 
     def steps(self, p):
-        odds = p["p"] / (1 - p["p"])
-        prior, prior_new = p["pi"] / (1 - p["pi"]), p["pi_new"] / (1 - p["pi_new"])
-        ratio = odds / prior
-        new_odds = ratio * prior_new
+        a, t = p["alpha"], self._t(p)
         return [
-            "Bayes' rule: $\\frac{p}{1 - p} = \\frac{\\pi}{1 - \\pi} \\cdot \\frac{p(x \\mid y=1)}{p(x \\mid y=0)}$; "
-            "the likelihood ratio is the same in both populations.",
-            f"Model odds ${f(odds)}$, training prior odds ${f(prior)}$: likelihood ratio ${f(ratio)}$.",
-            f"Deployment prior odds ${f(prior_new)}$: new odds ${f(ratio)} \\cdot {f(prior_new)} = {f(new_odds)}$.",
-            f"$p' = {f(new_odds)}/(1 + {f(new_odds)}) \\approx {f(self.correct(p))}$. In logits: "
-            "$\\operatorname{logit} p' = \\operatorname{logit} p + \\operatorname{logit} \\pi' - "
-            "\\operatorname{logit} \\pi$.",
+            f"On the calibrated $q$: flag when $q > t = c_{{FP}}/(c_{{FP}} + c_{{FN}}) = {p['c_fp']:g}/"
+            f"{p['c_fp'] + p['c_fn']:g} = {f(t)}$.",
+            "Setting the derivative of $-\\alpha q \\log p - (1 - q) \\log(1 - p)$ in $p$ to zero gives "
+            "$p_w = \\frac{\\alpha q}{\\alpha q + 1 - q}$, increasing in $q$: $q > t$ exactly when "
+            "$p_w > \\frac{\\alpha t}{\\alpha t + 1 - t}$.",
+            f"$t_w = \\frac{{{a:g} \\cdot {f(t)}}}{{{a:g} \\cdot {f(t)} + {f(1 - t)}}} \\approx {f(self.correct(p))}$.",
         ]
 
 
@@ -181,8 +149,8 @@ class WeightedThreshold(NumericExercise):
     """A model trained with class weights (beta on negatives, alpha on positives) estimates
     p_w = alpha q / (alpha q + beta (1 - q)); the calibrated q is recovered by inverting that map."""
 
-    id = "decision.weighted_probability"
-    skill = "decision.threshold"
+    id = "choose.weighted_probability"
+    skill = "choose.prior_shift"
     title = "What a class-weighted model's probability means"
     depth = "derive"
 
@@ -192,7 +160,8 @@ class WeightedThreshold(NumericExercise):
     def statement(self, p):
         return ("A binary classifier was trained with class-weighted cross-entropy "
                 f"$-[\\alpha\\, y \\log p + \\beta\\,(1 - y) \\log(1 - p)]$, with $\\alpha = {p['alpha']:g}$ on "
-                f"positives and $\\beta = {p['beta']:g}$ on negatives, and it fits the weighted minimiser well. For "
+                f"positives and $\\beta = {p['beta']:g}$ on negatives, on data drawn like the deployment population, "
+                "and it fits the weighted minimiser well. For "
                 f"an input it outputs $p_w = {p['p_w']:g}$. Derive the minimiser of the expected weighted loss at an "
                 "input with $q = P(y = 1 \\mid x)$, invert it, and compute the calibrated probability $q$ for this "
                 "input.")
@@ -239,4 +208,4 @@ class WeightedThreshold(NumericExercise):
         ]
 
 
-EXERCISES = [CostThreshold(), PriorShift(), WeightedThreshold()]
+EXERCISES = [PriorShiftLogit(), WeightedThreshold(), WeightedModelThreshold()]

@@ -45,30 +45,32 @@ def _answers(exercise_id, seeds=range(200)):
 
 
 # ----------------------------------------------------------------------------------- decisions
-def test_cost_threshold_minimises_the_expected_cost():
-    for p, t in _answers("decision.cost_threshold"):
-        if p["story"] == "fraud":
-            act, wait = np.array([p["r"], p["r"]]), np.array([0.0, p["m"]])  # cost for y = 0, y = 1
-        else:
-            act, wait = np.array([p["fp"], 0.0]), np.array([0.0, p["fn"]])
-        q = np.linspace(0.0005, 0.9995, 2000)
-        cheaper_to_act = (1 - q) * act[0] + q * act[1] < (1 - q) * wait[0] + q * wait[1]
-        assert_allclose(q[np.argmax(cheaper_to_act)], t, atol=1e-3)
-
-
-def test_prior_shift_against_bayes_rule():
-    for p, answer in _answers("decision.prior_shift"):
-        pi, pi_new, prob = np.float64(p["pi"]), p["pi_new"], p["p"]
-        ratio = (prob / (1 - prob)) / (pi / (1 - pi))  # the likelihood ratio, the same in both populations
+def test_prior_shift_logit_against_bayes_rule():
+    for p, answer in _answers("choose.prior_shift_logit"):
+        pi, pi_new = np.float64(p["pi"]), p["pi_new"]
+        q = 1 / (1 + np.exp(-p["z"]))
+        ratio = (q / (1 - q)) / (pi / (1 - pi))  # the likelihood ratio, the same in both populations
         posterior = pi_new * ratio / (pi_new * ratio + (1 - pi_new))
-        assert_allclose(answer, posterior, rtol=1e-12)
+        assert_allclose(answer, np.log(posterior / (1 - posterior)), rtol=1e-10, atol=1e-12)
 
 
 def test_weighted_probability_inverts_the_weighted_minimiser():
-    for p, q in _answers("decision.weighted_probability"):
+    for p, q in _answers("choose.weighted_probability"):
         grid = np.linspace(1e-4, 1 - 1e-4, 200_001)
         loss = -p["alpha"] * q * np.log(grid) - p["beta"] * (1 - q) * np.log1p(-grid)
         assert_allclose(grid[np.argmin(loss)], p["p_w"], atol=1e-4)
+
+
+def test_weighted_model_threshold_minimises_the_expected_cost():
+    grid = np.linspace(1e-4, 1 - 1e-4, 100_000)
+    for p, t_w in _answers("choose.weighted_model_threshold", range(60)):
+        q = grid
+        # the weighted minimiser at each q, found numerically from the expected weighted loss
+        candidates = np.linspace(1e-5, 1 - 1e-5, 20_001)
+        flag = q * p["c_fn"] > (1 - q) * p["c_fp"]
+        q_star = q[np.argmax(flag)]  # the first q where flagging is cheaper
+        loss = -p["alpha"] * q_star * np.log(candidates) - (1 - q_star) * np.log1p(-candidates)
+        assert_allclose(candidates[np.argmin(loss)], t_w, atol=1e-4)
 
 
 # ----------------------------------------------------------------------------------- label noise
