@@ -27,7 +27,7 @@ REFERENCE = ROOT / "tests" / "data" / "reference.json"
 
 __all__ = [
     "formula", "second_derivative", "properties", "parameters", "pitfalls", "equivalents", "references",
-    "comparison", "ce_vs_hinge", "residual_plot", "margin_plot", "curve_plot", "loss_link",
+    "comparison", "ce_vs_hinge", "residual_plot", "margin_plot", "curve_plot", "loss_link", "interactive_plot",
     "reliability_plot", "snippet_globals",
 ]
 
@@ -451,3 +451,163 @@ def overview(family: str, base: str = "") -> str:
         lines.append(f"| {loss_link(loss.name, base)} | {info.title} | `{loss.pred_name}` ({info.prediction}) "
                      f"| {_md_escape(info.minimizer)} |")
     return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------------- interactive plots
+# A plot with a slider: lossref evaluates the loss and its derivative at build time for every value
+# of one parameter, the page carries the numbers as JSON, and docs/javascripts/interactive-plot.js
+# draws the curves for the value the slider shows. The browser computes no loss.
+_PANEL_SIZE = (4.2, 3.2)  # inches per panel: the live drawing uses the same aspect, so nothing moves
+_SLIDER_POINTS = 121
+
+
+def _round_to(values, quantum: float) -> list:
+    """Values as multiples of ``quantum`` (a power of ten), in their shortest JSON form."""
+    decimals = max(0, -int(np.floor(np.log10(quantum) + 1e-9)))
+    out = []
+    for v in np.round(np.asarray(values, dtype=np.float64), decimals):
+        v = float(v) + 0.0  # no "-0.0"
+        out.append(int(v) if v.is_integer() else v)
+    return out
+
+
+def _quantum(lo: float, hi: float) -> float:
+    """The rounding step for a panel whose axis spans [lo, hi]: four significant digits of the span."""
+    span = max(hi - lo, 1e-12)
+    return 10.0 ** (np.floor(np.log10(span)) - 3)
+
+
+def _axis_limits(arrays) -> tuple[float, float]:
+    """The range of every curve the slider can show, with 5% room above and below."""
+    lo = min(float(np.min(a)) for a in arrays)
+    hi = max(float(np.max(a)) for a in arrays)
+    pad = 0.05 * max(hi - lo, 1e-9)
+    return lo - pad, hi + pad
+
+
+def _slider_curves(name: str, x: np.ndarray, axis: str, params: dict, targets) -> list:
+    """``(label, loss, derivative)`` for each curve of one parameter value, computed by lossref.
+
+    ``axis`` is what ``x`` is: ``"residual"`` (r = y_pred - y with y = 0), ``"margin"`` (as in
+    ``margin_plot``: y·s for a binary loss, the true class's lead over one rival for a per-row loss)
+    or ``"logit"`` (one curve per target in ``targets``, the logit on the axis).
+    """
+    loss = lr.get(name)
+    if axis == "residual":
+        y = np.zeros_like(x)
+        grad = loss.grad(y, x, reduction="none", **params) if loss.info.has_gradient else None
+        return [(name, loss(y, x, reduction="none", **params), grad)]
+    if axis == "margin":
+        if name == "zero_one":  # the metric: binary, no gradient
+            return [("0-1 loss", lr.zero_one(np.ones_like(x), x, reduction="none"), None)]
+        value, grad = _margin_values(name, x, params)
+        return [(name, value, grad)]
+    if axis == "logit":
+        curves = []
+        for t in targets:
+            y = np.full_like(x, float(t))
+            curves.append((f"y = {t:g}", loss(y, x, reduction="none", **params),
+                           loss.grad(y, x, reduction="none", **params)))
+        return curves
+    raise ValueError(f"axis must be 'residual', 'margin' or 'logit'; got {axis!r}")
+
+
+def interactive_plot(name: str, param: str, values, *, label: str, symbol: str, slug: str,
+                     description: str, start: float | None = None, axis: str = "residual",
+                     fixed: dict | None = None, targets=(1, 0), references=(), xlim: float = 3.0,
+                     legend: str = "upper center") -> str:
+    """A loss and its derivative with a slider over one parameter (``<lossref-plot>``).
+
+    For each value of ``param`` in ``values`` (rounded to 3 significant digits, so that the value
+    shown is the value computed), ``lr.<name>(..., reduction="none")`` and ``lr.<name>.grad`` are
+    evaluated on a grid of ``x`` in [-xlim, xlim] (see ``_slider_curves`` for ``axis``), with the
+    other parameters in ``fixed``. ``references`` are ``(label, name, params)`` curves that do not
+    depend on the slider, drawn dashed. The page gets:
+
+    * a labelled ``<input type="range">`` (``label`` names the parameter, ``symbol`` is its math
+      symbol) and an ``<output>`` with the current value;
+    * the two panels at ``start`` (the loss's default when ``None``) as static SVG from matplotlib,
+      which is what a reader without JavaScript sees;
+    * the curves for every value as JSON, rounded to 4 significant digits of each panel's span,
+      from which ``interactive-plot.js`` redraws the panels when the slider moves.
+    """
+    fixed = dict(fixed or {})
+    loss = lr.get(name)
+    known = {p.name: p for p in loss.info.params}
+    if param not in known:
+        raise ValueError(f"param must be a parameter of {name} ({', '.join(known) or 'none'}); got {param!r}")
+    values = [float(f"{float(v):.3g}") for v in values]
+    if start is None:
+        start = known[param].default if known[param].default is not None else 1.0  # pos_weight=None: 1
+    start = float(f"{float(start):.3g}")
+    if start not in values:
+        raise ValueError(f"start must be one of the values; got {start!r}, values {values}")
+    x = np.linspace(-xlim, xlim, _SLIDER_POINTS)
+    curves = [_slider_curves(name, x, axis, {**fixed, param: v}, targets) for v in values]
+    refs = []
+    for ref_label, ref_name, ref_params in references:
+        _, ref_loss, ref_grad = _slider_curves(ref_name, x, axis, ref_params, targets)[0]
+        refs.append((ref_label, ref_loss, ref_grad))
+    loss_lim = _axis_limits([c[1] for cs in curves for c in cs] + [r[1] for r in refs])
+    grad_lim = _axis_limits([c[2] for cs in curves for c in cs] + [r[2] for r in refs if r[2] is not None])
+    q_loss, q_grad = _quantum(*loss_lim), _quantum(*grad_lim)
+    xlabel = {"residual": "residual r = ŷ − y", "margin": "margin m", "logit": "logit z"}[axis]
+    grad_label = {"residual": "∂L/∂ŷ", "margin": "∂L/∂m", "logit": "∂L/∂z"}[axis]
+    labels = [f"{v:g}" for v in values]
+    data = {
+        "name": name, "param": param, "symbol": symbol, "values": labels, "start": values.index(start),
+        "x": [-xlim, xlim, _SLIDER_POINTS], "xlabel": xlabel, "ylabel": ["loss", grad_label],
+        "ylim": [_round_to(loss_lim, q_loss), _round_to(grad_lim, q_grad)], "legend": legend,
+        "series": [{"label": curves[0][i][0],
+                    "loss": [_round_to(cs[i][1], q_loss) for cs in curves],
+                    "grad": [_round_to(cs[i][2], q_grad) for cs in curves]} for i in range(len(curves[0]))],
+        "refs": [{"label": r[0], "loss": _round_to(r[1], q_loss),
+                  "grad": None if r[2] is None else _round_to(r[2], q_grad)} for r in refs],
+    }
+    value_text = f"{symbol} = {labels[data['start']]}"
+    static = _slider_panels(x, curves[data["start"]], refs, data, slug, description, value_text)
+    # "<" escaped, so that no label can close the <script> early
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    widest = len(symbol) + 3 + max(len(v) for v in labels)
+    return (f'<div class="lossref-interactive-host"><lossref-plot class="lossref-interactive" id="{slug}">\n'
+            f'<div class="lossref-interactive__controls">'
+            f'<label for="{slug}-slider">{_xml_escape(label)}</label>'
+            f'<input type="range" id="{slug}-slider" min="0" max="{len(values) - 1}" step="1" '
+            f'value="{data["start"]}" aria-valuetext="{_xml_escape(value_text)}">'
+            f'<output for="{slug}-slider" id="{slug}-value" style="min-width:{widest + 1}ch">'  # the slider stays put
+            f'{_xml_escape(value_text)}</output></div>\n'
+            f'{static}'
+            f'<script type="application/json" class="lossref-interactive__data">{text}</script>\n'
+            f'</lossref-plot></div>\n')
+
+
+def _slider_panels(x, curves, refs, data: dict, slug: str, description: str, value_text: str) -> str:
+    """The loss and the derivative panels at the start value: two matplotlib SVGs, one per panel,
+    so that on a narrow screen they stack as the live drawing's do."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from cycler import cycler
+
+    rc = dict(_RC, **{"axes.prop_cycle": cycler(color=_COLORS)})
+    panels = []
+    for k, (key, ylabel) in enumerate(zip(("loss", "grad"), data["ylabel"])):
+        with matplotlib.rc_context(rc):
+            fig, ax = plt.subplots(figsize=_PANEL_SIZE, layout="constrained")
+            for i, curve in enumerate(curves):
+                ax.plot(x, curve[1 + k], color=_COLORS[i % len(_COLORS)], label=curve[0], zorder=3)
+            for j, ref in enumerate(refs):  # dashed, then dotted, under the curves
+                if ref[1 + k] is not None:
+                    ax.plot(x, ref[1 + k], ("--", ":")[j % 2], color=_INK, linewidth=1.2, label=ref[0], zorder=2)
+            ax.set(xlabel=data["xlabel"], ylabel=ylabel, xlim=(x[0], x[-1]), ylim=tuple(data["ylim"][k]))
+            if key == "loss":
+                ax.legend(fontsize=9, loc=data["legend"])
+        what = "Loss" if key == "loss" else "Derivative"
+        figure = _svg(fig, rc, f"{slug}-{key}", f"{what} against the {data['xlabel']}, {value_text}")
+        svg = figure[figure.index("<svg"):figure.rindex("</svg>") + len("</svg>")]
+        svg = re.sub(r' style="max-width:[\d.]+pt"', "", svg, count=1)
+        panels.append(f'<div class="lossref-interactive__panel">{svg}</div>')
+    return (f'<figure class="lossref-figure lossref-interactive__figure">\n'
+            f'<div class="lossref-interactive__panels">{"".join(panels)}</div>\n'
+            f"<figcaption>{_xml_escape(description)}</figcaption>\n</figure>\n")

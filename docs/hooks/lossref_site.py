@@ -139,6 +139,18 @@ def _with_exercises(output: str, page) -> str:
     return output
 
 
+def _with_interactive_plots(output: str, page) -> str:
+    """A page with a slider plot (``<lossref-plot>``, from ``lossdocs.interactive_plot``) loads its
+    script; without JavaScript the static plot stays and the slider, which could not move it, is
+    hidden."""
+    if "<lossref-plot" not in output:
+        return output
+    base = "../" * page.url.count("/")
+    tags = (f'<script type="module" src="{base}javascripts/interactive-plot.js"></script>\n'
+            '<noscript><style>.lossref-interactive__controls{display:none}</style></noscript>\n')
+    return output.replace("</head>", tags + "</head>", 1)
+
+
 def on_post_build(config) -> None:
     site = Path(config["site_dir"])
     index_url = config["extra"]["lossref_pyodide_index_url"]
@@ -156,7 +168,7 @@ def on_post_page(output: str, page, config) -> str:
     leftover = re.search(r'class="arithmatex">(?!<span class="katex)(.{0,80})', output, re.S)
     if leftover:  # anything arithmatex marked but not typeset would reach readers as raw TeX
         raise PluginError(f"{page.file.src_uri}: math left untypeset near {leftover[1]!r}")
-    return _with_exercises(output, page)
+    return _with_interactive_plots(_with_exercises(output, page), page)
 
 
 def on_shutdown() -> None:

@@ -61,6 +61,7 @@ PAGE_SKILLS = {
     "losses/zero-one.md": ["risk.loss_vs_metric", "custom.surrogate"],
     "guides/loss-risk-metric.md": ["risk."],
     "guides/stability.md": ["stability."],
+    "guides/surrogates.md": ["margin."],
     "guides/custom-losses.md": ["custom."],
     "guides/choosing.md": ["choose.", "regression.minimiser"],
     "guides/calibration.md": ["calibration."],

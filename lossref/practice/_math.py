@@ -165,3 +165,25 @@ def kl_divergence(target: list[float], z: list[float]) -> float:
     # -log softmax(z)_j = (a - z_j) + log1p(rest) >= 0, computed without cancellation
     terms = [t * (math.log(t) + (a - v) + log1p_rest) for t, v in zip(target, z) if t > 0]
     return max(math.fsum(terms), 0.0)
+
+
+def softmax_hessian(z: list[float]) -> list[list[float]]:
+    """The Hessian of softmax cross-entropy in the logits, diag(p) - p p^T with p = softmax(z).
+
+    The gradient p - y is linear in p and y is a constant, so the label drops out: every target,
+    one-hot or soft, gives the same Hessian (for a target that sums to 1)."""
+    p = softmax(z)
+    return [[p[i] * ((i == j) - p[j]) for j in range(len(p))] for i in range(len(p))]
+
+
+def focal_grad(y: int, z: float, gamma: float = 2.0) -> float:
+    """d/dz of the sigmoid focal loss -(1 - p_t)^gamma log p_t for a label y in {0, 1}.
+
+    With p_t = sigma(z) for y = 1 and 1 - sigma(z) for y = 0, dp_t/dz = s p_t (1 - p_t) with
+    s = +1 or -1, and the product rule gives s [gamma p_t (1 - p_t)^gamma log p_t - (1 - p_t)^(gamma + 1)].
+    log p_t and log(1 - p_t) come from log-sigmoids, so a large |z| does not take the log of 0."""
+    sign = 1.0 if y == 1 else -1.0
+    log_pt = log_sigmoid(sign * z)  # p_t = sigma(s z)
+    log_qt = log_sigmoid(-sign * z)  # 1 - p_t = sigma(-s z)
+    pt = math.exp(log_pt)
+    return sign * (gamma * pt * math.exp(gamma * log_qt) * log_pt - math.exp((gamma + 1.0) * log_qt))

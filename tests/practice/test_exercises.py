@@ -127,12 +127,7 @@ def test_the_negative_zero_pattern_flags_only_a_signed_zero():
     assert not any(NEGATIVE_ZERO.search(text) for text in passed)
 
 
-# The choose.* capstone exercises still draw from a handful of fixed scenarios: they join this test
-# when they generate their scenarios from parts.
-VARIED = [e for e in EXERCISES if not e.id.startswith("choose.")]
-
-
-@pytest.mark.parametrize("ex", VARIED, ids=[e.id for e in VARIED])
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
 def test_every_exercise_gives_six_distinct_problems_over_seeds_1_to_30(ex):
     statements = {ex.generate(seed).statement for seed in range(1, 31)}
     assert len(statements) >= 6, f"{ex.id}: {len(statements)} distinct statements over seeds 1-30"

@@ -78,7 +78,7 @@ def test_first_problems_are_the_engines_seed_zero(built_site):
 
 def test_problem_json_cannot_close_its_script_element(practice_assets, monkeypatch):
     nasty = "</script><script>alert(1)</script>"
-    reply = {"problem": {"exercise": "x", "seed": 0, "title": "T", "statementHtml": "<p>s</p>", "statement": nasty}}
+    reply = {"problem": {"exercise": "x", "seed": 0, "title": "T", "label": "Exercise", "statementHtml": "<p>s</p>", "statement": nasty}}
     monkeypatch.setattr(practice_assets, "first_problem", lambda attr, value, where: reply)
     out, found = practice_assets.prerender('<p><lossref-exercise exercise="x"></lossref-exercise></p>', "page.md")
     assert found

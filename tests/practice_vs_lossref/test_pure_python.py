@@ -64,3 +64,15 @@ def test_the_lessons_numbers_at_seed_0():
     assert lp.get("bce.grad").solution(lp.get("bce.grad").generate(0)).answer == "-0.7311"
     assert lp.get("bce.value").solution(lp.get("bce.value").generate(0)).answer == "1.313"
     assert lp.get("cross_entropy.value").solution(lp.get("cross_entropy.value").generate(0)).answer == "2.17"
+
+
+def test_the_practice_tests_run_without_numpy():
+    # tests/practice/ runs again under Pyodide, which has no NumPy: comparisons with lossref's
+    # numbers belong here, in tests/practice_vs_lossref/.
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "practice"
+    offenders = [path.name for path in sorted(folder.glob("*.py"))
+                 if any(line.strip().startswith(("import numpy", "from numpy", "import lossref as", "from lossref import"))
+                        for line in path.read_text().splitlines())]
+    assert not offenders, f"tests/practice/ must not import NumPy or lossref's losses: {offenders}"
