@@ -1,5 +1,6 @@
 """The exercises of the guides on thresholds, label noise and non-decomposable metrics: their answers
-(pure Python) against NumPy, at least 6 distinct problems over seeds 1-30, and no "-0" in a statement."""
+(pure Python) against NumPy, at least 6 distinct problems over seeds 1-30, and no "-0" in a statement.
+NumPy is needed: this file runs on CPython only."""
 
 from __future__ import annotations
 
