@@ -66,6 +66,9 @@ PAGE_SKILLS = {
     "guides/choosing.md": ["choose.", "regression.minimiser"],
     "guides/calibration.md": ["calibration."],
     "guides/scoring-rules.md": ["scoring."],
+    "guides/thresholds.md": ["choose.threshold", "choose.prior_shift"],
+    "guides/label-noise.md": ["noise."],
+    "guides/non-decomposable.md": ["custom.surrogate"],
 }
 
 

@@ -23,8 +23,11 @@ MODULE_SESSION = {
     "ex_margin_derivations": 6,
     "ex_custom": 7,
     "ex_custom_derivations": 7,
+    "ex_metric_surrogates": 7,
     "ex_calibration": 8,
     "ex_choosing": 9,
+    "ex_decisions": 9,
+    "ex_noise": 9,
 }
 TITLES = (
     "Prerequisites: logarithms, the chain rule, sigmoid and softmax, entropy and KL",
@@ -107,6 +110,7 @@ SKILL_TITLES = {
     "choose.multitask": "Choosing losses for several tasks",
     "choose.threshold": "A decision threshold from costs",
     "choose.prior_shift": "Probabilities under a new prevalence",
+    "noise.robust": "Losses under label noise",
 }
 
 
