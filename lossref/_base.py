@@ -384,13 +384,7 @@ class Loss:
         step = max(1, BLOCK_ELEMENTS // row_size)
 
         def run_block(start, stop):
-            y_b, pred_b = y[start:stop], pred[start:stop]
-            if check_pred:
-                V.check_finite(pred_b, self.pred_name, start)
-            block_params = params
-            if aligned:
-                block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
-            self._check_block(y_b, pred_b, start, block_params)
+            y_b, pred_b, block_params = self._block(y, pred, start, stop, params, aligned, check_pred)
             grad_b = grad[start:stop] if want_grad else None
             with np.errstate(over="ignore"):  # an overflowing loss is reported below, by example
                 loss_b = self._forward(y_b, pred_b, grad_b, each=each, **block_params)
@@ -448,15 +442,9 @@ class Loss:
         check_pred = not self.nonfinite_propagates
 
         def run_block(start, stop):
-            y_b, pred_b = y[start:stop], pred[start:stop]
+            y_b, pred_b, block_params = self._block(y, pred, start, stop, params, aligned, check_pred)
             # The checks of the value's path, in its order: a loss whose NaN propagates is checked
             # there only once its sum is not finite (target first), here always.
-            if check_pred:
-                V.check_finite(pred_b, self.pred_name, start)
-            block_params = params
-            if aligned:
-                block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
-            self._check_block(y_b, pred_b, start, block_params)
             if y_b.dtype.kind == "f":
                 V.check_finite(y_b, "y", start)
             if not check_pred:
@@ -473,6 +461,17 @@ class Loss:
 
         map_blocks(run_block, pred.shape[0], step, hess.size)
         return hess.reshape(scalar_shape) if scalar_shape is not None else hess
+
+    def _block(self, y, pred, start, stop, params, aligned, check_pred):
+        """Rows ``start:stop`` of the inputs, checked, with the parameters aligned to them."""
+        y_b, pred_b = y[start:stop], pred[start:stop]
+        if check_pred:
+            V.check_finite(pred_b, self.pred_name, start)
+        block_params = params
+        if aligned:
+            block_params = {**params, **{k: v[start:stop] for k, v in aligned.items()}}
+        self._check_block(y_b, pred_b, start, block_params)
+        return y_b, pred_b, block_params
 
     def _is_per_row(self, y, pred) -> bool:
         return self.per_row
