@@ -89,6 +89,32 @@ class Example:
         )
 
 
+def five_point_derivative(f, x, rel_step=1e-4):
+    """d f / d x entry by entry, by the stencil (f(x-2h) - 8 f(x-h) + 8 f(x+h) - f(x+2h)) / 12h, error
+    O(h^4): shape x.shape for a scalar f, f(x).shape + x.shape for an array f (the Jacobian)."""
+    x = np.array(x, dtype=np.float64)
+    out = None
+    for i in np.ndindex(x.shape):
+        x0 = x[i]
+        h = (x0 + rel_step * max(1.0, abs(x0))) - x0  # a step that is exact in binary
+        values = []
+        for k in (-2, -1, 1, 2):
+            xk = x.copy()
+            xk[i] = x0 + k * h
+            values.append(f(xk))
+        d = (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * h)
+        if out is None:
+            out = np.empty(np.shape(d) + x.shape)
+        out[(Ellipsis, *i)] = d
+    return out
+
+
+@pytest.fixture(scope="session")
+def five_point():
+    """``five_point(f, x)``: ``five_point_derivative``, the finite-difference check the tests share."""
+    return five_point_derivative
+
+
 def away_from(values: np.ndarray, kinks, clearance: float) -> np.ndarray:
     """Move every value closer than ``clearance`` to a kink to ``2 * clearance`` from it (same side)."""
     out = np.array(values, dtype=np.float64)
