@@ -18,11 +18,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-_LOSSES = (
-    "mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "poisson_nll", "gaussian_nll",
-    "bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence",
-    "hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one",
-)
+from ._losses import NAMES as _LOSSES  # no NumPy: the names of the built-in losses, in order
+
 _EXPORTS = {
     **{name: "._registry" for name in _LOSSES},
     "losses": "._registry",
@@ -32,6 +29,9 @@ _EXPORTS = {
     "Properties": "._info",
     "Equivalent": "._info",
     "Param": "._info",
+    "Input": "._info",
+    "Entry": "._info",
+    "StructuredLoss": "._structured",
     "PREDICTION_KINDS": "._info",
     "FAMILIES": "._info",
     "FRAMEWORKS": "._info",

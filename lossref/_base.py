@@ -89,8 +89,11 @@ class Loss:
     per_row: bool = False
     #: LaTeX of the pointwise loss, for user-defined losses (built-ins carry full ``info``).
     formula: str = ""
-    #: Parameter defaults of a built-in loss (user losses declare them in ``pointwise``).
-    defaults: dict | None = None
+    #: The parameters of a built-in loss, each declared once with its default, doc and constraint
+    #: (user losses may instead give them as keywords of ``pointwise``).
+    parameters: tuple[Param, ...] | None = None
+    #: False for a loss without a useful gradient (``zero_one``): ``grad`` raises and says why.
+    has_gradient: bool = True
     #: True when NaN or inf in the prediction always makes the block's loss sum NaN or inf, so the
     #: driver can skip its explicit check (a hot-path saving); False checks every block.
     nonfinite_propagates: bool = False
@@ -238,16 +241,21 @@ class Loss:
         return f"<loss {self._name()}({shown})>"
 
     # ------------------------------------------------------------------ hooks for built-in losses
+    @property
+    def defaults(self) -> dict:
+        """The declared defaults (``REQUIRED`` for a parameter that has none), before any ``bind``."""
+        return dict(self._param_defaults)
+
     @classmethod
     def _declared_params(cls) -> dict:
-        """Parameter defaults: ``defaults`` for built-ins, else the keywords of ``pointwise``."""
-        if cls.defaults is not None:
-            return dict(cls.defaults)
+        """Parameter defaults: ``parameters`` for built-ins, else the keywords of ``pointwise``."""
+        if cls.parameters is not None:
+            return {p.name: REQUIRED if p.required else p.default for p in cls.parameters}
         params = list(inspect.signature(cls.pointwise).parameters.values())[3:]  # after self, y, pred
         return {p.name: p.default for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
 
     def _check_params(self, params: dict, pred: np.ndarray) -> dict:
-        """Validate parameter values; built-ins override."""
+        """Checks of parameters that depend on the inputs' shapes (after the declared constraints)."""
         return params
 
     def _prepare_target(self, y, pred: np.ndarray, params: dict) -> np.ndarray:
@@ -347,6 +355,8 @@ class Loss:
             y = np.reshape(np.asarray(y), (1,)) if np.ndim(y) == 0 else y
             if sample_weight is not None and np.ndim(sample_weight) == 0:
                 sample_weight = np.reshape(np.asarray(sample_weight), (1,))
+        if self.parameters:
+            V.check_params(params, self.parameters)
         params = self._check_params(params, pred)
         y = self._prepare_target(y, pred, params)
         per_row = self._is_per_row(y, pred)

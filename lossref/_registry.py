@@ -1,69 +1,63 @@
-"""The registry: one instance per built-in loss, with its metadata attached."""
+"""The registry: one instance per built-in loss, with its metadata attached.
+
+Each name in ``lossref._losses.NAMES`` is a module holding one ``Loss`` subclass whose ``name``
+is the module's name, and its catalogue ``ENTRY``; the registry joins the two into ``loss.info``.
+"""
 
 from __future__ import annotations
 
-from ._base import REQUIRED, Loss
-from ._catalog import CATALOG
-from ._classification import BCE, BCEWithLogits, CrossEntropy, Focal, KLDivergence
+import dataclasses
+import importlib
+
+from ._base import Loss
 from ._info import FAMILIES, LossInfo, Param
-from ._margin import Hinge, Logistic, MulticlassHinge, SquaredHinge, ZeroOne
-from ._regression import MAE, MSE, GaussianNLL, Huber, LogCosh, PoissonNLL, Quantile, SmoothL1
+from ._losses import NAMES
 
-__all__ = ["losses", "get"] + [
-    "mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "poisson_nll", "gaussian_nll",
-    "bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence",
-    "hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one",
-]
+__all__ = ["losses", "get", *NAMES]
 
 
-def _register(cls: type[Loss]) -> Loss:
+def _loss_class(module) -> type[Loss]:
+    name = module.__name__.rsplit(".", 1)[1]
+    found = [v for v in vars(module).values()
+             if isinstance(v, type) and issubclass(v, Loss) and v.__module__ == module.__name__ and v.name == name]
+    if len(found) != 1:
+        raise RuntimeError(
+            f"{module.__name__} must define exactly one Loss subclass with name = {name!r}; found {len(found)}"
+        )
+    return found[0]
+
+
+def _register(name: str) -> Loss:
+    module = importlib.import_module(f"._losses.{name}", __package__)
+    cls = _loss_class(module)
+    entry = getattr(module, "ENTRY", None)
+    if entry is None:
+        raise RuntimeError(f"{module.__name__} has no ENTRY (its catalogue entry, a lossref._info.Entry)")
+    if entry.family not in FAMILIES:
+        raise RuntimeError(f"{module.__name__}: family {entry.family!r} is not one of {', '.join(FAMILIES)}")
+    params = tuple(cls.parameters or ())
+    undocumented = [p.name for p in params if not p.doc.strip()]
+    if undocumented:
+        raise RuntimeError(f"{module.__name__}: parameter(s) {', '.join(undocumented)} have no doc")
     loss = cls()
-    entry = dict(CATALOG[loss.name])
-    param_docs = entry.pop("param_docs", {})
-    missing_docs = set(loss.defaults) - set(param_docs)
-    if missing_docs:  # a parameter without documentation is a bug in the catalog
-        raise RuntimeError(f"catalog entry {loss.name!r} does not document {sorted(missing_docs)}")
-    params = tuple(Param(k, None if v is REQUIRED else v, param_docs[k], required=v is REQUIRED)
-                   for k, v in loss.defaults.items())
     loss._info = LossInfo(
-        name=loss.name,
-        prediction=loss.prediction,
-        params=params,
-        per_row=loss.per_row,
-        has_gradient=loss.name != "zero_one",
-        **entry,
+        name=name,
+        prediction=cls.prediction,
+        params=tuple(Param(p.name, p.default, p.doc, p.required, p.constraint) for p in params),
+        per_row=cls.per_row,
+        has_gradient=cls.has_gradient,
+        inputs=tuple(i.name for i in getattr(cls, "inputs", ())),
+        **{f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)},
     )
     return loss
 
 
-mse = _register(MSE)
-mae = _register(MAE)
-huber = _register(Huber)
-smooth_l1 = _register(SmoothL1)
-log_cosh = _register(LogCosh)
-quantile = _register(Quantile)
-poisson_nll = _register(PoissonNLL)
-gaussian_nll = _register(GaussianNLL)
-bce = _register(BCE)
-bce_with_logits = _register(BCEWithLogits)
-cross_entropy = _register(CrossEntropy)
-focal = _register(Focal)
-kl_divergence = _register(KLDivergence)
-hinge = _register(Hinge)
-squared_hinge = _register(SquaredHinge)
-logistic = _register(Logistic)
-multiclass_hinge = _register(MulticlassHinge)
-zero_one = _register(ZeroOne)
-
-_ALL = {loss.name: loss for loss in (
-    mse, mae, huber, smooth_l1, log_cosh, quantile, poisson_nll, gaussian_nll,
-    bce, bce_with_logits, cross_entropy, focal, kl_divergence,
-    hinge, squared_hinge, logistic, multiclass_hinge, zero_one,
-)}
+_ALL = {name: _register(name) for name in NAMES}
+globals().update(_ALL)
 
 
 def losses(family: str | None = None) -> list[Loss]:
-    """Every built-in loss, in reference order; ``family`` filters ("regression", "probabilistic", "margin").
+    """Every built-in loss, in reference order; ``family`` filters (a key of ``lossref.FAMILIES``).
 
     Examples
     --------

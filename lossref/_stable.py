@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["xlogx", "shift_by_row_max", "exp_and_log_sum_exp", "sigmoid_slope", "softmax_hessian"]
+__all__ = ["HALF_LOG_2PI", "xlogx", "shift_by_row_max", "exp_and_log_sum_exp", "sigmoid_slope", "softmax_hessian"]
+
+#: log sqrt(2 pi), the constant of the Gaussian log-density (and of Stirling's approximation).
+HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)
 
 
 def xlogx(p: np.ndarray) -> np.ndarray:

@@ -3,6 +3,11 @@
 Each check raises ``TypeError`` (wrong kind of thing) or ``ValueError`` (right kind, wrong
 value) with a message that names the argument, says what was expected and shows what came.
 The loss code calls these helpers and never formats an error message itself.
+
+A loss declares each parameter once (``lossref._info.Param``) with one of the constraints
+below (``Flag``, ``Real``, ``Integer``, ``OneOf``, ``Optional``); ``check_params`` applies them
+all, so a loss class only checks what depends on the shapes of its inputs (class weights,
+per-element arrays: ``check_class_weight``, ``broadcast_param``).
 """
 
 from __future__ import annotations
@@ -28,6 +33,15 @@ __all__ = [
     "check_class_range",
     "check_scalar",
     "check_choice",
+    "check_flag",
+    "check_ndim",
+    "broadcast_param",
+    "check_params",
+    "Flag",
+    "Real",
+    "Integer",
+    "OneOf",
+    "Optional",
     "REDUCTIONS",
 ]
 
@@ -268,3 +282,96 @@ def check_choice(value, name: str, choices) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
     return value
+
+
+def check_flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def check_ndim(arr: np.ndarray, name: str, ndim: int, layout: str, *, at_least: bool = True) -> None:
+    """``arr`` has ``ndim`` axes (at least, by default); ``layout`` names them, e.g. "(n, C), classes on the last axis"."""
+    if arr.ndim < ndim or (not at_least and arr.ndim != ndim):
+        raise ValueError(f"{name} must have shape {layout}; got shape {arr.shape}")
+
+
+def broadcast_param(value, name: str, shape: tuple[int, ...], dtype: np.dtype, against: str, what: str) -> np.ndarray:
+    """An array parameter (a scalar, or one value per element of the prediction ``against``) as a
+    read-only view of ``shape`` in ``dtype``, finite and non-negative; ``what`` names its values."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iuf" or arr.dtype.kind == "b":
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected non-negative numbers")
+    try:
+        arr = np.broadcast_to(arr.astype(dtype, copy=False), shape)  # a view: no copy
+    except ValueError:
+        raise ValueError(f"{name} must be a scalar or broadcast to {against} {shape}; got shape {np.shape(value)}") from None
+    check_finite(arr, name)
+    check_nonnegative(arr, name, what)
+    return arr
+
+
+# ---------------------------------------------------------------------------- declared constraints
+class Flag:
+    """True or False."""
+
+    def check(self, value, name):
+        return check_flag(value, name)
+
+    def __repr__(self):
+        return "Flag()"
+
+
+class Real:
+    """A real number in an interval (closed unless ``low_open`` / ``high_open``)."""
+
+    integer = False
+
+    def __init__(self, low=None, high=None, *, low_open=False, high_open=False):
+        self.low, self.high, self.low_open, self.high_open = low, high, low_open, high_open
+
+    def check(self, value, name):
+        return check_scalar(value, name, low=self.low, high=self.high, low_open=self.low_open,
+                            high_open=self.high_open, integer=self.integer)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(low={self.low!r}, high={self.high!r})"
+
+
+class Integer(Real):
+    """An integer in an interval."""
+
+    integer = True
+
+
+class OneOf:
+    """One of a few named options."""
+
+    def __init__(self, *choices):
+        self.choices = choices
+
+    def check(self, value, name):
+        return check_choice(value, name, self.choices)
+
+    def __repr__(self):
+        return f"OneOf{self.choices!r}"
+
+
+class Optional:
+    """None, or a value that passes ``inner``."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def check(self, value, name):
+        return None if value is None else self.inner.check(value, name)
+
+    def __repr__(self):
+        return f"Optional({self.inner!r})"
+
+
+def check_params(params: dict, declared) -> None:
+    """Apply each declared parameter's constraint (``Param.constraint``; None: the loss checks it)."""
+    for p in declared:
+        if p.constraint is not None and p.name in params:
+            p.constraint.check(params[p.name], p.name)

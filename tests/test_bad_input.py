@@ -209,7 +209,7 @@ BAD_INPUT = [
     case("gaussian_nll-negative-var", lr.gaussian_nll, (X3, X3), {"var": arr(1.0, -1.0, 1.0)}, ValueError,
          r"var must hold variances \(>= 0\); got -1 at index 1"),
     case("gaussian_nll-var-shape-mismatch", lr.gaussian_nll, (X3, X3), {"var": arr(1.0, 2.0)}, ValueError,
-         r"var must have the shape of y_pred \(3,\) or broadcast to it; got \(2,\)"),
+         r"var must be a scalar or broadcast to y_pred \(3,\); got shape \(2,\)"),
     case("gaussian_nll-var-nan", lr.gaussian_nll, (X3, X3), {"var": NAN}, ValueError, r"var contains NaN"),
     case("poisson_nll-negative-counts", lr.poisson_nll, (arr(1.0, -1.0, 3.0), X3), {}, ValueError,
          r"y must hold counts \(>= 0\); got -1 at index 1"),

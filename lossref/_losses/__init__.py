@@ -1,0 +1,21 @@
+"""The built-in losses, one module each: ``lossref/_losses/<name>.py`` holds the loss class and its
+catalogue ``ENTRY``.
+
+``NAMES`` is the one ordered list of them (reference order: the order of ``lr.losses()``, of the
+API page and of the comparison tables). Adding a loss is writing its module and adding its name
+here; the registry, the lazy exports of ``lossref``, the page map and the API page follow.
+
+This file must not import NumPy: ``lossref`` reads ``NAMES`` to know its exports without loading
+any loss.
+"""
+
+NAMES = (
+    # regression
+    "mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "poisson_nll", "gaussian_nll",
+    # probabilistic classification
+    "bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence",
+    # margin
+    "hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one",
+    # ranking
+    "margin_ranking",
+)
