@@ -31,15 +31,9 @@ __all__ = [
     "reliability_plot", "snippet_globals",
 ]
 
-# Where each loss is documented: the page, and the section on pages shared by close relatives.
-PAGES = {
-    "mse": "mse.md", "mae": "mae.md", "huber": "huber.md#huber-loss", "smooth_l1": "huber.md#smooth-l1-loss",
-    "log_cosh": "log-cosh.md", "quantile": "quantile.md", "poisson_nll": "poisson-nll.md",
-    "gaussian_nll": "gaussian-nll.md", "bce": "bce.md#bce-on-probabilities",
-    "bce_with_logits": "bce.md#bce-with-logits", "cross_entropy": "cross-entropy.md", "focal": "focal.md",
-    "kl_divergence": "kl-divergence.md", "hinge": "hinge.md#hinge-loss", "squared_hinge": "hinge.md#squared-hinge-loss",
-    "logistic": "logistic.md", "multiclass_hinge": "multiclass-hinge.md", "zero_one": "zero-one.md",
-}
+# Where each loss is documented (relative to docs/losses/): the page, and the section on pages shared by
+# close relatives. Each loss's catalogue entry says it.
+PAGES = {loss.name: loss.info.page for loss in lr.losses()}
 
 
 def loss_link(name: str, base: str = "") -> str:
@@ -98,7 +92,8 @@ def parameters(name: str) -> str:
     info = loss.info
     extra = "".join(f", {p.name}" if p.required else f", {p.name}={p.default!r}" for p in info.params)
     grad = f"lr.{name}.grad(...)  # same arguments\n" if info.has_gradient else ""
-    out = f"```python\nlr.{name}(y, {loss.pred_name}, *, reduction=\"mean\", sample_weight=None{extra})\n{grad}```\n\n"
+    arrays = ", ".join(f"{a}=None" if a.optional else a.name for a in loss.inputs) if info.inputs else f"y, {loss.pred_name}"
+    out = f"```python\nlr.{name}({arrays}, *, reduction=\"mean\", sample_weight=None{extra})\n{grad}```\n\n"
     if info.params:
         out += "| Parameter | Default | Meaning |\n|---|---|---|\n"
         out += "".join(f"| `{p.name}` | {'required' if p.required else f'`{p.default!r}`'} | {_md_escape(p.doc)} |\n"
