@@ -20,7 +20,7 @@ import pytest
 
 import lossref.practice as lp
 from lossref.practice import bridge
-from lossref.practice._digest import content_hash, covered_by
+from lossref.practice._digest import content_hash
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "lossref.practice"
