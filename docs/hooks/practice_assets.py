@@ -148,8 +148,9 @@ def is_course_page(src_uri: str) -> bool:
 
 def course_data(page_url: str) -> str:
     """The course's fixed data for the page's script (``script#lossref-course-data``): sessions,
-    skills and their titles, the path to the site root, and the summary of a learner with no
-    answers, so that the dashboard draws at once for a new visitor."""
+    skills and their titles, the rules' numbers and words (``course.rules()``: the script types
+    none of them), the path to the site root, and the summary of a learner with no answers, so
+    that the dashboard draws at once for a new visitor."""
     from datetime import datetime, timezone
 
     from lossref.practice import course
@@ -158,9 +159,12 @@ def course_data(page_url: str) -> str:
     practice = _practice()
     data = {
         "root": "../" * page_url.count("/"),
-        "sessions": [{"number": s.number, "title": s.title, "short": SHORT_TITLES[s.number], "skills": list(s.skills)}
+        # gateNeeded: the right answers that pass the gate test on the session's skills (one problem each).
+        "sessions": [{"number": s.number, "title": s.title, "short": SHORT_TITLES[s.number], "skills": list(s.skills),
+                      "gateNeeded": course.gate_needed(len(s.skills))}
                      for s in practice.sessions()],
         "skillTitles": SKILL_TITLES,
+        "rules": course.rules(),
         "empty": course.summary([], datetime(2000, 1, 1, tzinfo=timezone.utc)),
         "storeVersion": course.STORE_VERSION,
     }
@@ -168,11 +172,42 @@ def course_data(page_url: str) -> str:
     return f'<script type="application/json" id="lossref-course-data">{text}</script>'
 
 
+_RULE = re.compile(r"\{\{\s*rule\.(?P<name>\w+)\s*\}\}")
+
+
+def rule_texts() -> dict[str, str]:
+    """What ``{{ rule.name }}`` in a course page's Markdown stands for: the course's numbers, from
+    ``lossref.practice.course.rules()``, so that the text states the rules the code applies."""
+    from lossref.practice import course
+
+    rules = course.rules()
+    return {"proficient_points": str(rules["proficientPoints"]),
+            "proficient_variants": str(rules["proficientVariants"]),
+            "min_right_answers": str(rules["minRightAnswers"]),
+            "max_reviews": str(rules["maxReviews"]),
+            "gate_pass_percent": f"{rules['gatePassShare']:.0%}",
+            "retention_percent": f"{rules['desiredRetention']:.0%}",
+            "minutes_per_problem": str(rules["minutesPerProblem"])}
+
+
+def fill_rules(markdown: str, where: str) -> str:
+    """``markdown`` with each ``{{ rule.name }}`` replaced by its value; an unknown name is an error."""
+    texts = rule_texts()
+
+    def value(match: re.Match) -> str:
+        if match["name"] not in texts:
+            raise PluginError(f"{where}: unknown {match[0]}; the rules a page can name are: {', '.join(texts)}")
+        return texts[match["name"]]
+
+    return _RULE.sub(value, markdown)
+
+
 def course_page(markdown: str, page) -> str:
     """A course page's Markdown: the dashboard on /learn/, and on a session page a line with its
     duration and skills under the title, then its practice and the gate test that opens the next
-    session."""
+    session. ``{{ rule.name }}`` stands for a number of the rules (``rule_texts``)."""
     src = page.file.src_uri
+    markdown = fill_rules(markdown, src)
     if src == "learn/index.md":
         if DASHBOARD_MARKER not in markdown:
             raise PluginError(f"{src} lost its marker {DASHBOARD_MARKER}")

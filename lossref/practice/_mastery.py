@@ -44,9 +44,11 @@ from datetime import datetime, timedelta
 from ._sessions import pick, sessions
 
 LEVELS = ("new", "practicing", "proficient", "mastered")
+LEVEL_LABELS = {"new": "New", "practicing": "Practicing", "proficient": "Proficient", "mastered": "Mastered"}
 PROFICIENT_POINTS = 5
 PROFICIENT_VARIANTS = 3
 MASTERY_DELAY = timedelta(days=1)
+DESIRED_RETENTION = 0.9  # FSRS schedules a review when the chance of still knowing the skill falls to this
 SCHEMA_VERSION = 1
 
 
@@ -74,7 +76,7 @@ def _fsrs():
 def _scheduler():
     # Fuzzing is off so that the same answers always give the same schedule. One scheduler
     # serves every review (it keeps no state between them).
-    return _fsrs().Scheduler(desired_retention=0.9, enable_fuzzing=False)
+    return _fsrs().Scheduler(desired_retention=DESIRED_RETENTION, enable_fuzzing=False)
 
 
 @dataclass

@@ -16,25 +16,14 @@ JavaScript.
 from __future__ import annotations
 
 import functools
-import hashlib
-import inspect
 import json
-import sys
 
 from . import course
 from ._core import DEPTH_LABELS
+from ._digest import content_hash
 from ._registry import exercises, get
 
 __all__ = ["handle", "handle_json", "catalogue", "content_hash"]
-
-
-def content_hash(exercise) -> str:
-    """A short hash of an exercise's code: the page stores it with the learner's progress, so that
-    a changed exercise is noticed. It covers the whole module the exercise is defined in (its shared
-    helpers and base classes change problems too) and the exercise's own name."""
-    cls = type(exercise)
-    source = inspect.getsource(sys.modules[cls.__module__])
-    return hashlib.sha256(f"{cls.__qualname__}\n{source}".encode()).hexdigest()[:12]
 
 
 @functools.cache

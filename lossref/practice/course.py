@@ -38,14 +38,17 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from ._core import DEPTHS
-from ._mastery import LEVELS, Progress
+from ._mastery import DESIRED_RETENTION, LEVEL_LABELS, LEVELS, PROFICIENT_POINTS, PROFICIENT_VARIANTS, Progress
+from ._mastery import min_right_answers
 from ._registry import exercises, get
-from ._sessions import pick, sessions
+from ._sessions import MINUTES_PER_PROBLEM, pick, sessions
 
 STORE_VERSION = 2
 MAX_REVIEWS = 12  # due reviews at the start of a sitting, at most
 GATE_PASS_SHARE = 0.8  # of the gate test's problems answered right at the first check, without hints
 MAX_EVENTS = 100_000  # a guard against a runaway page, far above any learner's history
+# A session's state on the dashboard (``summary``), with the word the page shows for it.
+STATE_LABELS = {"locked": "Locked", "open": "Open", "proficient": "Proficient", "mastered": "Mastered"}
 
 # ----------------------------------------------------------------------------------- migrations
 # Version 1 grouped the same skills into seven sessions (0-6). Version 2 split its sessions 2 and 3,
@@ -354,7 +357,7 @@ def gate_passed(results: list[dict]) -> dict:
             raise ValueError(f"result {index} needs correct, hinted and revealed as true or false; got {r!r}")
         if r.get("depth", "apply") not in DEPTHS:
             raise ValueError(f"result {index} has depth {r.get('depth')!r}; expected one of {DEPTHS}")
-    needed = math.ceil(GATE_PASS_SHARE * len(results))
+    needed = gate_needed(len(results))
     good = [r["correct"] and not r["hinted"] and not r["revealed"] for r in results]
     right = sum(good)
     revealed = any(r["revealed"] for r in results)
@@ -362,6 +365,23 @@ def gate_passed(results: list[dict]) -> dict:
     derived = not derivations or any(derivations)
     return {"passed": right >= needed and not revealed and derived, "right": right, "needed": needed,
             "total": len(results), "derivation": {"needed": bool(derivations), "done": derived}}
+
+
+def gate_needed(total: int) -> int:
+    """How many of a gate test's ``total`` problems must be right: ``ceil(GATE_PASS_SHARE * total)``."""
+    return math.ceil(GATE_PASS_SHARE * total)
+
+
+def rules() -> dict:
+    """The rules as the page needs them (the build writes them into the course data), so that its
+    script and its text read the numbers from here instead of typing them again: the levels in
+    order and the words for levels and session states, what proficiency takes, the reviews of a
+    sitting, the gate test's pass share, the retention reviews aim for and the minutes planned a
+    problem."""
+    return {"levels": list(LEVELS), "levelLabels": dict(LEVEL_LABELS), "stateLabels": dict(STATE_LABELS),
+            "proficientPoints": PROFICIENT_POINTS, "proficientVariants": PROFICIENT_VARIANTS,
+            "minRightAnswers": min_right_answers(), "maxReviews": MAX_REVIEWS, "gatePassShare": GATE_PASS_SHARE,
+            "desiredRetention": DESIRED_RETENTION, "minutesPerProblem": MINUTES_PER_PROBLEM}
 
 
 def _session(number: int):
@@ -373,5 +393,5 @@ def utc(text: str) -> datetime:
     return _time(text, "time").astimezone(timezone.utc)
 
 
-__all__ = ["STORE_VERSION", "MAX_REVIEWS", "GATE_PASS_SHARE", "MIGRATIONS", "load", "merge", "replay",
-           "summary", "next_item", "gate_test", "gate_passed", "utc"]
+__all__ = ["STORE_VERSION", "MAX_REVIEWS", "GATE_PASS_SHARE", "STATE_LABELS", "MIGRATIONS", "load", "merge",
+           "replay", "summary", "next_item", "gate_test", "gate_passed", "gate_needed", "rules", "utc"]

@@ -424,3 +424,31 @@ def test_practice_gives_a_code_task_the_learner_has_not_met():
 def test_replaying_a_log_with_a_seed_no_problem_has_does_not_fail():
     progress = course.replay([answer("stability.softmax_code", seed=-3)])
     assert progress.answers("stability.softmax") == 1
+
+
+# ----------------------------------------------------------------------------------- the rules the page shows
+@pytest.mark.parametrize("total", range(1, 11))
+def test_gate_needed_is_the_number_of_right_answers_gate_passed_asks_for(total):
+    needed = course.gate_needed(total)
+    right = lambda k: [{"correct": i < k, "hinted": False, "revealed": False} for i in range(total)]  # noqa: E731
+    assert course.gate_passed(right(needed))["passed"]
+    assert needed == 0 or not course.gate_passed(right(needed - 1))["passed"]
+    assert needed / total >= course.GATE_PASS_SHARE > (needed - 1) / total
+
+
+def test_the_rules_for_the_page_are_the_ones_the_scoring_applies():
+    from lossref.practice import _mastery
+
+    rules = json.loads(json.dumps(course.rules()))  # they travel as JSON
+    assert rules["levels"] == list(_mastery.LEVELS) and list(rules["levelLabels"]) == rules["levels"]
+    assert (rules["proficientPoints"], rules["proficientVariants"]) == (_mastery.PROFICIENT_POINTS,
+                                                                       _mastery.PROFICIENT_VARIANTS)
+    assert rules["minRightAnswers"] == _mastery.min_right_answers()
+    assert (rules["maxReviews"], rules["gatePassShare"]) == (course.MAX_REVIEWS, course.GATE_PASS_SHARE)
+    assert rules["desiredRetention"] == _mastery._scheduler().desired_retention
+    # Every state a session can be in has its word; so does every level a skill can reach.
+    events = []
+    learn(events, 0, T0, 18)
+    states = {s["state"] for s in course.summary(events, T0 + timedelta(hours=1))["sessions"]}
+    assert states <= set(rules["stateLabels"]) and {"locked", "proficient"} <= states
+    assert set(rules["stateLabels"]) == {"locked", "open", "proficient", "mastered"}

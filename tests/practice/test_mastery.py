@@ -56,8 +56,11 @@ def test_every_session_after_the_first_has_derivations():
     assert not lp.sessions()[0].derivations
 
 
-def test_every_skill_has_a_title():
-    assert set(SKILL_TITLES) == set(lp.skills())
+def test_every_skill_has_a_title_and_every_title_a_skill():
+    untitled = [skill for skill in lp.skills() if skill not in SKILL_TITLES]
+    assert not untitled, f"skills without a title in _sessions.SKILL_TITLES: {untitled}"
+    stray = [skill for skill in SKILL_TITLES if skill not in lp.skills()]
+    assert not stray, f"titles in _sessions.SKILL_TITLES for skills no exercise trains: {stray}"
     assert all(SKILL_TITLES[skill].strip() for skill in lp.skills())
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from playwright.sync_api import expect
 
 import lossref.practice as lp
+from lossref.practice import _mastery as lp_mastery
 from lossref.practice import course
 from lossref.practice._sessions import SHORT_TITLES
 
@@ -397,3 +398,81 @@ def test_next_problem_moves_the_focus_to_the_new_problem(page, base_url):
     assert page.evaluate("document.activeElement.classList.contains('lossref-ex-host')")
     page.keyboard.press("Tab")
     expect(ex.get_by_label("Answer", exact=True)).to_be_focused()
+
+
+# ----------------------------------------------------------------------------------- the rules' numbers
+def _course_data(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="lossref-course-data">(.*?)</script>', html, re.S)
+    assert found, "the page has no course data"
+    return json.loads(found[1])
+
+
+def test_the_pages_course_data_carries_the_rules_python_applies(built_site):
+    data = _course_data((built_site / "learn" / "index.html").read_text())
+    assert data["rules"] == course.rules()
+    assert data["rules"]["proficientPoints"] == lp_mastery.PROFICIENT_POINTS
+    assert data["rules"]["proficientVariants"] == lp_mastery.PROFICIENT_VARIANTS
+    assert data["rules"]["maxReviews"] == course.MAX_REVIEWS
+    assert data["rules"]["gatePassShare"] == course.GATE_PASS_SHARE
+    assert data["rules"]["levels"] == list(lp_mastery.LEVELS)
+    for session, written in zip(lp.sessions(), data["sessions"]):
+        passing = [{"correct": i < written["gateNeeded"], "hinted": False, "revealed": False}
+                   for i in range(len(session.skills))]
+        assert course.gate_passed(passing)["passed"]
+        assert not course.gate_passed([{**r, "correct": i < written["gateNeeded"] - 1}
+                                       for i, r in enumerate(passing)])["passed"]
+
+
+def _with_rules(page, change) -> None:
+    """Serve the course pages with their course data passed through ``change(data)``: what the page
+    shows must follow, which it does only if its script reads the rules instead of typing them."""
+    def fulfil(route):
+        response = route.fetch()
+        html = response.text()
+        data = _course_data(html)
+        change(data)
+        text = json.dumps(data).replace("<", "\\u003c")
+        html = re.sub(r'(<script type="application/json" id="lossref-course-data">).*?(</script>)',
+                      lambda m: m[1] + text + m[2], html, flags=re.S)
+        route.fulfill(response=response, body=html)
+
+    page.route(lambda url: "/learn/" in url and url.endswith("/"), fulfil)
+
+
+def test_the_page_states_the_rules_it_is_given_not_numbers_of_its_own(page, base_url):
+    skills = list(lp.sessions()[0].skills)
+
+    def change(data):
+        rules = data["rules"]
+        rules.update(proficientPoints=rules["proficientPoints"] + 4, proficientVariants=rules["proficientVariants"] + 3,
+                     maxReviews=2)
+        rules["levelLabels"]["new"] = "Not yet seen"
+        rules["stateLabels"]["locked"] = "Shut"
+        data["sessions"][0]["gateNeeded"] = 1
+        data["empty"]["dueToday"] = data["empty"]["dueNow"] = skills[:3]
+
+    _with_rules(page, change)
+    rules = course.rules()
+    page.goto(base_url + "learn/")
+    dashboard = page.locator("lossref-dashboard")
+    expect(dashboard).to_contain_text("3 reviews due today")
+    expect(dashboard).to_contain_text("the session starts with 2 of them.")
+    expect(page.get_by_role("meter").first).to_have_attribute("aria-valuetext", "Not yet seen, 0 points")
+    expect(page.locator('lossref-dashboard li[data-session="1"] .lossref-course__badge')).to_have_text("Shut")
+    page.goto(base_url + "learn/session-0/")
+    session = page.locator("lossref-session")
+    expect(session).to_contain_text(f"at least {rules['proficientPoints'] + 4} points, from at least "
+                                    f"{rules['proficientVariants'] + 3} different problems")
+    gate = page.locator("lossref-gate")
+    expect(gate).to_contain_text(f"You pass with at least 1 of {len(skills)} right at the first check")
+    assert page.errors == []
+
+
+def test_the_course_text_states_the_rules_python_applies(built_site):
+    text = re.sub(r"<[^>]+>", "", (built_site / "learn" / "index.html").read_text())
+    assert "{{" not in text
+    assert (f"at least {lp_mastery.PROFICIENT_POINTS} points, from at least {lp_mastery.PROFICIENT_VARIANTS} "
+            "different problems") in text
+    assert f"at least {course.GATE_PASS_SHARE:.0%} right" in text
+    assert f"at most {course.MAX_REVIEWS}." in text
+    assert f"{lp_mastery.DESIRED_RETENTION:.0%} chance" in text

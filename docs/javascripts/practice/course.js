@@ -3,14 +3,14 @@
 //
 // The page keeps the learner's answers (progress-store.js); Python in the worker
 // (lossref.practice.course, through the bridge) turns them into levels, open sessions, due reviews
-// and the next problem, so the rules exist once, in Python, and are tested there.
+// and the next problem, so the rules exist once, in Python, and are tested there. The numbers and
+// words of the rules that the page shows (levels, points and problems for proficiency, reviews per
+// sitting, the gate test's share) come with the course data (`rules`, from
+// lossref.practice.course.rules()): none is typed here.
 import { practiceClient } from "./exercise.js";
 import { ProgressStore, parseRecord } from "./progress-store.js";
 
 const SUMMARY_KEY = "lossref-course:summary"; // the last summary, to draw the dashboard at once
-const LEVEL_NAMES = { new: "New", practicing: "Practicing", proficient: "Proficient", mastered: "Mastered" };
-const LEVELS = Object.keys(LEVEL_NAMES);
-const STATE_NAMES = { locked: "Locked", open: "Open", proficient: "Proficient", mastered: "Mastered" };
 
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
@@ -25,12 +25,16 @@ export function progressStore() {
   return sharedStore;
 }
 
+let sharedData = null;
 /** The course's fixed data, written into the page at build time: sessions, skills and their
- * titles, the page's path to the site root, and the summary of a learner with no answers. */
+ * titles, the rules (`rules`), the page's path to the site root, and the summary of a learner with
+ * no answers. */
 function courseData() {
+  if (sharedData) return sharedData;
   const script = document.getElementById("lossref-course-data");
   if (!script) throw new Error("this page has no course data (script#lossref-course-data)");
-  return JSON.parse(script.textContent);
+  sharedData = JSON.parse(script.textContent);
+  return sharedData;
 }
 
 function clock() {
@@ -94,18 +98,22 @@ function sessionUrl(data, number, hash = "") {
   return `${data.root}learn/session-${number}/${hash}`;
 }
 
-function levelMeter(skill, info, title) {
-  const index = LEVELS.indexOf(info.level);
-  const text = `${LEVEL_NAMES[info.level]}, ${info.points} ${info.points === 1 ? "point" : "points"}`;
+function levelMeter(rules, skill, info, title) {
+  const { levels, proficientPoints } = rules;
+  const index = levels.indexOf(info.level);
+  const top = levels.length - 1;
+  const text = `${rules.levelLabels[info.level]}, ${info.points} ${info.points === 1 ? "point" : "points"}`;
   const bar = el("div", { className: "lossref-course__bar" }, el("div", { className: "lossref-course__fill" }));
   bar.setAttribute("role", "meter");
   bar.setAttribute("aria-valuemin", "0");
-  bar.setAttribute("aria-valuemax", "3");
+  bar.setAttribute("aria-valuemax", String(top));
   bar.setAttribute("aria-valuenow", String(index));
   bar.setAttribute("aria-valuetext", text);
   bar.setAttribute("aria-label", title);
-  // The bar fills towards proficiency with the points (5 needed), then to mastery.
-  const fill = info.level === "practicing" ? (2 / 3) * Math.min(info.points, 5) / 5 : index / 3;
+  // The bar fills towards proficiency with the points (proficientPoints needed), then to mastery.
+  const fill = info.level === "practicing"
+    ? (levels.indexOf("proficient") / top) * Math.min(info.points, proficientPoints) / proficientPoints
+    : index / top;
   bar.style.setProperty("--lossref-level", String(fill));
   const row = el("li", { className: "lossref-course__skill" },
     el("span", { className: "lossref-course__skill-name" }, el("span", { textContent: title }), " ", el("code", { textContent: skill })),
@@ -118,11 +126,11 @@ function levelMeter(skill, info, title) {
 
 function skillList(data, summary, skills) {
   return el("ul", { className: "lossref-course__skills" },
-    ...skills.map((skill) => levelMeter(skill, summary.skills[skill], data.skillTitles[skill])));
+    ...skills.map((skill) => levelMeter(data.rules, skill, summary.skills[skill], data.skillTitles[skill])));
 }
 
 function stateBadge(state) {
-  const badge = el("span", { className: "lossref-course__badge", textContent: STATE_NAMES[state] });
+  const badge = el("span", { className: "lossref-course__badge", textContent: courseData().rules.stateLabels[state] });
   badge.dataset.state = state;
   return badge;
 }
@@ -200,10 +208,11 @@ export class LossrefDashboard extends CourseElement {
     const open = summary.sessions.filter((s) => s.state !== "locked");
     const current = open.find((s) => s.state === "open") ?? open.at(-1);
     const due = summary.dueToday.length;
+    const { maxReviews } = data.rules;
     const start = el("a", { className: "md-button md-button--primary lossref-course__start", href: sessionUrl(data, current.number),
       textContent: summary.events === 0 ? "Start with session 0" : `Start today's session: ${current.number} · ${data.sessions[current.number].short}` });
     const dueText = due === 0 ? "No reviews are due today." :
-      `${plural(due, "review")} due today (${summary.dueToday.map((s) => data.skillTitles[s]).join(", ")}); the session starts with ${due > 12 ? "12 of them" : due === 1 ? "it" : "them"}.`;
+      `${plural(due, "review")} due today (${summary.dueToday.map((s) => data.skillTitles[s]).join(", ")}); the session starts with ${due > maxReviews ? `${maxReviews} of them` : due === 1 ? "it" : "them"}.`;
     const changed = summary.changed.length ? el("p", { className: "lossref-course__changed",
       textContent: `${plural(summary.changed.length, "exercise")} changed since you last answered ${summary.changed.length === 1 ? "it" : "them"} (${summary.changed.join(", ")}): your points stand, and new problems come from the current version.` }) : null;
     this.ui.today.replaceChildren(...[el("p", { className: "lossref-course__due", textContent: dueText }), start, changed].filter(Boolean));
@@ -221,7 +230,7 @@ export class LossrefDashboard extends CourseElement {
     }));
     // Skills of open sessions are shown; those of locked ones are a click away.
     this.ui.skills.replaceChildren(...summary.sessions.map((s) => el("details", { className: "lossref-course__skill-group", open: s.state !== "locked" },
-      el("summary", { textContent: `Session ${s.number}: ${data.sessions[s.number].short} (${STATE_NAMES[s.state].toLowerCase()})` }),
+      el("summary", { textContent: `Session ${s.number}: ${data.sessions[s.number].short} (${data.rules.stateLabels[s.state].toLowerCase()})` }),
       skillList(data, summary, s.skills))));
   }
 
@@ -324,9 +333,10 @@ export class LossrefSession extends CourseElement {
     this.dataset.state = s.state;
     this.dataset.events = String(summary.events);
     const nextSession = summary.sessions[this.number + 1];
+    const { proficientPoints, proficientVariants, maxReviews } = this.data.rules;
     const text = {
       locked: `Locked: ${s.reason}. The lesson above is open to read; the practice opens when those skills are proficient, or when you pass the gate test below.`,
-      open: `Open. Answer until every skill below is proficient: at least 5 points, from at least 3 different problems, with the last answer right${s.derivation?.needed ? `; and answer one derivation right (${s.derivation.done ? "done" : "not yet"})` : ""}.`,
+      open: `Open. Answer until every skill below is proficient: at least ${proficientPoints} points, from at least ${proficientVariants} different problems, with the last answer right${s.derivation?.needed ? `; and answer one derivation right (${s.derivation.done ? "done" : "not yet"})` : ""}.`,
       proficient: `This session is proficient${nextSession ? `: session ${this.number + 1} is open` : ""}. Problems keep coming for practice, and skills come back for review in the days ahead.`,
       mastered: "Every skill of this session is mastered. Problems keep coming for practice.",
     }[s.state];
@@ -334,7 +344,7 @@ export class LossrefSession extends CourseElement {
     this.ui.skills.replaceChildren(skillList(this.data, summary, s.skills));
     if (summary.dueNow.length) {
       this.ui.skills.append(el("p", { className: "lossref-course__due",
-        textContent: `${plural(summary.dueNow.length, "review")} due now; they come first${summary.dueNow.length > 12 ? " (12 at most per sitting)" : ""}.` }));
+        textContent: `${plural(summary.dueNow.length, "review")} due now; they come first${summary.dueNow.length > maxReviews ? ` (${maxReviews} at most per sitting)` : ""}.` }));
     }
     return s.state;
   }
@@ -389,7 +399,7 @@ export class LossrefSession extends CourseElement {
     const info = reply.summary.skills[item.skill];
     const counted = event.revealed ? "The solution was shown: this skill's points start again from 0."
       : event.hinted ? "Right after a hint: no points this time." : event.correct ? "Counted." : "Counted as wrong.";
-    this.say("", `${counted} ${this.data.skillTitles[item.skill]}: ${LEVEL_NAMES[info.level].toLowerCase()}, ${plural(info.points, "point")}, ${plural(info.variants, "problem")} right. Later checks of this problem are practice and not counted.`);
+    this.say("", `${counted} ${this.data.skillTitles[item.skill]}: ${this.data.rules.levelLabels[info.level].toLowerCase()}, ${plural(info.points, "point")}, ${plural(info.variants, "problem")} right. Later checks of this problem are practice and not counted.`);
     if (before !== "proficient" && reply.summary.sessions[this.number].state === "proficient" && reply.summary.sessions[this.number + 1]) {
       this.say("correct", `Every skill of this session is proficient: session ${this.number + 1} is open.`,
         el("a", { href: sessionUrl(this.data, this.number + 1), textContent: `Go to session ${this.number + 1}` }));
@@ -425,10 +435,11 @@ export class LossrefGate extends CourseElement {
     this.opens = Number(this.getAttribute("opens"));
     const previous = this.data.sessions[this.opens - 1];
     const total = previous.skills.length;
+    const needed = previous.gateNeeded;
     this.startButton = el("button", { type: "button", className: "md-button md-button--primary lossref-course__start-gate", textContent: `Start the gate test for session ${this.opens}` });
     this.startButton.addEventListener("click", () => this.start());
     this.ui = {
-      intro: el("p", { textContent: `One new problem for each of the ${total} skills of session ${this.opens - 1}. You pass with at least ${Math.ceil(0.8 * total)} of ${total} right at the first check, without hints and without showing a solution; passing opens session ${this.opens} for good.` }),
+      intro: el("p", { textContent: `One new problem for each of the ${total} skills of session ${this.opens - 1}. You pass with at least ${needed} of ${total} right at the first check, without hints and without showing a solution; passing opens session ${this.opens} for good.` }),
       items: el("ol", { className: "lossref-course__gate-items" }),
       status: el("div", { className: "lossref-course__status" }),
     };
