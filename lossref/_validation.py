@@ -37,6 +37,8 @@ __all__ = [
     "check_ndim",
     "broadcast_param",
     "check_params",
+    "wrong_shape",
+    "NoDerivative",
     "Flag",
     "Real",
     "Integer",
@@ -282,6 +284,18 @@ def check_choice(value, name: str, choices) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
     return value
+
+
+def wrong_shape(name: str, expected: str, shape: tuple[int, ...]) -> ValueError:
+    """The error for an input of the wrong shape: ``raise V.wrong_shape("y", "hold ... of shape (3,)", y.shape)``."""
+    return ValueError(f"{name} must {expected}; got shape {shape}")
+
+
+class NoDerivative(TypeError):
+    """``grad`` or ``hess`` of a loss that has no useful derivative (the 0-1 loss)."""
+
+    def __init__(self, loss: str, order: str, why: str, instead: str):
+        super().__init__(f"{loss} has no {order}: {why}; {instead}")
 
 
 def check_flag(value, name: str) -> bool:

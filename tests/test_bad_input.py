@@ -98,7 +98,7 @@ BAD_INPUT = [
          r"y must hold probability rows that sum to 1 .*row at index 0 sums to 1\.5"),
     case("ignore_index-with-probability-rows", lr.cross_entropy,
          (np.array([[0.2, 0.3, 0.5], [0.0, 1.0, 0.0]]), LOGITS), {"ignore_index": 1}, ValueError,
-         r"ignore_index needs integer labels y; got probability rows"),
+         r"y must hold integer labels when ignore_index is given, not probability rows; got shape \(2, 3\)"),
     # ---------------------------------------------------------------- NaN and infinity
     case("nan-in-y_pred", lr.mse, (arr(1.0, 2.0, 3.0), arr(1.0, NAN, 3.0)), {}, ValueError,
          r"y_pred contains NaN at index 1; expected finite numbers"),

@@ -76,12 +76,11 @@ class CrossEntropy(Loss):
             return labels
         if arr.shape == logits.shape:
             if params["ignore_index"] is not None:
-                raise ValueError("ignore_index needs integer labels y; got probability rows")
+                raise V.wrong_shape("y", "hold integer labels when ignore_index is given, not probability rows",
+                                    arr.shape)
             return V.as_target(arr, "y", logits.dtype)
-        raise ValueError(
-            f"y must hold integer labels of shape {logits.shape[:-1]} or probability rows of shape "
-            f"{logits.shape} to match logits {logits.shape}; got shape {arr.shape}"
-        )
+        raise V.wrong_shape("y", f"hold integer labels of shape {logits.shape[:-1]} or probability rows of shape "
+                                 f"{logits.shape} to match logits {logits.shape}", arr.shape)
 
     def _check_block(self, y, logits, start, params):
         if y.dtype.kind == "f":

@@ -55,7 +55,7 @@ class KLDivergence(Loss):
     def _prepare_target(self, y, logits, params):
         y = V.as_target(y, "y", logits.dtype)
         if y.shape != logits.shape:
-            raise ValueError(f"y must hold probability rows of the logits' shape {logits.shape}; got shape {y.shape}")
+            raise V.wrong_shape("y", f"hold probability rows of the logits' shape {logits.shape}", y.shape)
         return y
 
     def _check_block(self, y, logits, start, params):

@@ -61,13 +61,14 @@ class MulticlassHinge(Loss):
 
     def _check_params(self, params, scores):
         if scores.ndim < 2 or scores.shape[-1] < 2:
-            raise ValueError(f"scores must have shape (n, C) with C >= 2 classes on the last axis; got {scores.shape}")
+            raise V.wrong_shape("scores", "have shape (n, C) with C >= 2 classes on the last axis", scores.shape)
         return {**params, "class_weight": V.check_class_weight(params["class_weight"], scores.shape[-1], scores.dtype)}
 
     def _prepare_target(self, y, scores, params):
         labels = V.as_labels(y, "y")
         if labels.shape != scores.shape[:-1]:
-            raise ValueError(f"y must hold integer labels of shape {scores.shape[:-1]} to match scores {scores.shape}; got {labels.shape}")
+            raise V.wrong_shape("y", f"hold integer labels of shape {scores.shape[:-1]} to match scores {scores.shape}",
+                                labels.shape)
         V.check_class_range(labels, "y", scores.shape[-1])
         return labels
 

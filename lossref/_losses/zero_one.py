@@ -58,10 +58,8 @@ class ZeroOne(Loss):
             if params["class_weight"] is not None:
                 V.check_class_weight(params["class_weight"], scores.shape[-1], scores.dtype)
             return labels
-        raise ValueError(
-            f"y must hold labels in {{-1, +1}} of the scores' shape {scores.shape}, or integer class labels of "
-            f"shape {scores.shape[:-1]} with one row of scores per example; got shape {arr.shape}"
-        )
+        raise V.wrong_shape("y", f"hold labels in {{-1, +1}} of the scores' shape {scores.shape}, or integer class "
+                                 f"labels of shape {scores.shape[:-1]} with one row of scores per example", arr.shape)
 
     def _check_block(self, y, scores, start, params):
         if y.shape == scores.shape:
@@ -76,18 +74,16 @@ class ZeroOne(Loss):
         return weight if sample_weight is None else weight * sample_weight
 
     def grad(self, y, scores=NOT_GIVEN, /, **kwargs):
-        raise TypeError(
-            "zero_one has no useful gradient: it is piecewise constant (0 almost everywhere, undefined at the "
-            "boundary); train a surrogate such as hinge, logistic or cross_entropy and report zero_one as a metric"
-        )
+        raise V.NoDerivative("zero_one", "useful gradient",
+                             "it is piecewise constant (0 almost everywhere, undefined at the boundary)",
+                             "train a surrogate such as hinge, logistic or cross_entropy and report zero_one as a metric")
 
     value_and_grad = grad
 
     def hess(self, y, scores=NOT_GIVEN, /, **kwargs):
-        raise TypeError(
-            "zero_one has no second derivative: it is piecewise constant (derivatives 0 almost everywhere, "
-            "undefined at the boundary); train a surrogate such as squared_hinge, logistic or cross_entropy"
-        )
+        raise V.NoDerivative("zero_one", "second derivative",
+                             "it is piecewise constant (derivatives 0 almost everywhere, undefined at the boundary)",
+                             "train a surrogate such as squared_hinge, logistic or cross_entropy")
 
     def _forward(self, y, scores, grad_out, **_):
         if grad_out is not None:  # reached through combine(); grad() refuses earlier
