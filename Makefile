@@ -25,7 +25,7 @@ help:
 	@echo "make bench      benchmark lossref against NumPy and PyTorch"
 	@echo "make bench-site site build time, page weight and Lighthouse scores"
 	@echo "make bench-practice  first feedback, check latency, return visit and bytes of the exercises"
-	@echo "make reference  regenerate tests/data/reference.json (PyTorch, Keras 3, scikit-learn, mpmath)"
+	@echo "make reference  regenerate tests/data/reference.json (PyTorch, Keras 3, optax, scikit-learn, mpmath)"
 
 $(BIN)/.installed: requirements/dev.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }

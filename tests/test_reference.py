@@ -8,11 +8,15 @@ the case also holds the framework's number and the difference; that number is sh
 site, and here checked to be documented. For the Keras 3 conventions (framework calls starting
 with ``keras.``) the tests below also recompute Keras's number from lossref's own output or
 from Keras's formula with numpy, so that both numbers and the relation between them are shown.
+The optax 0.2.8 blocks (calls naming ``optax.``) are checked the same way: a block marked
+``"same"`` is lossref's number, a block with a ``scale`` is lossref's number divided by it, and
+each other difference is recomputed from lossref's own output.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -258,3 +262,135 @@ def test_keras_hinge_converts_01_labels_where_lossref_raises():
         np.testing.assert_array_equal(y, 2 * y01 - 1)
         np.testing.assert_allclose(lr.hinge(2 * y01 - 1, scores, **kwargs), case["framework"]["value"],
                                    rtol=VALUE_RTOL, atol=VALUE_ATOL)
+
+
+# ---------------------------------------------------------------------------------- optax
+OPTAX_CASES = [case for case in CASES if "optax." in case.get("framework", {}).get("call", "")]
+SCALED_CASES = [case for case in CASES if "scale" in case.get("framework", {})]
+
+
+def _optax_cases(what, predicate):
+    found = [case for case in OPTAX_CASES if predicate(case)]
+    assert found, f"no case with an optax framework block for {what}"
+    return found
+
+
+def _l2_loss(case):
+    return case["loss"] == "mse" and "optax.losses.l2_loss" in case["framework"]["call"]
+
+
+def _smooth_l1_as_huber(case):
+    return case["loss"] == "smooth_l1"
+
+
+def _optax_hinge_01_labels(case):
+    return case["loss"] == "hinge" and "y" in case["framework"]
+
+
+def _out_of_range_ignore_label(case):
+    return case["loss"] == "cross_entropy" and case["framework"]["value"] == "nan"
+
+
+def _log_targets_with_zeros(case):
+    return (case["loss"] == "kl_divergence" and "with_log_targets" in case["framework"]["call"]
+            and np.any(np.asarray(case["y"]) == 0))
+
+
+def test_optax_blocks_cover_the_conventions():
+    assert REFERENCE["header"]["versions"]["optax"] == "0.2.8"
+    for what, predicate in [
+        ("l2_loss's 1/2", _l2_loss),
+        ("smooth L1 as huber_loss / beta", _smooth_l1_as_huber),
+        ("hinge {0, 1} labels", _optax_hinge_01_labels),
+        ("an ignored label outside the classes", _out_of_range_ignore_label),
+        ("log targets with zero probabilities", _log_targets_with_zeros),
+    ]:
+        _optax_cases(what, predicate)
+    for case in OPTAX_CASES:
+        block = case["framework"]
+        if block["difference"] != "same" and "y" not in block:
+            # a documented difference is a different number (same inputs), or NaN
+            value = np.asarray(block["value"], dtype=np.float64)
+            assert np.any(np.isnan(value)) or not np.allclose(value, case["expected"], rtol=1e-6), case["id"]
+
+
+def test_every_optax_function_in_the_catalogue_has_fixture_numbers():
+    """Each optax function a loss's optax tab names is called, for that loss, in the fixture."""
+    for loss in lr.losses():
+        named = {fn for eq in loss.info.equivalents if eq.framework == "optax"
+                 for fn in re.findall(r"optax\.[\w.]+", eq.call)}
+        called = {fn for case in OPTAX_CASES if case["loss"] == loss.name
+                  for fn in re.findall(r"optax\.[\w.]+", case["framework"]["call"])}
+        assert named <= called, f"{loss.name}: no fixture case calls {sorted(named - called)}"
+
+
+@pytest.mark.parametrize("ref", SCALED_CASES, ids=[case["id"] for case in SCALED_CASES])
+def test_framework_numbers_times_scale_are_lossrefs(ref):
+    """A constant-factor convention: lossref's value and gradient are ``scale`` times the framework's."""
+    case, block = ref, ref["framework"]
+    scale = block["scale"]
+    assert scale != 1.0
+    loss = lr.get(case["loss"])
+    y, pred, kwargs = _inputs(case)
+    np.testing.assert_allclose(loss(y, pred, **kwargs), scale * block["value"], rtol=VALUE_RTOL, atol=VALUE_ATOL)
+    np.testing.assert_allclose(loss.grad(y, pred, **kwargs), scale * np.asarray(block["grad"]), rtol=GRAD_RTOL,
+                               atol=GRAD_ATOL)
+
+
+def test_optax_l2_loss_is_half_of_lossrefs_default_mse():
+    for case in _optax_cases("l2_loss's 1/2", _l2_loss):
+        y, pred, kwargs = _inputs(case)
+        value = case["framework"]["value"]
+        if case["params"].get("half", False):
+            np.testing.assert_allclose(lr.mse(y, pred, **kwargs), value, rtol=VALUE_RTOL)
+        else:
+            assert case["framework"]["scale"] == 2.0
+            np.testing.assert_allclose(lr.mse(y, pred, **kwargs, half=True), value, rtol=VALUE_RTOL)
+
+
+def test_optax_huber_loss_is_beta_times_smooth_l1():
+    for case in _optax_cases("smooth L1 as huber_loss / beta", _smooth_l1_as_huber):
+        y, pred, kwargs = _inputs(case)
+        beta = case["params"]["beta"]
+        assert f"delta={beta}" in case["framework"]["call"] and case["framework"]["scale"] == 1 / beta
+        # huber with delta = beta is the same number, read through lossref's own huber
+        np.testing.assert_allclose(lr.huber(y, pred, delta=beta, reduction=kwargs["reduction"]),
+                                   case["framework"]["value"], rtol=VALUE_RTOL)
+
+
+def test_optax_hinge_takes_01_labels_as_they_are():
+    """optax: a 0 label costs max(0, 1 - 0 * s) = 1 with zero gradient; lossref refuses {0, 1} labels."""
+    for case in _optax_cases("hinge {0, 1} labels", _optax_hinge_01_labels):
+        y, scores, kwargs = _inputs(case)
+        y01 = np.asarray(case["framework"]["y"])
+        with pytest.raises(ValueError, match=r"2 \* y - 1"):
+            lr.hinge(y01, scores, **kwargs)
+        np.testing.assert_array_equal(y, 2 * y01 - 1)
+        per_example = np.where(y01 == 1, lr.hinge(y, scores, reduction="none"), 1.0)
+        np.testing.assert_allclose(case["framework"]["value"], per_example.mean(), rtol=1e-12)
+        np.testing.assert_allclose(case["framework"]["grad"], np.where(y01 == 1, lr.hinge.grad(y, scores), 0.0),
+                                   rtol=GRAD_RTOL, atol=GRAD_ATOL)
+
+
+def test_optax_weighting_out_of_range_ignored_labels_by_zero_gives_nan():
+    """The gather of an out-of-range label fills NaN, and 0 * NaN is NaN: the value only, not the gradient."""
+    for case in _optax_cases("an ignored label outside the classes", _out_of_range_ignore_label):
+        y, logits, kwargs = _inputs(case)
+        ignored = y == case["params"]["ignore_index"]
+        assert np.any(ignored) and np.all((y[ignored] < 0) | (y[ignored] >= logits.shape[-1]))
+        assert np.isfinite(lr.cross_entropy(y, logits, **kwargs))
+        np.testing.assert_allclose(case["framework"]["grad"], lr.cross_entropy.grad(y, logits, **kwargs),
+                                   rtol=GRAD_RTOL, atol=GRAD_ATOL)
+        np.testing.assert_array_equal(np.asarray(case["framework"]["grad"])[ignored], 0.0)
+
+
+def test_optax_kl_with_log_targets_is_nan_at_zero_targets():
+    for case in _optax_cases("log targets with zero probabilities", _log_targets_with_zeros):
+        y, logits, kwargs = _inputs(case)
+        assert case["framework"]["value"] == "nan"
+        assert np.isfinite(lr.kl_divergence(y, logits, **kwargs))
+        np.testing.assert_allclose(case["framework"]["grad"], lr.kl_divergence.grad(y, logits, **kwargs),
+                                   rtol=GRAD_RTOL, atol=GRAD_ATOL)
+    positive = [case for case in OPTAX_CASES if "with_log_targets" in case["framework"]["call"]
+                and np.all(np.asarray(case["y"]) > 0)]
+    assert positive and all(case["framework"]["difference"] == "same" for case in positive)

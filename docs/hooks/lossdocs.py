@@ -130,9 +130,19 @@ def _reference_cases() -> tuple[dict, ...]:
 
 
 def _case_framework(case: dict) -> str | None:
-    """The framework whose own number a fixture case records, if any."""
+    """The framework whose own number a fixture case records, if any.
+
+    A framework block's call is the first framework module it names (an optax call may sit inside
+    ``jnp`` operations: ``jnp.sum(w * optax.losses.squared_error(...)) / jnp.sum(w)``); without a
+    block, the framework the case's source starts with.
+    """
     block = case.get("framework")
-    text = block["call"] if block else case["source"]
+    if block:
+        modules = "|".join(prefix for prefixes in _FRAMEWORK_PREFIXES.values() for prefix in prefixes)
+        found = re.search(rf"\b((?:{modules})\w*)\.", block["call"])  # torchvision counts as PyTorch
+        text = found.group(1) if found else ""
+    else:
+        text = case["source"]
     for framework, prefixes in _FRAMEWORK_PREFIXES.items():
         if text.startswith(prefixes):
             return framework
@@ -173,7 +183,9 @@ def _fixture_rows(name: str, framework: str) -> list[str]:
         theirs = block["value"] if block else case["expected"]
         if not np.isclose(ours, case["expected"], rtol=1e-10, atol=0):  # the page must never drift from the tests
             raise AssertionError(f"{case['id']}: lossref gives {ours!r}, the fixture {case['expected']!r}")
-        if block:
+        if block and "scale" in block:  # a constant factor between the two conventions
+            call = f"`{block['call']}`, times {block['scale']:g} gives lossref's"
+        elif block:
             call = f"`{block['call']}`"
         elif "converted" in case["source"]:  # the framework number went through a stated conversion
             call = _md_escape(case.get("note", "the framework's per-example values, reduced with lossref's weighting"))
@@ -190,8 +202,8 @@ def _fixture_differences(name: str, framework: str) -> list[str]:
     notes = []
     for case in _reference_cases():
         block = case.get("framework")
-        if (case["loss"] == name and case["reduction"] != "none" and block and block.get("difference")
-                and _case_framework(case) == framework):
+        if (case["loss"] == name and case["reduction"] != "none" and block
+                and block.get("difference", "same") != "same" and _case_framework(case) == framework):
             notes.append(f"- **{case['id']}**: {_md_escape(block['difference'])}")
     return notes
 
@@ -216,9 +228,9 @@ def equivalents(name: str) -> str:
             differences = _fixture_differences(name, eq.framework)
             if differences:
                 body.append("Where the numbers differ:\n\n" + "\n".join(differences) + "\n")
-        elif eq.framework == "optax":
-            body.append("The reference fixture has no optax numbers (JAX is not part of the reference "
-                        "environment); the call above is the documented equivalent.\n")
+        elif eq.framework == "optax" and "optax." not in eq.call:
+            body.append("optax ships no such loss, so the reference fixture has no optax numbers for it; the call "
+                        "above writes lossref's formula with jax.numpy.\n")
         out.append("\n".join("    " + line if line else "" for line in "\n".join(body).splitlines()) + "\n")
     return "\n".join(out)
 

@@ -2,8 +2,8 @@
 
 Rerun with ``make reference`` (or, from the repository root,
 ``.venv-ref/bin/python tests/data/make_reference.py``). It needs the reference environment of
-``requirements/reference.txt`` (Python 3.11, PyTorch 2.13 CPU, Keras 3.15, scikit-learn, NumPy,
-SciPy, mpmath)
+``requirements/reference.txt`` (Python 3.11, PyTorch 2.13 CPU, Keras 3.15, JAX 0.10 CPU with optax
+0.2.8, scikit-learn, NumPy, SciPy, mpmath)
 and deliberately does not import lossref: every expected number comes from elsewhere.
 
 Where the numbers come from (each case's ``source`` says which):
@@ -24,6 +24,16 @@ Where the numbers come from (each case's ``source`` says which):
 * ``keras``: Keras 3 with the torch backend (imported with ``KERAS_BACKEND=torch``, floatx and
   dtype policy ``float64``). Keras numbers appear only in ``framework`` blocks: a case's
   ``expected`` never comes from Keras.
+
+* ``optax``: optax 0.2.8 on JAX's CPU backend with 64-bit floats enabled
+  (``jax_enable_x64``); the gradient is ``jax.grad`` of the sum of the call's output with respect
+  to the prediction. As with Keras, optax numbers appear only in ``framework`` blocks (calls that
+  name ``optax.``; the call may wrap optax in ``jnp`` operations, e.g. a weighted mean, since optax
+  losses return per-element or per-row values and take no weights): ``expected`` never comes from
+  optax. A block whose difference is not ``"same"`` is also checked against a numpy float64
+  evaluation of optax's formula, read from its source (rtol 1e-12). Where optax's number differs
+  from lossref's by a constant factor (``l2_loss``'s 1/2, smooth L1 written as ``huber_loss / beta``),
+  the block's ``scale`` records it: lossref's value and gradient are ``scale`` times optax's.
 
 Independently of the source, every case is also evaluated with mpmath from lossref's
 documented formulas, and the script stops if the two disagree (beyond a documented tolerance).
@@ -54,6 +64,7 @@ non-finite framework numbers written as the strings ``"inf"``, ``"-inf"`` and ``
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import math
 import os
@@ -100,6 +111,14 @@ def _import_tools() -> None:
     keras.config.set_floatx("float64")
     keras.config.set_dtype_policy("float64")
     keras.config.set_epsilon(1e-7)  # Keras's default, whatever ~/.keras/keras.json says
+
+    global jax, jnp, optax
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")  # before the first import of jax
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    jax.config.update("jax_enable_x64", True)  # float64 arrays; without it JAX silently uses float32
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +183,15 @@ def reduce(per_example, weight, reduction):
     if reduction == "sum":
         return total
     return total / weight.sum()
+
+
+def expected_weight(probs, class_weight):
+    """Each row's expected class weight sum_j p_j w_j, correctly rounded (math.fsum).
+
+    Not ``probs @ class_weight``: the rounding of a BLAS dot product depends on the CPU's kernel,
+    and the fixture must not.
+    """
+    return T([math.fsum(p * w for p, w in zip(row, class_weight)) for row in np.asarray(probs, dtype=np.float64)])
 
 
 def jsonable(x):
@@ -451,6 +479,12 @@ def add(
         raise AssertionError(f"duplicate case id {id}")
     if framework is not None and not framework.get("difference"):
         raise AssertionError(f"{id}: a framework block needs its difference")
+    if framework is not None and "scale" in framework:  # lossref = scale * framework, value and gradient
+        scale = framework["scale"]
+        if not close(scale * np.asarray(framework["value"]), value):
+            raise AssertionError(f"{id}: {scale!r} * framework value {framework['value']!r} is not {value!r}")
+        if "grad" in framework and not close(scale * np.asarray(framework["grad"]), grad, rtol=1e-9):
+            raise AssertionError(f"{id}: {scale!r} * framework grad {framework['grad']!r} is not {grad!r}")
     if framework is not None and framework["difference"] == "same":
         if not close(framework["value"], value):
             raise AssertionError(f"{id}: framework value {framework['value']!r} is not 'same' as {value!r}")
@@ -534,6 +568,39 @@ def keras_block(call, fn, pred, difference, *, formula, with_grad=True, **extra)
     block = {"call": call, "value": value, "difference": difference, **extra}
     if with_grad:
         block["grad"] = g.numpy()
+    return block
+
+
+def optax_block(call, fn, pred, difference, *, formula=None, scale=None, with_grad=True, **extra):
+    """A framework block holding optax's number for ``call``; ``fn(pred)`` runs that call.
+
+    ``fn`` gets the prediction as a float64 JAX array and returns optax's output, reduced as the
+    call says; the gradient is ``jax.grad`` of its sum. The output must be float64 (a float32
+    result would mean x64 is off). A block whose ``difference`` is not ``"same"`` must give
+    ``formula``, optax's formula (as its source computes it) in numpy float64, and agree with it,
+    NaNs included. ``scale``: lossref's value and gradient are ``scale`` times optax's (checked in
+    ``add``).
+    """
+    if "optax." not in call:
+        raise AssertionError(f"an optax call names optax: {call}")
+    q = jnp.asarray(np.asarray(pred, dtype=np.float64))
+    out = fn(q)
+    if out.dtype != jnp.float64:
+        raise AssertionError(f"{call}: optax returned {out.dtype}, not float64")
+    value = np.asarray(out, dtype=np.float64)
+    value = float(value) if value.ndim == 0 else value
+    if difference != "same" and formula is None:
+        raise AssertionError(f"{call}: a block that differs from lossref needs optax's formula")
+    if formula is not None:
+        np.testing.assert_allclose(value, formula, rtol=1e-12, atol=1e-15, equal_nan=True, err_msg=call)
+    block = {"call": call, "value": value, "difference": difference, **extra}
+    if scale is not None:
+        block["scale"] = float(scale)
+    if with_grad:
+        g = jax.grad(lambda a: jnp.sum(fn(a)))(q)
+        if g.dtype != jnp.float64:
+            raise AssertionError(f"{call}: optax's gradient is {g.dtype}, not float64")
+        block["grad"] = np.asarray(g, dtype=np.float64)
     return block
 
 
@@ -976,7 +1043,7 @@ def multiclass_cases():
                params={"label_smoothing": 0.1}, reduction="none")
     torch_case(
         "cross_entropy_soft_targets_class_weight_mean", "cross_entropy", y_soft, z,
-        lambda q: reduce(F.cross_entropy(q, T(y_soft), reduction="none"), T(y_soft) @ T(cw), "mean"),
+        lambda q: reduce(F.cross_entropy(q, T(y_soft), reduction="none"), expected_weight(y_soft, cw), "mean"),
         params={"class_weight": cw}, source="torch, converted",
         framework=framework_block(
             "torch.nn.functional.cross_entropy(logits, y_prob, weight=cw)",
@@ -1059,7 +1126,7 @@ def multiclass_cases():
     cwk = [1.0, 0.5, 2.0, 1.5]
     torch_case("kl_divergence_class_weight_mean", "kl_divergence", y_kl, zk,
                lambda q: reduce(F.kl_div(F.log_softmax(q, dim=-1), T(y_kl), reduction="none").sum(-1),
-                                T(y_kl) @ T(cwk), "mean"),
+                                expected_weight(y_kl, cwk), "mean"),
                params={"class_weight": cwk}, source="torch, converted",
                note="a probability row counts with its expected class weight sum_j y_j w_j.")
     # ---- multiclass hinge
@@ -1390,12 +1457,267 @@ def keras_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# optax 0.2.8: expected is lossref's (mpmath), the block optax's number
+# ---------------------------------------------------------------------------------------------
+def same_gradient_despite_nan(id):
+    """Check what a NaN-valued block's difference claims: optax's value is NaN, its gradient lossref's."""
+    case = CASES[-1]
+    block = case["framework"]
+    if case["id"] != id or block["value"] != "nan" or not close(block["grad"], case["grad"], rtol=1e-9):
+        raise AssertionError(f"{id}: expected a NaN value with lossref's gradient, got {block!r}")
+
+
+def optax_cases():
+    O = optax.losses
+    # ---- mse: squared_error is lossref's default, l2_loss the half=True convention
+    y, p = rand(140, 8), rand(141, 8)
+    add("mse_optax_squared_error_mean", "mse", y, p, source="mpmath",
+        framework=optax_block("optax.losses.squared_error(y_pred, y).mean()",
+                              lambda q: O.squared_error(q, y).mean(), p, "same"),
+        note="optax losses return per-element values and take no reduction: .mean() is lossref's 'mean'.")
+    add("mse_half_optax_l2_loss_mean", "mse", y, p, params={"half": True}, source="mpmath",
+        framework=optax_block("optax.losses.l2_loss(y_pred, y).mean()", lambda q: O.l2_loss(q, y).mean(), p, "same"))
+    add("mse_optax_l2_loss_mean", "mse", y, p, source="mpmath",
+        framework=optax_block(
+            "optax.losses.l2_loss(y_pred, y).mean()", lambda q: O.l2_loss(q, y).mean(), p,
+            "optax's l2_loss is 0.5 * squared_error (Bishop's 1/2): lossref's default half=False is twice it, in "
+            "value and gradient (scale 2). half=True gives l2_loss's number (case mse_half_optax_l2_loss_mean); "
+            "squared_error gives the default's (case mse_optax_squared_error_mean).",
+            formula=float(np.mean(0.5 * (p - y) ** 2)), scale=2.0,
+        ))
+    y, p, w = rand(142, 8), rand(143, 8), uniform(144, 8, 0.1, 3.0)
+    w[2] = 0.0
+    add("mse_sample_weight_optax_mean", "mse", y, p, sample_weight=w, source="mpmath",
+        framework=optax_block("jnp.sum(w * optax.losses.squared_error(y_pred, y)) / jnp.sum(w)",
+                              lambda q: jnp.sum(w * O.squared_error(q, y)) / jnp.sum(w), p, "same"),
+        note="optax takes no sample weights; weighting the per-element values and dividing by sum(w) is "
+        "lossref's weighted mean.")
+    # ---- huber: optax's delta is lossref's (and torch's) delta
+    y, p = rand(145, (5, 3)), rand(146, (5, 3), 1.5)
+    add("huber_delta_0p5_optax_2d_mean", "huber", y, p, params={"delta": 0.5}, source="mpmath",
+        framework=optax_block("optax.losses.huber_loss(y_pred, y, delta=0.5).mean()",
+                              lambda q: O.huber_loss(q, y, delta=0.5).mean(), p, "same"),
+        note="optax: 0.5 min(|r|, delta)^2 + delta (|r| - min(|r|, delta)), lossref's piecewise formula.")
+    y, p = rand(147, 9), rand(148, 9, 3.0)
+    add("huber_delta_2_optax_sum", "huber", y, p, params={"delta": 2.0}, reduction="sum", source="mpmath",
+        framework=optax_block("optax.losses.huber_loss(y_pred, y, delta=2.0).sum()",
+                              lambda q: O.huber_loss(q, y, delta=2.0).sum(), p, "same"))
+    # ---- smooth_l1: optax has none; huber_loss(delta=beta) is beta times it
+    y, p = rand(149, 10), rand(150, 10, 2.5)
+    add("smooth_l1_beta_2_optax_huber_mean", "smooth_l1", y, p, params={"beta": 2.0}, source="mpmath",
+        framework=optax_block(
+            "optax.losses.huber_loss(y_pred, y, delta=2.0).mean()", lambda q: O.huber_loss(q, y, delta=2.0).mean(),
+            p, "optax has no smooth L1 loss. huber_loss with delta = beta is beta times smooth L1 with that beta "
+            "(r^2 / 2 against r^2 / (2 beta) inside, beta |r| - beta^2 / 2 against |r| - beta / 2 outside): "
+            "lossref's smooth_l1(beta=2) is huber_loss(delta=2) / 2, value and gradient (scale 1/beta = 0.5).",
+            formula=float(np_huber(p - y, 2.0).mean()), scale=0.5,
+        ))
+    # ---- log_cosh: optax's logaddexp(r, -r) - log 2 is finite where cosh overflows
+    y, p = rand(151, 8), rand(152, 8, 2.0)
+    p[[1, 4]] += [800.0, -1000.0]
+    add("log_cosh_optax_mean", "log_cosh", y, p, source="mpmath",
+        framework=optax_block("optax.losses.log_cosh(y_pred, y).mean()", lambda q: O.log_cosh(q, y).mean(), p,
+                              "same"),
+        note="residuals about +800 and -1000, where cosh overflows float64: optax's logaddexp(r, -r) - log 2 stays "
+        "finite, as lossref's |r| + log1p(exp(-2|r|)) - log 2 does.")
+    # ---- sigmoid BCE on logits
+    y = np.array([1.0, 0.0, 1.0, 0.0, 0.25, 1.0, 0.0, 0.6])
+    z = rand(153, 8, 2.0)
+    add("bce_with_logits_optax_mean", "bce_with_logits", y, z, source="mpmath",
+        framework=optax_block("optax.losses.sigmoid_binary_cross_entropy(logits, y).mean()",
+                              lambda q: O.sigmoid_binary_cross_entropy(q, y).mean(), z, "same"),
+        note="soft targets included: optax computes -y log_sigmoid(z) - (1 - y) log_sigmoid(-z).")
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.3, 1.0, 1.0, 1.0, 1.0, 0.0])
+    z = np.array([1000.0, -1000.0, -1000.0, 1000.0, 1e-8, -1e-8, 1000.0, 20.0, 30.0, 40.0, 50.0, -745.0])
+    add("bce_with_logits_extreme_optax_sum", "bce_with_logits", y, z, reduction="sum", source="mpmath",
+        grad_atol=0.0,
+        framework=optax_block("optax.losses.sigmoid_binary_cross_entropy(logits, y).sum()",
+                              lambda q: O.sigmoid_binary_cross_entropy(q, y).sum(), z, "same"),
+        note="logits +-1000 and confident correct logits 20 to 50: optax's log_sigmoid is finite, and its "
+        "gradient keeps full relative precision where PyTorch's sigmoid(z) - y cancels (case "
+        "bce_with_logits_grad_cancellation_sum); lossref's is checked here with no absolute tolerance.")
+    y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    z = rand(154, (4, 3), 1.5)
+    add("bce_with_logits_pos_weight_optax_mean", "bce_with_logits", y, z, params={"pos_weight": 3.0},
+        source="mpmath",
+        framework=optax_block(
+            "jnp.mean(optax.losses.sigmoid_binary_cross_entropy(logits, y) - (3.0 - 1) * y * "
+            "jax.nn.log_sigmoid(logits))",
+            lambda q: jnp.mean(O.sigmoid_binary_cross_entropy(q, y) - (3.0 - 1) * y * jax.nn.log_sigmoid(q)), z,
+            "same"),
+        note="optax has no pos_weight: adding (pos_weight - 1) times the positive term -y log_sigmoid(z) gives "
+        "lossref's (1 - y) softplus(z) + pos_weight y softplus(-z).")
+    # ---- focal: same definition and defaults (alpha=None, gamma=2), computed in log space
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.3, 0.8])
+    z = rand(155, 8, 2.0)
+    add("focal_optax_defaults_mean", "focal", y, z, source="mpmath",
+        framework=optax_block("optax.losses.sigmoid_focal_loss(logits, y).mean()  # alpha=None, gamma=2",
+                              lambda q: O.sigmoid_focal_loss(q, y).mean(), z, "same"),
+        note="optax's defaults alpha=None (no alpha weighting) and gamma=2 are lossref's.")
+    y = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    z = rand(156, (4, 3), 2.0)
+    add("focal_alpha_0p25_gamma_1p5_optax_sum", "focal", y, z, params={"gamma": 1.5, "alpha": 0.25},
+        reduction="sum", source="mpmath",
+        framework=optax_block("optax.losses.sigmoid_focal_loss(logits, y, alpha=0.25, gamma=1.5).sum()",
+                              lambda q: O.sigmoid_focal_loss(q, y, alpha=0.25, gamma=1.5).sum(), z, "same"),
+        note="alpha weighs the positives by alpha and the negatives by 1 - alpha in both.")
+    y = np.array([1.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+    z = np.array([40.0, 1000.0, -1000.0, 2.0, -0.5, 10.0])
+    add("focal_gamma_0p5_confident_optax_sum", "focal", y, z, params={"gamma": 0.5}, reduction="sum",
+        source="mpmath", grad_atol=0.0,
+        framework=optax_block("optax.losses.sigmoid_focal_loss(logits, y, gamma=0.5).sum()",
+                              lambda q: O.sigmoid_focal_loss(q, y, gamma=0.5).sum(), z, "same"),
+        note="optax (>= 0.2.5) forms (1 - p_t)^gamma as exp(gamma log(1 - p_t)), so at gamma < 1 its gradient is "
+        "finite at confident correct predictions, where torchvision's is NaN (case focal_gamma_0p5_confident_none).")
+    # ---- hinge: {-1, +1} targets; optax does not check them
+    y = np.array([1, -1, 1, 1, -1, -1, 1, -1, 1])
+    s = rand(157, 9, 1.5)
+    add("hinge_optax_mean", "hinge", y, s, source="mpmath",
+        framework=optax_block("optax.losses.hinge_loss(scores, y).mean()",
+                              lambda q: O.hinge_loss(q, y).mean(), s, "same"))
+    y01 = np.array([1, 0, 0, 1, 1, 0, 1, 0])
+    y = 2 * y01 - 1
+    s = rand(158, 8, 1.5)
+    add("hinge_01_labels_optax_mean", "hinge", y, s, source="mpmath",
+        framework=optax_block(
+            "optax.losses.hinge_loss(scores, y01).mean()", lambda q: O.hinge_loss(q, y01).mean(), s,
+            "optax gets the {0, 1} labels y01 (this block's y) and uses them as they are: a 0 label gives "
+            "max(0, 1 - 0 * s) = 1 whatever the score, with a zero gradient, and no error. lossref raises a "
+            "ValueError on {0, 1} labels (hinge needs -1/+1) and says how to convert them; with y = 2 y01 - 1 "
+            "(the case's y) optax's number is lossref's.",
+            formula=float(np.mean(np.maximum(0, 1 - s * y01))), y=y01,
+        ))
+    y = np.array([1, -1, 1, -1, 1, -1, -1])
+    s = rand(159, 7, 1.5)
+    add("squared_hinge_optax_sum", "squared_hinge", y, s, reduction="sum", source="mpmath",
+        framework=optax_block("jnp.square(optax.losses.hinge_loss(scores, y)).sum()",
+                              lambda q: jnp.square(O.hinge_loss(q, y)).sum(), s, "same"),
+        note="optax has no squared hinge: the square of hinge_loss.")
+    # ---- logistic: sigmoid BCE with labels (y + 1) / 2
+    y = np.array([1, -1, 1, -1, 1, -1, 1, -1])
+    s = rand(160, 8, 2.0)
+    s[[2, 3]] = [-1000.0, 1000.0]  # margins -1000: lossref's value is 1000, not inf
+    add("logistic_optax_mean", "logistic", y, s, source="mpmath",
+        framework=optax_block("optax.losses.sigmoid_binary_cross_entropy(scores, (y + 1) / 2).mean()",
+                              lambda q: O.sigmoid_binary_cross_entropy(q, (y + 1) / 2).mean(), s, "same"),
+        note="log(1 + exp(-y s)) is sigmoid BCE with the target (y + 1) / 2; finite at margin -1000.")
+    # ---- cross_entropy
+    n, C = 6, 4
+    labels, z = integers(161, n, 0, C), rand(162, (n, C), 2.0)
+    add("cross_entropy_optax_integer_labels_mean", "cross_entropy", labels, z, source="mpmath",
+        framework=optax_block("optax.losses.softmax_cross_entropy_with_integer_labels(logits, y).mean()",
+                              lambda q: O.softmax_cross_entropy_with_integer_labels(q, labels).mean(), z, "same"))
+    y_soft = prob_rows(163, (n, C), zeros=1)
+    add("cross_entropy_soft_targets_optax_mean", "cross_entropy", y_soft, z, source="mpmath",
+        framework=optax_block("optax.losses.softmax_cross_entropy(logits, y).mean()",
+                              lambda q: O.softmax_cross_entropy(q, y_soft).mean(), z, "same"),
+        note="probability rows with a zero entry each.")
+    add("cross_entropy_soft_targets_optax_safe_sum", "cross_entropy", y_soft, z, reduction="sum", source="mpmath",
+        framework=optax_block("optax.losses.safe_softmax_cross_entropy(logits, y).sum()",
+                              lambda q: O.safe_softmax_cross_entropy(q, y_soft).sum(), z, "same"),
+        note="safe_softmax_cross_entropy differs from softmax_cross_entropy only at -inf logits with a zero "
+        "target (0 instead of NaN); lossref rejects non-finite logits.")
+    add("cross_entropy_label_smoothing_optax_mean", "cross_entropy", labels, z, params={"label_smoothing": 0.1},
+        source="mpmath",
+        framework=optax_block(
+            "optax.losses.softmax_cross_entropy(logits, optax.smooth_labels(jax.nn.one_hot(y, 4), 0.1)).mean()",
+            lambda q: O.softmax_cross_entropy(q, optax.smooth_labels(jax.nn.one_hot(labels, C), 0.1)).mean(), z,
+            "same"),
+        note="smooth_labels gives (1 - 0.1) y + 0.1 / C, lossref's (and PyTorch's) smoothing.")
+    cw = np.array([0.5, 2.0, 1.0, 3.0])
+    add("cross_entropy_class_weight_optax_mean", "cross_entropy", labels, z, params={"class_weight": cw.tolist()},
+        source="mpmath",
+        framework=optax_block(
+            "jnp.sum(cw[y] * optax.losses.softmax_cross_entropy_with_integer_labels(logits, y)) / jnp.sum(cw[y])",
+            lambda q: jnp.sum(cw[labels] * O.softmax_cross_entropy_with_integer_labels(q, labels))
+            / jnp.sum(cw[labels]), z, "same"),
+        note="optax takes no class weights: weight each row by its class's weight and divide by their sum.")
+    labels_ign = labels.copy()
+    labels_ign[[1, 4]] = -100
+    keep = (labels_ign != -100).astype(np.float64)
+    safe = np.where(labels_ign == -100, 0, labels_ign)
+    add("cross_entropy_ignore_index_optax_mean", "cross_entropy", labels_ign, z, params={"ignore_index": -100},
+        source="mpmath",
+        framework=optax_block(
+            "jnp.sum(w * optax.losses.softmax_cross_entropy_with_integer_labels(logits, jnp.where(y == -100, 0, y)))"
+            " / jnp.sum(w)  # w = (y != -100)",
+            lambda q: jnp.sum(keep * O.softmax_cross_entropy_with_integer_labels(q, safe)) / jnp.sum(keep), z,
+            "same"),
+        note="optax has no ignore_index: give the ignored rows a valid class, then weight them 0.")
+    ce_rows = -np_log_softmax(z)[np.arange(n), safe]
+    add("cross_entropy_ignore_index_optax_nan_mean", "cross_entropy", labels_ign, z, params={"ignore_index": -100},
+        source="mpmath",
+        framework=optax_block(
+            "jnp.sum(w * optax.losses.softmax_cross_entropy_with_integer_labels(logits, y)) / jnp.sum(w)"
+            "  # w = (y != -100)",
+            lambda q: jnp.sum(keep * O.softmax_cross_entropy_with_integer_labels(q, labels_ign)) / jnp.sum(keep), z,
+            "Weighting the ignored rows by 0 is not enough when their label (-100) is not a class: "
+            "softmax_cross_entropy_with_integer_labels picks the label's logit with jnp.take_along_axis, whose "
+            "default mode='fill' returns NaN for an out-of-range index, and 0 * NaN = NaN, so the mean is NaN. "
+            "The gradient is lossref's (the ignored rows get 0), so training runs while the reported loss is NaN. "
+            "Replace the ignored labels by a valid class first (case cross_entropy_ignore_index_optax_mean).",
+            formula=float(np.sum(np.where(keep > 0, keep * ce_rows, np.nan)) / keep.sum()),
+        ))
+    same_gradient_despite_nan("cross_entropy_ignore_index_optax_nan_mean")
+    # ---- kl_divergence: optax takes (log-predictions, targets), the opposite order of lossref's (y, logits)
+    y_kl, zk = prob_rows(164, (5, C), zeros=1), rand(165, (5, C), 2.0)
+    add("kl_divergence_optax_mean", "kl_divergence", y_kl, zk, source="mpmath",
+        framework=optax_block("optax.losses.kl_divergence(jax.nn.log_softmax(logits), y).mean()",
+                              lambda q: O.kl_divergence(jax.nn.log_softmax(q), y_kl).mean(), zk, "same"),
+        note="optax returns one value per row (the sum over the last axis) and takes 0 log 0 = 0, as lossref.")
+    add("kl_divergence_optax_generalized_sum", "kl_divergence", y_kl, zk, reduction="sum", source="mpmath",
+        framework=optax_block("optax.losses.generalized_kl_divergence(jax.nn.log_softmax(logits), y).sum()",
+                              lambda q: O.generalized_kl_divergence(jax.nn.log_softmax(q), y_kl).sum(), zk, "same"),
+        note="generalized_kl_divergence (formerly convex_kl_divergence) adds sum(exp(log_predictions) - y), which "
+        "is 0 (to rounding) when both rows are probability distributions, as here.")
+    y_pos = prob_rows(166, (5, C))
+    add("kl_divergence_optax_log_targets_mean", "kl_divergence", y_pos, zk, source="mpmath",
+        framework=optax_block(
+            "optax.losses.kl_divergence_with_log_targets(jax.nn.log_softmax(logits), jnp.log(y)).mean()",
+            lambda q: O.kl_divergence_with_log_targets(jax.nn.log_softmax(q), jnp.log(y_pos)).mean(), zk, "same"),
+        note="every target probability is positive here: with log targets the result is lossref's.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_y = np.log(y_kl)
+        kl_log_formula = float(np.mean(np.sum(y_kl * (log_y - np_log_softmax(zk)), axis=-1)))
+    add("kl_divergence_zero_targets_optax_log_targets_mean", "kl_divergence", y_kl, zk, source="mpmath",
+        framework=optax_block(
+            "optax.losses.kl_divergence_with_log_targets(jax.nn.log_softmax(logits), jnp.log(y)).mean()",
+            lambda q: O.kl_divergence_with_log_targets(jax.nn.log_softmax(q), jnp.log(y_kl)).mean(), zk,
+            "kl_divergence_with_log_targets computes exp(log y) (log y - log p) with no special case: a zero target "
+            "probability (one per row here) gives 0 * (-inf) = NaN, and the mean is NaN; the gradient, -y, is "
+            "lossref's. lossref (and "
+            "optax.losses.kl_divergence, case kl_divergence_optax_mean) take 0 log 0 = 0. Use the log-target form "
+            "only for strictly positive targets (case kl_divergence_optax_log_targets_mean).",
+            formula=kl_log_formula,
+        ))
+    same_gradient_despite_nan("kl_divergence_zero_targets_optax_log_targets_mean")
+    # ---- multiclass hinge: Crammer-Singer (margin 1); the multiclass perceptron is margin 0
+    labels = np.array([1, 0, 2, 3, 2, 0, 1])
+    s = rand(167, (7, C))
+    s[3] = [-2.0, -1.5, -3.0, 0.2]  # every rival score negative
+    s[4] = [-3.0, -2.5, -1.0, -4.0]  # every score negative
+    add("multiclass_hinge_optax_mean", "multiclass_hinge", labels, s, params={"variant": "crammer_singer"},
+        source="mpmath",
+        framework=optax_block("optax.losses.multiclass_hinge_loss(scores, y).mean()",
+                              lambda q: O.multiclass_hinge_loss(q, labels).mean(), s, "same"),
+        note="optax computes max_j(s_j + 1 - [j = y]) - s_y: Crammer-Singer with margin 1. The true class enters "
+        "the maximum with s_y itself, so rows whose rival scores are all negative (rows 3 and 4) are right, "
+        "unlike Keras's CategoricalHinge (case multiclass_hinge_keras_categorical_hinge_mean).")
+    add("multiclass_hinge_margin_0_optax_perceptron_sum", "multiclass_hinge", labels, s,
+        params={"variant": "crammer_singer", "margin": 0.0}, reduction="sum", source="mpmath",
+        framework=optax_block("optax.losses.multiclass_perceptron_loss(scores, y).sum()",
+                              lambda q: O.multiclass_perceptron_loss(q, labels).sum(), s, "same"),
+        note="the multiclass perceptron loss max_j s_j - s_y is Crammer-Singer with margin 0.")
+
+
+# ---------------------------------------------------------------------------------------------
 def main() -> None:
     _import_tools()
     regression_cases()
     binary_cases()
     multiclass_cases()
     keras_cases()
+    optax_cases()
     header = {
         "generator": SCRIPT,
         "regenerate": "make reference",
@@ -1408,6 +1730,9 @@ def main() -> None:
             "scipy": scipy.__version__,
             "mpmath": mp.__version__,
             "keras": keras.__version__,
+            "jax": jax.__version__,
+            "jaxlib": importlib.metadata.version("jaxlib"),
+            "optax": optax.__version__,
         },
         "n_cases": len(CASES),
         "cross_check": f"every case agrees with a 60-digit mpmath evaluation of lossref's formulas "
@@ -1421,12 +1746,17 @@ def main() -> None:
             "framework": "the framework's own number where lossref's convention differs, with the difference "
             "('same' when a framework block shows an equal number); 'y' in a block: the framework's target when it "
             "differs from the case's",
+            "scale": "optional, in a framework block: lossref's value and gradient are scale times the framework's "
+            "(a constant-factor convention)",
         },
         "keras": f"Keras numbers: backend {keras.backend.backend()}, floatx and dtype policy "
         f"{keras.config.floatx()}, epsilon {keras.config.epsilon()!r}. Keras 3.15 on torch still demotes float64 "
         "to float32 in ops.maximum/minimum/divide_no_nan (every mean reduction, the hinge losses); the generator "
         "keeps float64 through that type promotion, and checks that stock Keras agrees to float32 precision "
         "(rtol 1e-6) and that the float64 number matches Keras's formula in numpy (rtol 1e-12)",
+        "optax": f"optax numbers: JAX on {jax.default_backend()} with jax_enable_x64 (float64 arrays), gradients "
+        "by jax.grad of the sum of the call's output; a block that differs from lossref is checked against a numpy "
+        "evaluation of optax's formula (rtol 1e-12)",
     }
     lines = ["{", '"cases": [']
     lines.append(",\n".join(json.dumps(case, sort_keys=True, allow_nan=False) for case in CASES))
