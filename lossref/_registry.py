@@ -13,7 +13,8 @@ from ._base import Loss
 from ._info import FAMILIES, LossInfo, Param
 from ._losses import NAMES
 
-__all__ = ["losses", "get", *NAMES]
+# The loss instances are module attributes too (one per name in NAMES), reached through lossref's lazy exports.
+__all__ = ["losses", "get"]
 
 
 def _loss_class(module) -> type[Loss]:

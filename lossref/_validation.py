@@ -38,7 +38,7 @@ __all__ = [
     "broadcast_param",
     "check_params",
     "wrong_shape",
-    "NoDerivative",
+    "no_derivative",
     "Flag",
     "Real",
     "Integer",
@@ -291,11 +291,9 @@ def wrong_shape(name: str, expected: str, shape: tuple[int, ...]) -> ValueError:
     return ValueError(f"{name} must {expected}; got shape {shape}")
 
 
-class NoDerivative(TypeError):
-    """``grad`` or ``hess`` of a loss that has no useful derivative (the 0-1 loss)."""
-
-    def __init__(self, loss: str, order: str, why: str, instead: str):
-        super().__init__(f"{loss} has no {order}: {why}; {instead}")
+def no_derivative(loss: str, order: str, why: str, instead: str) -> TypeError:
+    """The error of ``grad`` or ``hess`` for a loss that has no useful derivative (the 0-1 loss)."""
+    return TypeError(f"{loss} has no {order}: {why}; {instead}")
 
 
 def check_flag(value, name: str) -> bool:

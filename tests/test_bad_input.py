@@ -44,7 +44,7 @@ BAD_INPUT = [
     case("cross_entropy-labels-shape-mismatch", lr.cross_entropy, (np.array([0, 1, 2]), LOGITS), {}, ValueError,
          r"y must hold integer labels of shape \(2,\).*logits \(2, 3\).*got shape \(3,\)"),
     case("multiclass_hinge-labels-shape-mismatch", lr.multiclass_hinge, (np.array([0, 1, 2]), LOGITS), {}, ValueError,
-         r"y must hold integer labels of shape \(2,\).*got \(3,\)"),
+         r"y must hold integer labels of shape \(2,\).*got shape \(3,\)"),
     case("kl_divergence-shape-mismatch", lr.kl_divergence, (np.full((2, 2), 0.5), LOGITS), {}, ValueError,
          r"y must hold probability rows .*\(2, 3\); got shape \(2, 2\)"),
     case("cross_entropy-1d-logits", lr.cross_entropy, (np.array([1]), arr(2.0, 0.0, -1.0)), {}, ValueError,

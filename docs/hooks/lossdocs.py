@@ -36,6 +36,27 @@ __all__ = [
 PAGES = {loss.name: loss.info.page for loss in lr.losses()}
 
 
+#: Where ``api.md`` gets its sections on the built-in losses.
+API_MARKER = "<!-- lossref: one section per built-in loss, generated from the registry -->"
+
+
+def api_sections() -> str:
+    """The API page's sections on the losses, family by family in registry order: each loss's class
+    docstring through mkdocstrings (the class is found in the loss's own module)."""
+    out = []
+    for family, label in lr.FAMILIES.items():
+        family_losses = lr.losses(family) if family != "custom" else []
+        if not family_losses:
+            continue
+        out.append(f"## {label} losses\n")
+        for loss in family_losses:
+            cls = type(loss)
+            out.append(f"### lossref.{loss.name}\n\n::: {cls.__module__}.{cls.__qualname__}\n"
+                       "    options:\n      show_root_heading: false\n      members: false\n"
+                       "      show_bases: false\n      show_root_toc_entry: false\n")
+    return "\n".join(out)
+
+
 def loss_link(name: str, base: str = "") -> str:
     """A Markdown link to a loss's page; ``base`` is the relative path from the calling page to ``losses/``."""
     return f"[`{name}`]({base}{PAGES[name]})"

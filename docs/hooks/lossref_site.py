@@ -115,8 +115,15 @@ def on_config(config):
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Loss and guide pages end with their exercises; the practice page lists every exercise."""
+    """Loss and guide pages end with their exercises; the practice page lists every exercise; the API
+    page gets one section per built-in loss from the registry."""
     src = page.file.src_uri
+    if src == "api.md":
+        import lossdocs
+
+        if lossdocs.API_MARKER not in markdown:
+            raise PluginError(f"{src} lost its marker {lossdocs.API_MARKER}")
+        markdown = markdown.replace(lossdocs.API_MARKER, lossdocs.api_sections())
     if src == "practice/index.md":
         if practice_assets.ALL_EXERCISES_MARKER not in markdown:
             raise PluginError(f"{src} lost its marker {practice_assets.ALL_EXERCISES_MARKER}")

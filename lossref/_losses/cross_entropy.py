@@ -184,8 +184,9 @@ ENTRY = Entry(
         Eq("optax", "optax.losses.softmax_cross_entropy_with_integer_labels(logits, y).mean()", True,
            "For integer labels. Probability rows: optax.losses.softmax_cross_entropy(logits, y).mean(); label "
            "smoothing: softmax_cross_entropy(logits, optax.smooth_labels(jax.nn.one_hot(y, C), eps)), the same "
-           "smoothing as lossref. No class weights or ignore index: multiply per-row values by weights (0 for "
-           "ignored rows) and divide by their sum."),
+           "smoothing as lossref. No class weights or ignore index: replace ignored labels by a valid class "
+           "first (jnp.where(y == ignore_index, 0, y): an out-of-range label such as -100 makes optax's value NaN), "
+           "then multiply per-row values by the weights, 0 for ignored rows, and divide by their sum."),
         Eq("scikit-learn",
            "sklearn.metrics.log_loss(y, scipy.special.softmax(logits, axis=-1), "
            "labels=np.arange(logits.shape[-1]))",

@@ -68,7 +68,8 @@ ENTRY = Entry(
         Eq("Keras 3", "keras.losses.Hinge()(y, scores)", True,
            "Same formula. Keras silently converts labels to -1/+1 when all of them are 0 or 1, where lossref "
            "raises. " + KERAS_ELEMENTWISE),
-        Eq("optax", "optax.losses.hinge_loss(scores, y).mean()", True, "Targets in {-1, +1}; per-element values."),
+        Eq("optax", "optax.losses.hinge_loss(scores, y).mean()", True, "Targets in {-1, +1}, not checked: {0, 1} labels silently cost 1 for every 0 label, with a zero "
+           "gradient. Per-element values; at y s = 1 optax's gradient is -y/2, lossref's 0 (both valid subgradients)."),
         Eq("scikit-learn", "sklearn.metrics.hinge_loss(y, scores)", True,
            "Any two labels are mapped to -1/+1 (the larger one to +1). " + SKLEARN_WEIGHTED),
     ),

@@ -75,6 +75,12 @@ ENTRY = Entry(
     equivalents=(
         Eq("PyTorch", "torch.nn.functional.margin_ranking_loss(x1, x2, y, margin=0.0)", True,
            "The label comes last: (input1, input2, target)."),
+        Eq("Keras 3", "keras.ops.mean(keras.ops.relu(-y * (x1 - x2)))", True,
+           "Keras has no margin ranking loss; this is the formula with keras.ops (add the margin inside relu)."),
+        Eq("optax", "jnp.mean(jax.nn.relu(-y * (x1 - x2)))", True,
+           "optax has no margin ranking loss; this is the formula with jax.numpy (add the margin inside relu)."),
+        Eq("scikit-learn", "np.mean(np.maximum(0, -y * (x1 - x2)))", True,
+           "scikit-learn has no pairwise ranking loss; this is the formula with NumPy."),
     ),
     notes=(
         "The loss depends only on the difference x1 - x2: adding a constant to both scores changes nothing, so "

@@ -74,14 +74,14 @@ class ZeroOne(Loss):
         return weight if sample_weight is None else weight * sample_weight
 
     def grad(self, y, scores=NOT_GIVEN, /, **kwargs):
-        raise V.NoDerivative("zero_one", "useful gradient",
+        raise V.no_derivative("zero_one", "useful gradient",
                              "it is piecewise constant (0 almost everywhere, undefined at the boundary)",
                              "train a surrogate such as hinge, logistic or cross_entropy and report zero_one as a metric")
 
     value_and_grad = grad
 
     def hess(self, y, scores=NOT_GIVEN, /, **kwargs):
-        raise V.NoDerivative("zero_one", "second derivative",
+        raise V.no_derivative("zero_one", "second derivative",
                              "it is piecewise constant (derivatives 0 almost everywhere, undefined at the boundary)",
                              "train a surrogate such as squared_hinge, logistic or cross_entropy")
 
