@@ -557,13 +557,13 @@ def test_optax_generalized_dice_defaults_apply_a_softmax_and_smooth_1():
 
 
 def test_optax_triplet_margin_puts_eps_inside_the_root():
-    case = _case("triplet_margin_optax_mean")
+    case = _case("triplet_margin_eps_0p01_optax_mean")
     a, p, n = (np.asarray(case["arrays"][k]) for k in ("anchor", "positive", "negative"))
-    eps, margin = 1e-6, 1.0
+    eps, margin = case["params"]["eps"], 1.0
     inside = np.sqrt(np.sum((a - p) ** 2, -1) + eps) - np.sqrt(np.sum((a - n) ** 2, -1) + eps)
     added = np.linalg.norm(a - p + eps, axis=-1) - np.linalg.norm(a - n + eps, axis=-1)
     np.testing.assert_allclose(case["framework"]["value"], np.maximum(inside + margin, 0).mean(), rtol=1e-12)
-    np.testing.assert_allclose(lr.triplet_margin(a, p, n), np.maximum(added + margin, 0).mean(), rtol=1e-12)
+    np.testing.assert_allclose(lr.triplet_margin(a, p, n, eps=eps), np.maximum(added + margin, 0).mean(), rtol=1e-12)
 
 
 def test_torchvision_ciou_holds_alpha_constant_in_its_gradient():

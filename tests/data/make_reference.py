@@ -1975,7 +1975,7 @@ def m_examples(loss, A, prm):
 def m_reduced(loss, A, prm, reduction, sample_weight):
     """(reduced value as mpf or list of mpf, objective whose gradient is recorded)."""
     pairs = m_examples(loss, A, prm)
-    sw = [one_w for one_w in (np.ones(len(pairs)) if sample_weight is None else np.asarray(sample_weight))]
+    sw = np.ones(len(pairs)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     weights = [w * M(s) for (_, w), s in zip(pairs, sw)]
     weighted = [w * v for (v, _), w in zip(pairs, weights)]
     if reduction == "none":
@@ -2399,16 +2399,18 @@ def metric_cases():
     torch_new("triplet_margin_swap_mean", "triplet_margin", trip, names,
               lambda anchor, positive, negative: F.triplet_margin_loss(anchor, positive, negative, swap=True),
               params={"swap": True})
-    optax_formula = np.maximum(np.sqrt(np.sum((a - pos) ** 2, -1) + 1e-6)
-                               - np.sqrt(np.sum((a - neg) ** 2, -1) + 1e-6) + 1.0, 0).mean()
-    add_new("triplet_margin_optax_mean", "triplet_margin", trip, names, source="mpmath",
+    optax_formula = np.maximum(np.sqrt(np.sum((a - pos) ** 2, -1) + 0.01)
+                               - np.sqrt(np.sum((a - neg) ** 2, -1) + 0.01) + 1.0, 0).mean()
+    add_new("triplet_margin_eps_0p01_optax_mean", "triplet_margin", trip, names, params={"eps": 0.01},
+            source="mpmath",
             framework=optax_block_multi(
-                "optax.losses.triplet_margin_loss(anchor, positive, negative).mean()",
-                lambda anchor, positive, negative: O.triplet_margin_loss(anchor, positive, negative).mean(), trip,
-                "optax puts eps inside the root, d = (sum_j |a_j - p_j|^2 + eps)^(1/2), where lossref (and torch's "
-                "pairwise_distance) adds eps to each difference, d = ||a - p + eps||_2; the numbers differ by about "
-                "eps. optax also raises the differences to the power p without an absolute value, so its odd p "
-                "are not norms.",
+                "optax.losses.triplet_margin_loss(anchor, positive, negative, eps=0.01).mean()",
+                lambda anchor, positive, negative: O.triplet_margin_loss(anchor, positive, negative,
+                                                                         eps=0.01).mean(), trip,
+                "optax puts eps inside the root, d = (sum_j (a_j - p_j)^2 + eps)^(1/2), where lossref (and torch's "
+                "pairwise_distance) adds eps to each difference, d = ||a - p + eps||_2. With the default eps=1e-6 "
+                "the numbers differ by about 1e-7; eps=0.01 here makes it visible. optax also raises the "
+                "differences to the power p without an absolute value, so its odd p are not norms.",
                 formula=float(optax_formula)))
     # ---- cosine_embedding (torch cosine_embedding_loss)
     y = np.array([1, -1, 1, -1, -1, 1])
@@ -2654,8 +2656,7 @@ def ciou_torchvision(boxes1, boxes2, eps=1e-7):
 
 
 def box_cases():
-    O = optax.losses
-    # (x1, y1, x2, y2): overlapping pairs, a disjoint pair, a pair sharing no area but an enclosing box
+    # (x1, y1, x2, y2): overlapping pairs, and box 2 disjoint from its target
     g = np.array([[0.0, 0.0, 2.0, 2.0], [1.0, 1.0, 3.0, 4.0], [0.0, 0.0, 1.0, 1.0], [2.0, 1.0, 5.0, 3.0],
                   [0.5, 0.5, 1.5, 2.5]])
     b = np.array([[0.5, 0.3, 2.4, 1.9], [1.2, 0.6, 2.7, 3.1], [2.0, 2.0, 3.0, 3.5], [2.5, 1.5, 4.0, 2.5],
