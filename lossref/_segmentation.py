@@ -77,18 +77,18 @@ def affine_rows(y2: np.ndarray, a: np.ndarray, b: np.ndarray, dtype) -> np.ndarr
     return out
 
 
-def tversky_terms(tp, ys, ps, alpha, beta, smooth, loss_name: str, what_zero: str):
+def tversky_terms(tp, ys, ps, alpha, beta, smooth, loss_name: str, what_zero: str, shape=None):
     """``(loss, ratio, den)`` of ``1 - (TP + s) / (TP + alpha FP + beta FN + s)`` per row.
 
     ``FP = sum (1-y) p = P - TP`` and ``FN = Y - TP``; with ``smooth = 0`` a row whose
-    denominator is 0 is 0/0 and raises, naming the row.
+    denominator is 0 is 0/0 and raises, naming the row (as an index of ``shape``: example, class).
     """
     # FP and FN are sums of non-negative terms; P - TP can round a hair below 0: clip it
     fp = np.maximum(ps - tp, 0.0)
     fn = np.maximum(ys - tp, 0.0)
     den = tp + alpha * fp + beta * fn + smooth
     if smooth == 0:
-        V.check_overlap_denominator(den, loss_name, what_zero)
+        V.check_overlap_denominator(den.reshape(shape or den.shape), loss_name, what_zero)
     ratio = (tp + smooth) / den
     return 1.0 - ratio, ratio, den
 
@@ -113,8 +113,10 @@ def box_geometry(y: np.ndarray, boxes: np.ndarray, eps: float, want_grad: bool):
     s = np.where(s > 0, s, 1.0)
     y = y / s[:, None]
     b = b / s[:, None]
-    with np.errstate(over="ignore"):  # eps / s^2 may be inf for tiny boxes: every term then tends to 0
-        e = eps / s ** 2
+    # eps / s^2 may be inf for tiny boxes (every eps-divided term is then 0), and s^2 alone could
+    # underflow to 0: divide by s twice
+    with np.errstate(over="ignore"):
+        e = (eps / s) / s
     x1, y1, x2, y2 = b.T
     gx1, gy1, gx2, gy2 = y.T
     w, h, gw, gh = x2 - x1, y2 - y1, gx2 - gx1, gy2 - gy1
@@ -206,7 +208,7 @@ def overlap_forward(y, probs, *, alpha, beta, smooth, class_axis, grad_weight, l
     rows = int(np.prod(shape))
     y2, p2 = y.reshape(rows, -1), probs.reshape(rows, -1)
     tp, ys, ps = row_sums(y2, p2)
-    d, ratio, den = tversky_terms(tp, ys, ps, alpha, beta, smooth, loss_name, what_zero)
+    d, ratio, den = tversky_terms(tp, ys, ps, alpha, beta, smooth, loss_name, what_zero, shape)
     if class_axis is None:
         per_row = np.ones(rows)
         losses = d
