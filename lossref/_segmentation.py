@@ -21,7 +21,7 @@ from ._structured import StructuredLoss
 
 __all__ = ["overlap_rows", "row_sums", "affine_rows", "tversky_terms", "overlap_forward", "box_geometry", "BoxIoULoss"]
 
-_BLOCK = 1 << 20  # elements per block of rows: bounds the float64 copies of float32 inputs
+_BLOCK = 1 << 18  # elements per block of rows: bounds the float64 copies of float32 inputs
 
 
 def overlap_rows(y: np.ndarray, probs: np.ndarray, class_axis, loss_name: str):
