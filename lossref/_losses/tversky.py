@@ -25,7 +25,7 @@ class Tversky(StructuredLoss):
     $$
 
     since $D = (1-\alpha-\beta)\,\mathrm{TP} + \alpha P + \beta Y + s$. ``alpha`` weighs the false
-    positives, ``beta`` the false negatives (Keras names them the other way round). ``alpha =
+    positives, ``beta`` the false negatives, as in the paper, Keras and optax. ``alpha =
     beta = 0.5`` is ``dice`` with ``smooth`` doubled; ``alpha = beta = 1`` is the soft Jaccard
     (IoU) loss. Axes as for ``dice`` (``class_axis``).
 
@@ -84,12 +84,12 @@ ENTRY = Entry(
     equivalents=(
         Eq("PyTorch", "no built-in Tversky loss in torch (MONAI: monai.losses.TverskyLoss)", False,
            "PyTorch itself has none; MONAI's TverskyLoss uses alpha for the false positives as lossref does."),
-        Eq("Keras 3", "keras.losses.Tversky(alpha=beta, beta=alpha, axis=tuple(range(1, probs.ndim)))(y, probs)",
+        Eq("Keras 3", "keras.losses.Tversky(alpha=alpha, beta=beta, axis=tuple(range(1, probs.ndim)))(y, probs)",
            False,
-           "Keras's alpha multiplies the false negatives and its beta the false positives (its code computes "
-           "fp * alpha + fn * beta with inputs and targets swapped), the other way round from lossref and the "
-           "paper: swap them. Its default axis=None reduces over the whole batch, and it has no smooth (1e-7 in "
-           "the denominator only)."),
+           "Keras's alpha also weighs the false positives (its code computes fp * alpha + fn * beta with "
+           "fp = sum((1 - y_true) * y_pred)), so the names agree. Its default axis=None reduces over the whole "
+           "batch (one index per batch), and it has no smooth: 1e-7 in the denominator only, so an empty mask "
+           "predicted empty costs 1."),
         Eq("optax", "jnp.mean(optax.losses.dice_loss(logits[..., None], y[..., None], alpha=alpha, beta=beta, "
            "smooth=1.0))", False,
            "optax's dice_loss is this Tversky index (alpha on the false positives, as here) but takes logits "
@@ -98,8 +98,9 @@ ENTRY = Entry(
         Eq("scikit-learn", "no Tversky loss", False, "scikit-learn has no Tversky index."),
     ),
     notes=(
-        "Keras's Tversky swaps the names: keras.losses.Tversky(alpha=a) weighs the false negatives by a. "
-        "Pass lossref's beta as Keras's alpha.",
+        "Check which weight is which before porting a setting: in lossref, Keras 3 and optax alpha weighs the "
+        "false positives sum (1 - y) p and beta the false negatives. The widely copied focal-Tversky code of "
+        "Abraham and Khan (2019) puts alpha = 0.7 on the false negatives: its alpha is lossref's beta.",
         "alpha + beta = 1 keeps the index in [0, 1] with the Dice-like scale; alpha = beta = 0.5 is Dice with "
         "twice the smoothing, alpha = beta = 1 the soft Jaccard loss.",
     ),

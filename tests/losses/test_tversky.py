@@ -62,7 +62,7 @@ def test_half_half_is_dice_with_smooth_doubled(seed):
 
 
 def test_swapping_alpha_and_beta_swaps_target_and_prediction():
-    # FP(y, p) = FN(p, y): the index weighs false positives by alpha (Keras's alpha weighs the false negatives)
+    # FP(y, p) = FN(p, y): the index weighs false positives by alpha, false negatives by beta
     y, p = masks(3)
     np.testing.assert_allclose(loss(y, p, alpha=0.2, beta=0.8, reduction="none"),
                                loss(p, y, alpha=0.8, beta=0.2, reduction="none"), rtol=1e-14)
