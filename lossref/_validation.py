@@ -36,6 +36,8 @@ __all__ = [
     "check_flag",
     "check_ndim",
     "broadcast_param",
+    "check_overlap_denominator",
+    "check_boxes",
     "check_params",
     "wrong_shape",
     "no_derivative",
@@ -321,6 +323,30 @@ def broadcast_param(value, name: str, shape: tuple[int, ...], dtype: np.dtype, a
     check_finite(arr, name)
     check_nonnegative(arr, name, what)
     return arr
+
+
+def check_overlap_denominator(den: np.ndarray, loss_name: str, what_zero: str) -> None:
+    """An overlap loss with ``smooth=0`` is 0/0 where its denominator is 0 (an empty mask predicted empty)."""
+    bad = den <= 0
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{loss_name} with smooth=0 is 0/0 at {_where(i, den.shape)}: {what_zero}; "
+            f"give smooth > 0 (an empty mask predicted empty then costs 0)"
+        )
+
+
+def check_boxes(boxes: np.ndarray, name: str, *, positive: bool = False) -> None:
+    """Boxes as rows ``(x1, y1, x2, y2)`` with ``x2 >= x1`` and ``y2 >= y1`` (``>`` when ``positive``)."""
+    if boxes.ndim != 2 or boxes.shape[1] != 4:
+        raise ValueError(f"{name} must have shape (n, 4), one box (x1, y1, x2, y2) per row; got shape {boxes.shape}")
+    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    bad = (w <= 0) | (h <= 0) if positive else (w < 0) | (h < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        x1, y1, x2, y2 = (_show(c) for c in boxes[i])
+        need = "x2 > x1 and y2 > y1 (a box with positive width and height)" if positive else "x2 >= x1 and y2 >= y1"
+        raise ValueError(f"{name} must hold boxes (x1, y1, x2, y2) with {need}; got ({x1}, {y1}, {x2}, {y2}) at row {i}")
 
 
 # ---------------------------------------------------------------------------- declared constraints

@@ -18,4 +18,6 @@ NAMES = (
     "hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one",
     # ranking
     "margin_ranking",
+    # segmentation and detection
+    "dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box",
 )
