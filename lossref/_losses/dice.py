@@ -73,8 +73,8 @@ ENTRY = Entry(
     target="a mask per example: 0/1 (or soft, in [0, 1]) values of the shape of probs",
     properties=P(convex=False, differentiable_everywhere=True, bounded_gradient=False,
                  robust_to_outliers=True, calibrated=False),
-    minimizer="probs equal to the mask y (loss 0 when y is binary and smooth = 0; smooth > 0 leaves a small "
-              "positive value for masks that are not empty)",
+    minimizer="for a binary mask y, probs = y (loss 0 for every smooth); a soft mask is not its own minimiser "
+              "(for one pixel with y = 0.5 and smooth = 0 the loss falls as the probability rises to 1)",
     when_to_use="Segmentation with a small foreground (lesions, vessels): the loss scores overlap per image, so "
                 "the many background pixels do not swamp it as they do a per-pixel cross-entropy.",
     equivalents=(

@@ -86,7 +86,8 @@ ENTRY = Entry(
     target="one-hot (or soft) masks of the shape of probs, classes on axis 1",
     properties=P(convex=False, differentiable_everywhere=True, bounded_gradient=False,
                  robust_to_outliers=True, calibrated=False),
-    minimizer="probs equal to the masks y",
+    minimizer="for binary masks y, probs = y (every class's Dice loss is 0); soft masks are not their own "
+              "minimiser",
     when_to_use="Multi-class segmentation with very unequal class sizes: the inverse squared frequency "
                 "weights stop the large classes from deciding the loss alone.",
     equivalents=(

@@ -78,7 +78,8 @@ ENTRY = Entry(
     target="a mask per example: 0/1 (or soft, in [0, 1]) values of the shape of probs",
     properties=P(convex=False, differentiable_everywhere=True, bounded_gradient=False,
                  robust_to_outliers=True, calibrated=False),
-    minimizer="probs equal to the mask y",
+    minimizer="for a binary mask y, probs = y (loss 0 for every smooth, alpha and beta); a soft mask is not "
+              "its own minimiser",
     when_to_use="Segmentation where missing foreground costs more than a false alarm (or the reverse): "
                 "beta > alpha trades precision for recall on small lesions.",
     equivalents=(

@@ -129,3 +129,21 @@ def test_tiny_masks_stay_finite(dtype, tiny):
 def test_bad_input_is_named(args, kwargs, error, message):
     with pytest.raises(error, match=message):
         loss(*args, **kwargs)
+
+
+@pytest.mark.parametrize("smooth", [0.0, 1e-3, 1.0, 10.0])
+def test_a_binary_mask_is_its_own_minimiser_for_every_smooth(smooth):
+    rng = np.random.default_rng(11)
+    y = (rng.random((3, 5, 5)) < 0.4).astype(float)
+    y[:, 0, 0] = 1.0  # no empty mask, so smooth = 0 is defined
+    np.testing.assert_allclose(lr.dice(y, y, smooth=smooth, reduction="none"), 0.0, atol=1e-15)
+    other = np.clip(y + rng.uniform(-0.3, 0.3, y.shape), 0, 1)
+    assert np.all(lr.dice(y, other, smooth=smooth, reduction="none") > 0)
+
+
+def test_a_soft_mask_is_not_its_own_minimiser():
+    # one pixel, y = 0.5, smooth = 0: L(p) = 1 - p / (0.5 + p) falls all the way to p = 1
+    p = np.linspace(0.05, 1.0, 20)
+    values = [float(lr.dice([[0.5]], [[q]], smooth=0.0)) for q in p]
+    assert np.all(np.diff(values) < 0)
+    assert values[-1] < float(lr.dice([[0.5]], [[0.5]], smooth=0.0))
