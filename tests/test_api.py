@@ -16,11 +16,13 @@ DESIGN_TABLE = {
     "regression": ["mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "poisson_nll", "gaussian_nll"],
     "probabilistic": ["bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence"],
     "margin": ["hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one"],
+    "sequence": ["ctc"],
     "ranking": ["margin_ranking"],
 }
 ALL_NAMES = [name for names in DESIGN_TABLE.values() for name in names]
 # The losses with more arrays than (y, prediction), and their arrays in argument order (issue 12's signatures).
 ARRAYS = {
+    "ctc": ("targets", "logits"),
     "margin_ranking": ("y", "x1", "x2"),
 }
 PAIR_NAMES = [name for name in ALL_NAMES if name not in ARRAYS]

@@ -93,10 +93,8 @@ class CTC(StructuredLoss):
         V.check_ndim(targets, "targets", 2, "(N, S): one padded label sequence per row", at_least=False)
         n, t, c = logits.shape
         if targets.shape[0] != n:
-            raise ValueError(
-                f"targets and logits must have one row per sequence; got targets {targets.shape} and logits "
-                f"{logits.shape} (logits are batch first: (N, T, C))"
-            )
+            raise V.wrong_shape("targets", f"have one row per sequence of logits {logits.shape} (batch first: "
+                                f"(N, T, C)), so {n} rows", targets.shape)
         V.check_scalar(params["blank"], "blank", low=0, high=c - 1, integer=True)
         _lengths(arrays, params)  # checks both lengths
         return (n,)
@@ -361,16 +359,22 @@ ENTRY = Entry(
            "use reduction=\"sum\" divided by N for lossref's mean (or reduction=\"none\" and average). An "
            "unalignable target gives inf in torch (NaN gradients follow) unless zero_infinity=True; lossref "
            "raises ValueError naming the sequence. Lengths are required tensors in torch."),
-        Eq("Keras 3", "keras.losses.CTC()(targets, logits)", False,
-           "Keras takes logits (N, T, C), batch first, like lossref, but the blank is always class 0 "
-           "(mask_index=0), which is also the padding: each target's length is its count of non-zero labels "
-           "(lossref: target_lengths=(targets != 0).sum(1), blank=0), and every input has the full T steps. "
-           "Its default reduction \"sum_over_batch_size\" is lossref's mean."),
+        Eq("Keras 3", "keras.losses.CTC()(targets, logits)", True,
+           "Keras takes logits (N, T, C), batch first, like lossref, and its default reduction "
+           "\"sum_over_batch_size\" is lossref's mean (computed in float32 unless keras.backend.floatx() is "
+           "changed). The blank is always class 0 (mask_index=0), which is also the padding: each target's length "
+           "is its count of non-zero labels (lossref: target_lengths=(targets != 0).sum(1), blank=0), and every "
+           "input has the full T steps (no input lengths)."),
         Eq("optax",
-           "optax.losses.ctc_loss(logits, logit_paddings, targets, label_paddings, blank_id=0).mean()", False,
-           "optax takes paddings instead of lengths: logit_paddings[n, t] = 1.0 for t >= input_lengths[n] and "
+           "optax.losses.ctc_loss(logits, logit_paddings, targets, label_paddings, blank_id=0).mean()", True,
+           "With zero paddings (lossref's full lengths) the numbers agree. optax takes paddings instead of "
+           "lengths: logit_paddings[n, t] = 1.0 for t >= input_lengths[n] and "
            "label_paddings[n, s] = 1.0 for s >= target_lengths[n] (right padding only). It replaces log 0 by "
-           "log_epsilon=-1e5, so an unalignable target gives a loss near 1e5 instead of inf or an error."),
+           "log_epsilon=-1e5, so an unalignable target gives a large finite loss (of the order of 1e5) instead of "
+           "inf or an error."),
+        Eq("scikit-learn", "# scikit-learn has no CTC loss (no loss on label sequences): use lr.ctc", False,
+           "scikit-learn has no sequence loss; the sum over alignments needs the forward recursion above, which "
+           "no scikit-learn metric computes."),
     ),
     notes=(
         "Layouts differ: lossref, Keras and optax take batch-first (N, T, C) logits; PyTorch's ctc_loss takes "
@@ -380,12 +384,13 @@ ENTRY = Entry(
         "per-label mean, not lossref's per-sequence mean. The two agree only when every target has length 1.",
         "A target needs at least S + r time steps, where r counts the neighbouring repeated labels (each pair "
         "needs a blank between them: 'aa' needs 3 steps). Shorter inputs have probability 0: PyTorch returns "
-        "inf unless zero_infinity=True, optax a loss near 1e5, lossref raises unless zero_infinity=True.",
+        "inf unless zero_infinity=True, optax a large finite loss (log 0 replaced by -1e5), lossref raises unless "
+        "zero_infinity=True.",
         "Give the lengths when the batch is padded: with the defaults every sequence runs to T steps and every "
         "target column is read, so padded frames are scored as blanks or labels and padding labels as symbols "
         "(a padding value equal to the blank is then an error, not a silent mistake).",
         "The blank is a class of the softmax: C counts the labels plus one. Keras always uses class 0 as the "
-        "blank and the padding value; TensorFlow's tf.nn.ctc_loss used the last class by default.",
+        "blank and the padding value; TensorFlow 1's tf.compat.v1.nn.ctc_loss uses the last class.",
     ),
     references=(
         "Graves, A., Fernandez, S., Gomez, F. and Schmidhuber, J. (2006). Connectionist temporal classification: "

@@ -274,7 +274,8 @@ T2 = np.array([[1, 2], [3, 3]])
     ((T2.astype(float), Z), {}, TypeError, r"targets has dtype float64; expected integer class labels"),
     ((T2, Z[0]), {}, ValueError, r"logits must have shape \(N, T, C\): batch, time, classes; got shape \(6, 4\)"),
     ((T2[0], Z), {}, ValueError, r"targets must have shape \(N, S\)"),
-    ((T2[:1], Z), {}, ValueError, r"targets and logits must have one row per sequence.*batch first"),
+    ((T2[:1], Z), {}, ValueError, r"targets must have one row per sequence of logits \(2, 6, 4\) \(batch first: \(N, T, C\)\), so 2 rows; "
+                                       r"got shape \(1, 2\)"),
     ((np.array([[1, 4], [1, 2]]), Z), {}, ValueError, r"targets holds class 4 at index \(0, 1\); expected labels "
                                                       r"in \[0, 4\)"),
     ((np.array([[1, 2], [0, 2]]), Z), {}, ValueError, r"targets holds the blank label 0 at index \(1, 0\)"),
