@@ -35,6 +35,9 @@ __all__ = [
     "check_choice",
     "check_flag",
     "check_ndim",
+    "as_lengths",
+    "check_not_blank",
+    "check_alignable",
     "broadcast_param",
     "check_overlap_denominator",
     "check_boxes",
@@ -413,3 +416,46 @@ def check_params(params: dict, declared) -> None:
     for p in declared:
         if p.constraint is not None and p.name in params:
             p.constraint.check(params[p.name], p.name)
+
+
+# ---------------------------------------------------------------------------- sequences (ctc)
+def as_lengths(value, name: str, n: int, high: int, what: str) -> np.ndarray:
+    """One integer length per sequence, shape ``(n,)``, each in ``[0, high]``; ``what`` names the axis."""
+    arr = np.asarray(value)
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected integer lengths, one per sequence")
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), one length per sequence; got shape {arr.shape}")
+    bad = (arr < 0) | (arr > high)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} must hold lengths in [0, {high}] (the {what}); got {int(arr[i])} for sequence {i}"
+        )
+    return arr.astype(np.intp, copy=False)
+
+
+def check_not_blank(labels: np.ndarray, valid: np.ndarray, name: str, blank: int) -> None:
+    """No label inside a target's length is the blank (the blank is not a symbol of the target)."""
+    bad = valid & (labels == blank)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} holds the blank label {blank} at {_where(i, labels.shape)}, inside the target's length; "
+            f"targets cannot contain the blank (shorten target_lengths, or choose another blank)"
+        )
+
+
+def check_alignable(input_lengths: np.ndarray, needed: np.ndarray, target_lengths: np.ndarray,
+                    name: str = "targets") -> None:
+    """Every target fits its input: ``T_n >= S_n + repeats_n`` (a blank between repeated labels)."""
+    bad = input_lengths < needed
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        repeats = int(needed[i] - target_lengths[i])
+        raise ValueError(
+            f"{name} sequence {i} cannot be aligned to its input: a target of length {int(target_lengths[i])} "
+            f"with {repeats} repeated neighbour(s) needs at least {int(needed[i])} time steps, and its input has "
+            f"{int(input_lengths[i])} (its probability is 0 and the loss infinite; pass zero_infinity=True to "
+            f"give such sequences loss 0 and no gradient)"
+        )

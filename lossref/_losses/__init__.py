@@ -16,6 +16,8 @@ NAMES = (
     "bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence",
     # margin
     "hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one",
+    # sequence
+    "ctc",
     # ranking
     "margin_ranking",
     # segmentation and detection
