@@ -35,7 +35,12 @@ __all__ = [
     "check_choice",
     "check_flag",
     "check_ndim",
+    "as_lengths",
+    "check_not_blank",
+    "check_alignable",
     "broadcast_param",
+    "check_overlap_denominator",
+    "check_boxes",
     "check_params",
     "wrong_shape",
     "no_derivative",
@@ -323,6 +328,30 @@ def broadcast_param(value, name: str, shape: tuple[int, ...], dtype: np.dtype, a
     return arr
 
 
+def check_overlap_denominator(den: np.ndarray, loss_name: str, what_zero: str) -> None:
+    """An overlap loss with ``smooth=0`` is 0/0 where its denominator is 0 (an empty mask predicted empty)."""
+    bad = den <= 0
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{loss_name} with smooth=0 is 0/0 at {_where(i, den.shape)}: {what_zero}; "
+            f"give smooth > 0 (an empty mask predicted empty then costs 0)"
+        )
+
+
+def check_boxes(boxes: np.ndarray, name: str, *, positive: bool = False) -> None:
+    """Boxes as rows ``(x1, y1, x2, y2)`` with ``x2 >= x1`` and ``y2 >= y1`` (``>`` when ``positive``)."""
+    if boxes.ndim != 2 or boxes.shape[1] != 4:
+        raise ValueError(f"{name} must have shape (n, 4), one box (x1, y1, x2, y2) per row; got shape {boxes.shape}")
+    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    bad = (w <= 0) | (h <= 0) if positive else (w < 0) | (h < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        x1, y1, x2, y2 = (_show(c) for c in boxes[i])
+        need = "x2 > x1 and y2 > y1 (a box with positive width and height)" if positive else "x2 >= x1 and y2 >= y1"
+        raise ValueError(f"{name} must hold boxes (x1, y1, x2, y2) with {need}; got ({x1}, {y1}, {x2}, {y2}) at row {i}")
+
+
 # ---------------------------------------------------------------------------- declared constraints
 class Flag:
     """True or False."""
@@ -387,3 +416,46 @@ def check_params(params: dict, declared) -> None:
     for p in declared:
         if p.constraint is not None and p.name in params:
             p.constraint.check(params[p.name], p.name)
+
+
+# ---------------------------------------------------------------------------- sequences (ctc)
+def as_lengths(value, name: str, n: int, high: int, what: str) -> np.ndarray:
+    """One integer length per sequence, shape ``(n,)``, each in ``[0, high]``; ``what`` names the axis."""
+    arr = np.asarray(value)
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} has dtype {arr.dtype}; expected integer lengths, one per sequence")
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), one length per sequence; got shape {arr.shape}")
+    bad = (arr < 0) | (arr > high)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} must hold lengths in [0, {high}] (the {what}); got {int(arr[i])} for sequence {i}"
+        )
+    return arr.astype(np.intp, copy=False)
+
+
+def check_not_blank(labels: np.ndarray, valid: np.ndarray, name: str, blank: int) -> None:
+    """No label inside a target's length is the blank (the blank is not a symbol of the target)."""
+    bad = valid & (labels == blank)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} holds the blank label {blank} at {_where(i, labels.shape)}, inside the target's length; "
+            f"targets cannot contain the blank (shorten target_lengths, or choose another blank)"
+        )
+
+
+def check_alignable(input_lengths: np.ndarray, needed: np.ndarray, target_lengths: np.ndarray,
+                    name: str = "targets") -> None:
+    """Every target fits its input: ``T_n >= S_n + repeats_n`` (a blank between repeated labels)."""
+    bad = input_lengths < needed
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        repeats = int(needed[i] - target_lengths[i])
+        raise ValueError(
+            f"{name} sequence {i} cannot be aligned to its input: a target of length {int(target_lengths[i])} "
+            f"with {repeats} repeated neighbour(s) needs at least {int(needed[i])} time steps, and its input has "
+            f"{int(input_lengths[i])} (its probability is 0 and the loss infinite; pass zero_infinity=True to "
+            f"give such sequences loss 0 and no gradient)"
+        )

@@ -16,12 +16,17 @@ DESIGN_TABLE = {
     "regression": ["mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "poisson_nll", "gaussian_nll"],
     "probabilistic": ["bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence"],
     "margin": ["hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one"],
+    "sequence": ["ctc"],
     "ranking": ["margin_ranking"],
+    "segmentation": ["dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box"],
 }
 ALL_NAMES = [name for names in DESIGN_TABLE.values() for name in names]
 # The losses with more arrays than (y, prediction), and their arrays in argument order (issue 12's signatures).
 ARRAYS = {
+    "ctc": ("targets", "logits"),
     "margin_ranking": ("y", "x1", "x2"),
+    "dice": ("y", "probs"), "tversky": ("y", "probs"), "generalized_dice": ("y", "probs"),
+    "giou_box": ("y", "boxes"), "diou_box": ("y", "boxes"), "ciou_box": ("y", "boxes"),
 }
 PAIR_NAMES = [name for name in ALL_NAMES if name not in ARRAYS]
 ROW_LOSSES = {"cross_entropy", "kl_divergence", "multiclass_hinge"}

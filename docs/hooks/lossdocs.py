@@ -28,7 +28,7 @@ REFERENCE = ROOT / "tests" / "data" / "reference.json"
 __all__ = [
     "formula", "second_derivative", "properties", "parameters", "pitfalls", "equivalents", "references",
     "comparison", "ce_vs_hinge", "residual_plot", "margin_plot", "curve_plot", "loss_link", "interactive_plot",
-    "reliability_plot", "snippet_globals",
+    "reliability_plot", "snippet_globals", "ctc_lattice",
 ]
 
 # Where each loss is documented (relative to docs/losses/): the page, and the section on pages shared by
@@ -473,6 +473,50 @@ def reliability_plot(curves: dict, *, slug: str, description: str, n_bins: int =
         ax_rel.set(xlabel="mean predicted probability", ylabel="observed frequency of y = 1", xlim=(0, 1), ylim=(0, 1))
         ax_count.set(xlabel="predicted probability", ylabel="predictions per bin", xlim=(0, 1))
         ax_rel.legend(fontsize=9)
+    return _svg(fig, rc, slug, description)
+
+
+def ctc_lattice(targets, logits, symbols: str, *, slug: str, description: str, blank: int = 0) -> str:
+    """The CTC forward lattice of the first sequence: time across, the extended target (blanks around and
+    between the labels) down. Each node is alpha_t(s) from ``lr.ctc.forward_variables``, printed beside it
+    and drawn with an area that grows with it; lines are the transitions the recursion sums over; the two
+    nodes whose sum is p(target) are ringed."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from cycler import cycler
+
+    alpha = np.exp(lr.ctc.forward_variables(targets, logits, blank=blank)[0])
+    ext = [blank]
+    for label in np.asarray(targets)[0]:
+        ext += [int(label), blank]
+    n_steps, width = alpha.shape
+    rc = dict(_RC, **{"axes.prop_cycle": cycler(color=_COLORS), "axes.grid": False})
+    with matplotlib.rc_context(rc):
+        fig, ax = plt.subplots(figsize=(1.5 * n_steps + 1.0, 0.7 * width + 1.0), layout="constrained")
+        for t in range(1, n_steps):
+            for s in range(width):
+                skip = s >= 2 and ext[s] != blank and ext[s] != ext[s - 2]
+                for r in (s, s - 1, s - 2) if skip else (s, s - 1):
+                    if r >= 0 and alpha[t - 1, r] > 0 and alpha[t, s] > 0:
+                        ax.plot([t - 1, t], [r, s], color=_GRID, alpha=0.35, linewidth=1.2, zorder=1)
+        tt, ss = np.meshgrid(np.arange(n_steps), np.arange(width), indexing="ij")
+        reached = alpha > 0
+        ax.scatter(tt[reached], ss[reached], s=60 + 900 * alpha[reached], color=_COLORS[0], zorder=2)
+        ax.scatter(tt[~reached], ss[~reached], s=30, facecolors="none", edgecolors=_INK, linewidths=0.8, zorder=2)
+        ends = [width - 1] + ([width - 2] if width > 1 else [])
+        ax.scatter([n_steps - 1] * len(ends), ends, s=800, facecolors="none", edgecolors=_COLORS[1],
+                   linewidths=2.0, zorder=3)
+        for t in range(n_steps):
+            for s in range(width):
+                ax.annotate(f"{alpha[t, s]:.4g}", (t, s), xytext=(0, -16), textcoords="offset points",
+                            ha="center", va="top", fontsize=9, color=_INK)
+        ax.set_xticks(range(n_steps), [f"t = {t}" for t in range(n_steps)])
+        ax.set_yticks(range(width), [f"{s}: {symbols[k]}" for s, k in enumerate(ext)])
+        ax.set(xlabel="time step", ylabel="extended target position", xlim=(-0.5, n_steps - 0.5),
+               ylim=(width - 0.4, -0.6))
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(length=0)
     return _svg(fig, rc, slug, description)
 
 

@@ -16,6 +16,10 @@ NAMES = (
     "bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence",
     # margin
     "hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one",
+    # sequence
+    "ctc",
     # ranking
     "margin_ranking",
+    # segmentation and detection
+    "dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box",
 )

@@ -32,3 +32,60 @@ def assert_grads_match(five_point):
         return grads
 
     return check
+
+
+def _mp_box_losses(target, box, eps):
+    """torchvision's GIoU, DIoU and CIoU losses of one pair of boxes from the published formulas, in mpmath."""
+    import mpmath
+
+    mpmath.mp.dps = 60
+    x1, y1, x2, y2 = (mpmath.mpf(float(c)) for c in box)
+    g1, h1, g2, h2 = (mpmath.mpf(float(c)) for c in target)
+    eps = mpmath.mpf(eps)
+    iw, ih = min(x2, g2) - max(x1, g1), min(y2, h2) - max(y1, h1)
+    inter = iw * ih if iw > 0 and ih > 0 else mpmath.mpf(0)
+    union = (x2 - x1) * (y2 - y1) + (g2 - g1) * (h2 - h1) - inter
+    iou = inter / (union + eps)
+    cw, ch = max(x2, g2) - min(x1, g1), max(y2, h2) - min(y1, h1)
+    giou = 1 - iou + (cw * ch - union) / (cw * ch + eps)
+    rho2 = ((x1 + x2) / 2 - (g1 + g2) / 2) ** 2 + ((y1 + y2) / 2 - (h1 + h2) / 2) ** 2
+    diou = 1 - iou + rho2 / (cw ** 2 + ch ** 2 + eps)
+    v = 4 / mpmath.pi ** 2 * (mpmath.atan((g2 - g1) / (h2 - h1)) - mpmath.atan((x2 - x1) / (y2 - y1))) ** 2
+    ciou = diou + v / (1 - iou + v + eps) * v
+    return {"giou_box": giou, "diou_box": diou, "ciou_box": ciou, "iou": iou, "v": v}
+
+
+@pytest.fixture
+def mp_box_losses():
+    """``mp_box_losses(target, box, eps)``: 60-digit GIoU, DIoU, CIoU losses (and IoU, v) of one pair."""
+    return _mp_box_losses
+
+
+def random_box_pairs(seed, n=6, overlapping=None):
+    """Pairs of boxes in general position (no two coordinates within 0.05 of each other: no ties)."""
+    rng = np.random.default_rng(seed)
+    out_y, out_b = [], []
+    while len(out_y) < n:
+        c = rng.uniform(0, 4, size=8)
+        xs, ys = np.sort(c[[0, 1, 4, 5]]), np.sort(c[[2, 3, 6, 7]])
+        if np.min(np.diff(xs)) < 0.05 or np.min(np.diff(ys)) < 0.05:
+            continue
+        perm = rng.permutation(4)
+        rest_x = [v for k, v in enumerate(xs) if k not in (perm[0], perm[2])]
+        rest_y = [v for k, v in enumerate(ys) if k not in (perm[1], perm[3])]
+        t = np.array([min(xs[perm[0]], xs[perm[2]]), min(ys[perm[1]], ys[perm[3]]),
+                      max(xs[perm[0]], xs[perm[2]]), max(ys[perm[1]], ys[perm[3]])])
+        b = np.array([min(rest_x), min(rest_y), max(rest_x), max(rest_y)])
+        iw = min(t[2], b[2]) - max(t[0], b[0])
+        ih = min(t[3], b[3]) - max(t[1], b[1])
+        if overlapping is not None and overlapping != (iw > 0 and ih > 0):
+            continue
+        out_y.append(t)
+        out_b.append(b)
+    return np.array(out_y), np.array(out_b)
+
+
+@pytest.fixture
+def box_pairs():
+    """``box_pairs(seed, n=6, overlapping=None)``: target and predicted boxes away from ties."""
+    return random_box_pairs
