@@ -2661,7 +2661,8 @@ def box_cases():
                   [0.5, 0.5, 1.5, 2.5]])
     b = np.array([[0.5, 0.3, 2.4, 1.9], [1.2, 0.6, 2.7, 3.1], [2.0, 2.0, 3.0, 3.5], [2.5, 1.5, 4.0, 2.5],
                   [0.7, 0.4, 1.8, 2.6]])  # box 4 has its target's aspect ratio: CIoU's v = 0
-    src = "mpmath (torchvision's formula: torchvision does not import beside torch 2.13)"
+    # "torchvision ..." first: the site's PyTorch tab shows these numbers, with this source as their call
+    src = "torchvision's formula in 60-digit mpmath (torchvision does not import beside torch 2.13)"
     w = uniform(270, 5, 0.2, 2.0)
     for loss, short in (("giou_box", "generalized"), ("diou_box", "distance"), ("ciou_box", "complete")):
         kw = {}
