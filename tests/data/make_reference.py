@@ -2422,6 +2422,17 @@ def metric_cases():
     torch_new("cosine_embedding_margin_0p2_sum", "cosine_embedding", emb, ("x1", "x2"),
               lambda x1, x2: F.cosine_embedding_loss(x1, x2, T(y), margin=0.2, reduction="sum"),
               params={"margin": 0.2}, reduction="sum")
+    def optax_cosine_embedding(x1, x2, margin=0.0):
+        c = O.cosine_similarity(x1, x2)
+        return jnp.mean(jnp.where(y == 1, 1 - c, jnp.maximum(c - margin, 0)))
+
+    add_new("cosine_embedding_margin_0p2_optax_mean", "cosine_embedding", emb, ("x1", "x2"),
+            params={"margin": 0.2}, source="mpmath",
+            framework=optax_block_multi(
+                "c = optax.losses.cosine_similarity(x1, x2); jnp.mean(jnp.where(y == 1, 1 - c, "
+                "jnp.maximum(c - 0.2, 0)))",
+                lambda x1, x2: optax_cosine_embedding(x1, x2, 0.2), {"x1": x1, "x2": x2}, "same"),
+            note="optax has no cosine embedding loss: its cosine_similarity in torch's formula.")
     w = uniform(247, 6, 0.2, 2.0)
     torch_new("cosine_embedding_sample_weight_mean", "cosine_embedding", emb, ("x1", "x2"),
               lambda x1, x2: reduce(F.cosine_embedding_loss(x1, x2, T(y), margin=-0.3, reduction="none"), T(w),
@@ -2450,8 +2461,9 @@ def metric_cases():
             "positive pairs; row 5 (label 2) has no positive and adds nothing.")
     add_new("ntxent_temperature_0p5_optax_mean", "ntxent", {"labels": labels, "embeddings": e}, ("embeddings",),
             params={"temperature": 0.5}, source="mpmath",
-            framework=optax_block("optax.losses.ntxent(embeddings, labels, temperature=0.5)",
-                                  lambda q: O.ntxent(q, labels, temperature=0.5), e, "same"))
+            framework=optax_block("optax.ntxent(embeddings, labels, temperature=0.5)",
+                                  lambda q: optax.ntxent(q, labels, temperature=0.5), e, "same"),
+            note="optax.ntxent is optax.losses.ntxent, exported at the top level too.")
     w = uniform(251, 6, 0.2, 2.0)
     add_new("ntxent_sample_weight_mean", "ntxent", {"labels": labels, "embeddings": e}, ("embeddings",),
             params={"temperature": 0.5}, sample_weight=w, source="mpmath",
