@@ -18,4 +18,6 @@ NAMES = (
     "hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one",
     # ranking
     "margin_ranking",
+    # metric learning and contrastive
+    "triplet_margin", "cosine_embedding", "hinge_embedding", "ntxent", "info_nce", "circle",
 )
