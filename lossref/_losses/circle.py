@@ -13,15 +13,12 @@ from .._structured import StructuredLoss
 
 __all__ = ["Circle", "ENTRY"]
 
-#: The floor on the norm when the embeddings are normalised (PyTorch's F.normalize default).
-NORM_FLOOR = 1e-12
-
-
 class Circle(StructuredLoss):
     r"""Circle loss (Sun et al. 2020) over a batch, as Keras 3's ``keras.losses.circle`` computes it.
 
-    lossref first normalises the embeddings, $u_i = e_i / \max(\lVert e_i \rVert, 10^{-12})$ (Keras
-    expects unit vectors and uses them as given). With $s_{ij} = u_i \cdot u_j$, the cosine
+    lossref first normalises the embeddings, $u_i = e_i / \lVert e_i \rVert$ (Keras expects unit
+    vectors and uses them as given); a zero row stays zero (the norm is floored at the dtype's
+    smallest normal number, so any other row, however short, becomes a unit vector). With $s_{ij} = u_i \cdot u_j$, the cosine
     distance $d_{ij} = \max(1 - s_{ij}, 0)$, margin $m$ and scale $\gamma$, Keras's terms are, for
     a positive $j \in P(i)$ (same label, $j \ne i$) and a negative $k \in N(i)$ (another label),
 
@@ -82,7 +79,8 @@ class Circle(StructuredLoss):
     def _forward(self, arrays, params, grad_weight):
         gamma, m = params["gamma"], params["margin"]
         labels = arrays["labels"]
-        u, norms = unit_rows(arrays["embeddings"], NORM_FLOOR)
+        floor = float(np.finfo(arrays["embeddings"].dtype).tiny)
+        u, norms = unit_rows(arrays["embeddings"], floor)
         s = u @ u.T
         dist = np.maximum(1 - s, 0)
         same = labels[:, None] == labels[None, :]
@@ -108,7 +106,7 @@ class Circle(StructuredLoss):
         dzn = -gamma * (alpha_n + (1 + m - dist > 0) * (1 - m - dist))
         grad_s = -coef[:, None] * (soft_p * dzp + soft_n * dzn) * (s < 1)
         grad_u = (grad_s + grad_s.T) @ u
-        return losses, {"embeddings": unit_rows_backward(u, norms, NORM_FLOOR, grad_u)}
+        return losses, {"embeddings": unit_rows_backward(u, norms, floor, grad_u)}
 
 
 ENTRY = Entry(
@@ -128,6 +126,9 @@ ENTRY = Entry(
     when_to_use="Deep metric learning with class labels (face recognition, person re-identification, image "
                 "retrieval), when pairs far from their optimum should get larger steps than those nearly done.",
     equivalents=(
+        Eq("PyTorch", "pytorch_metric_learning.losses.CircleLoss(m=0.4, gamma=80)(embeddings, labels)", False,
+           "PyTorch itself has no Circle loss. The pytorch-metric-learning package's CircleLoss has the same "
+           "defaults; its reduction over rows is its own, and lossref's tests do not compare with it."),
         Eq("Keras 3", "keras.losses.Circle(gamma=80.0, margin=0.4)(labels, embeddings / np.linalg.norm(embeddings, "
            "axis=1, keepdims=True))", False,
            "Keras expects unit vectors (lossref normalises them itself). The Circle class averages only over the "
@@ -135,6 +136,22 @@ ENTRY = Entry(
            "row. keras.losses.circle(labels, unit_embeddings) gives lossref's per-row values. Keras "
            "differentiates through alpha as lossref does; the widely copied PyTorch code of the paper detaches "
            "alpha (sp.detach()), so its gradient differs."),
+        Eq("optax",
+           "u = embeddings / jnp.linalg.norm(embeddings, axis=1, keepdims=True); d = jnp.maximum(1 - u @ u.T, 0)"
+           "; same = labels[:, None] == labels[None, :]; pos = same & ~jnp.eye(len(labels), dtype=bool); zp = jn"
+           "p.where(pos, -80.0 * jnp.maximum(0.4 + d, 0) * (0.4 - d), -jnp.inf); zn = jnp.where(~same, 80.0 * jn"
+           "p.maximum(1.4 - d, 0) * (0.6 - d), -jnp.inf); jnp.mean(jnp.logaddexp(0, jax.nn.logsumexp(zp, axis=1)"
+           " + jax.nn.logsumexp(zn, axis=1)))",
+           True,
+           "optax has no Circle loss; this is Keras's formula with jax.numpy on normalised rows."),
+        Eq("scikit-learn",
+           "u = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True); d = np.maximum(1 - u @ u.T, 0); "
+           "same = labels[:, None] == labels[None, :]; pos = same & ~np.eye(len(labels), dtype=bool); zp = np.wh"
+           "ere(pos, -80.0 * np.maximum(0.4 + d, 0) * (0.4 - d), -np.inf); zn = np.where(~same, 80.0 * np.maximu"
+           "m(1.4 - d, 0) * (0.6 - d), -np.inf); np.mean(np.logaddexp(0, scipy.special.logsumexp(zp, axis=1) + s"
+           "cipy.special.logsumexp(zn, axis=1)))",
+           True,
+           "scikit-learn has no Circle loss; this is Keras's formula with NumPy and SciPy on normalised rows."),
     ),
     notes=(
         "gamma = 80 turns similarities into logits of about +-100: a loss computed without a shifted "

@@ -10,6 +10,7 @@ from .._info import Equivalent as Eq
 from .._info import Properties as P
 from .._metric import pnorm_rows
 from .._structured import StructuredLoss
+from ._sentences import KERAS_FLOAT32
 
 __all__ = ["CosineEmbedding", "ENTRY"]
 
@@ -102,6 +103,19 @@ ENTRY = Entry(
         Eq("PyTorch", "torch.nn.functional.cosine_embedding_loss(x1, x2, y, margin=0.0)", True,
            "The label comes last. PyTorch adds its EPSILON = 1e-12 to each squared norm "
            "(sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12)) in the denominator), as lossref does."),
+        Eq("Keras 3", "c = -keras.losses.cosine_similarity(x1, x2); "
+           "keras.ops.mean(keras.ops.where(y == 1, 1 - c, keras.ops.maximum(c - 0.0, 0)))", False,
+           "Keras 3 has no cosine embedding loss; keras.losses.cosine_similarity returns -cos of l2-normalised "
+           "vectors, with its own epsilon rather than PyTorch's 1e-12 added to each squared norm: equal for "
+           "vectors of norm well above 1e-6. " + KERAS_FLOAT32),
+        Eq("optax", "c = optax.losses.cosine_similarity(x1, x2); "
+           "jnp.mean(jnp.where(y == 1, 1 - c, jnp.maximum(c - 0.0, 0)))", False,
+           "optax has no cosine embedding loss. Its cosine_similarity clips each squared norm at epsilon (default "
+           "0) instead of adding 1e-12: equal for vectors of norm well above 1e-6; a zero vector gives NaN."),
+        Eq("scikit-learn", "c = 1 - sklearn.metrics.pairwise.paired_cosine_distances(x1, x2); "
+           "np.mean(np.where(y == 1, 1 - c, np.maximum(c - 0.0, 0)))", False,
+           "scikit-learn has no cosine embedding loss; paired_cosine_distances normalises each row without "
+           "PyTorch's epsilon: equal for vectors of norm well above 1e-6."),
     ),
     notes=(
         "The cosine ignores length: the gradient is orthogonal to each vector and scales as 1/|x|, so short "

@@ -9,6 +9,7 @@ from .._base import Loss
 from .._info import Entry, Param
 from .._info import Equivalent as Eq
 from .._info import Properties as P
+from ._sentences import KERAS_FLOAT32, SKLEARN_WEIGHTED
 
 __all__ = ["HingeEmbedding", "ENTRY"]
 
@@ -76,6 +77,15 @@ ENTRY = Entry(
         Eq("PyTorch", "torch.nn.functional.hinge_embedding_loss(distances, y, margin=1.0)", True,
            "The label comes second. PyTorch gives any label other than -1 and +1 both terms (x + max(0, m - x)); "
            "lossref rejects it."),
+        Eq("Keras 3", "keras.ops.mean(keras.ops.where(y == 1, distances, keras.ops.maximum(1.0 - distances, 0)))",
+           True, "Keras 3 has no hinge embedding loss (keras.losses.Hinge is the SVM hinge on scores); this is the "
+           "formula with keras.ops. " + KERAS_FLOAT32),
+        Eq("optax", "jnp.mean(jnp.where(y == 1, distances, jnp.maximum(1.0 - distances, 0)))", True,
+           "optax has no hinge embedding loss (optax.losses.hinge_loss is the SVM hinge on scores); this is the "
+           "formula with jax.numpy."),
+        Eq("scikit-learn", "np.mean(np.where(y == 1, distances, np.maximum(1.0 - distances, 0)))", True,
+           "scikit-learn has no hinge embedding loss (sklearn.metrics.hinge_loss is the SVM hinge on scores); this "
+           "is the formula with NumPy. " + SKLEARN_WEIGHTED),
     ),
     notes=(
         "The input is a distance, not a classifier score: passing scores gives a loss that rewards large "

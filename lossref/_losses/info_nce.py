@@ -10,6 +10,7 @@ from .._info import Equivalent as Eq
 from .._info import Properties as P
 from .._metric import masked_logsumexp, unit_rows, unit_rows_backward
 from .._structured import StructuredLoss
+from ._sentences import KERAS_ROWS
 
 __all__ = ["InfoNCE", "ENTRY"]
 
@@ -120,10 +121,29 @@ ENTRY = Entry(
            "Not in torch itself: the info-nce-pytorch package (negative_mode='unpaired'), whose normalisation "
            "(F.normalize, floor 1e-12), logit layout (positive first) and in-batch negatives without "
            "negative_keys lossref follows."),
-        Eq("optax", "optax.ntxent(np.concatenate([query, positive_key]), np.concatenate([np.arange(N), np.arange(N)]), "
-           "temperature=0.1)", False,
-           "optax has no InfoNCE; its ntxent is the symmetric version (every query and every key is an anchor, and "
-           "the other queries are negatives too), so its number differs."),
+        Eq("Keras 3",
+           "u = lambda x: x / np.linalg.norm(x, axis=1, keepdims=True); logits = np.concatenate([np.sum(u(query)"
+           " * u(positive_key), axis=1, keepdims=True), u(query) @ u(negative_keys).T], axis=1) / 0.1; keras.los"
+           "ses.SparseCategoricalCrossentropy(from_logits=True)(np.zeros(len(query)), logits)",
+           True,
+           "Keras 3 has no InfoNCE; this is the formula (shared negatives) as Keras's cross-entropy on logits. "
+           "Without negatives use logits = u(query) @ u(positive_key).T / 0.1 and labels np.arange(len(query)). "
+           + KERAS_ROWS),
+        Eq("optax",
+           "u = lambda x: x / np.linalg.norm(x, axis=1, keepdims=True); logits = np.concatenate([np.sum(u(query)"
+           " * u(positive_key), axis=1, keepdims=True), u(query) @ u(negative_keys).T], axis=1) / 0.1; optax.los"
+           "ses.softmax_cross_entropy_with_integer_labels(logits, np.zeros(len(query), int)).mean()",
+           True,
+           "optax has no InfoNCE; this is the formula with its cross-entropy. optax's ntxent is another loss: "
+           "every row of the batch is an anchor and the other queries are negatives too."),
+        Eq("scikit-learn",
+           "u = lambda x: x / np.linalg.norm(x, axis=1, keepdims=True); logits = np.concatenate([np.sum(u(query)"
+           " * u(positive_key), axis=1, keepdims=True), u(query) @ u(negative_keys).T], axis=1) / 0.1; sklearn.m"
+           "etrics.log_loss(np.zeros(len(query)), scipy.special.softmax(logits, axis=1), labels=range(logits.sha"
+           "pe[1]))",
+           False,
+           "scikit-learn has no InfoNCE; log_loss on the softmax gives it, except that log_loss clips the "
+           "probabilities to [eps, 1 - eps], so a row whose positive has probability below about 1e-16 differs."),
     ),
     notes=(
         "The loss is a cross-entropy over 1 + M candidates: its value at random embeddings is about "

@@ -123,15 +123,33 @@ ENTRY = Entry(
     when_to_use="Self-supervised contrastive learning (SimCLR: two augmentations of each image are the positive "
                 "pair, the rest of the batch the negatives), and supervised contrastive learning with class labels.",
     equivalents=(
+        Eq("PyTorch", "pytorch_metric_learning.losses.NTXentLoss(temperature=0.07)(embeddings, labels)", False,
+           "PyTorch itself has no NT-Xent. The pytorch-metric-learning package's NTXentLoss (which optax cites) "
+           "uses the same per-pair softmax over one positive and the negatives; its normalisation epsilon and "
+           "reducer are its own, and lossref's tests do not compare with it."),
+        Eq("Keras 3",
+           "u = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True); s = u @ u.T / 0.07; same = label"
+           "s[:, None] == labels[None, :]; pos = same & ~np.eye(len(labels), dtype=bool); lse = scipy.special.lo"
+           "gsumexp(np.where(same, -np.inf, s), axis=1, keepdims=True); np.sum(np.where(pos, np.logaddexp(0, lse"
+           " - s), 0)) / pos.sum()",
+           False,
+           "Keras 3 has no NT-Xent; this is optax's formula with NumPy and SciPy (keras.ops has the same "
+           "functions), without optax's floor sqrt(eps) on the norms (it matters only for rows shorter than "
+           "that)."),
         Eq("optax", "optax.ntxent(embeddings, labels, temperature=0.07)", True,
            "optax takes the embeddings first. The same masks (self-pairs excluded from both positives and "
            "negatives; each positive's softmax over itself and the negatives), the same epsilon (the dtype's "
            "machine epsilon clipping the squared norm) and the same mean over ordered positive pairs. A batch "
            "without positive pairs gives NaN in optax, 0 in lossref. optax has no sample weights."),
-        Eq("PyTorch", "pytorch_metric_learning.losses.NTXentLoss(temperature=0.07)(embeddings, labels)", False,
-           "PyTorch itself has no NT-Xent. The pytorch-metric-learning package's NTXentLoss (which optax cites) "
-           "uses the same per-pair softmax over one positive and the negatives; its normalisation epsilon and "
-           "reducer are its own, and lossref's tests do not compare with it."),
+        Eq("scikit-learn",
+           "u = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True); s = u @ u.T / 0.07; same = label"
+           "s[:, None] == labels[None, :]; pos = same & ~np.eye(len(labels), dtype=bool); lse = scipy.special.lo"
+           "gsumexp(np.where(same, -np.inf, s), axis=1, keepdims=True); np.sum(np.where(pos, np.logaddexp(0, lse"
+           " - s), 0)) / pos.sum()",
+           False,
+           "scikit-learn has no NT-Xent; this is optax's formula with NumPy and SciPy"
+           ", without optax's floor sqrt(eps) on the norms (it matters only for rows shorter than "
+           "that)."),
     ),
     notes=(
         "The temperature sets the scale: 0.07 turns cosines in [-1, 1] into logits in [-14.3, 14.3], and the "

@@ -10,6 +10,7 @@ from .._info import Equivalent as Eq
 from .._info import Properties as P
 from .._metric import pnorm_grad, pnorm_rows
 from .._structured import StructuredLoss
+from ._sentences import KERAS_FLOAT32
 
 __all__ = ["TripletMargin", "ENTRY"]
 
@@ -150,11 +151,17 @@ ENTRY = Entry(
            "eps=1e-06, swap=False)", True,
            "Same distance (eps added to each component of the difference, pairwise_distance) and swap; PyTorch also "
            "broadcasts mismatched shapes, which lossref rejects."),
+        Eq("Keras 3", "keras.ops.mean(keras.ops.maximum(keras.ops.norm(anchor - positive + 1e-6, axis=-1) - "
+           "keras.ops.norm(anchor - negative + 1e-6, axis=-1) + 1.0, 0))", True,
+           "Keras 3 has no triplet loss; this is the formula (p=2, no swap) with keras.ops. " + KERAS_FLOAT32),
         Eq("optax", "optax.losses.triplet_margin_loss(anchor, positive, negative, norm_degree=2, margin=1.0, "
            "eps=1e-6).mean()", False,
            "optax puts eps inside the root, on the sum of powers: (sum_k (a_k - p_k)^p + eps)^(1/p), where lossref and "
            "PyTorch compute (sum_k |a_k - p_k + eps|^p)^(1/p); the values differ by about eps (and optax takes no "
            "absolute value, so an odd norm_degree is not a norm). optax returns per-triplet values and has no swap."),
+        Eq("scikit-learn", "np.mean(np.maximum(np.linalg.norm(anchor - positive + 1e-6, axis=-1) - "
+           "np.linalg.norm(anchor - negative + 1e-6, axis=-1) + 1.0, 0))", True,
+           "scikit-learn has no triplet loss; this is the formula (p=2, no swap) with NumPy."),
     ),
     notes=(
         "The loss is 0, with a zero gradient, for every triplet already satisfied by the margin: with random "
