@@ -8,7 +8,7 @@ from .. import _validation as V
 from .._info import Entry, Input, Param
 from .._info import Equivalent as Eq
 from .._info import Properties as P
-from .._metric import masked_logsumexp, softplus, unit_rows, unit_rows_backward
+from .._metric import softplus, unit_rows, unit_rows_backward
 from .._structured import StructuredLoss
 
 __all__ = ["NTXent", "ENTRY"]
@@ -72,15 +72,9 @@ class NTXent(StructuredLoss):
         V.check_leading(labels, "labels", e.shape[0], "embeddings")
         return labels.shape
 
-    @staticmethod
-    def _masks(labels):
-        same = labels[:, None] == labels[None, :]
-        positive = same.copy()
-        np.fill_diagonal(positive, False)  # no self-similarity
-        return positive, ~same  # the diagonal is neither positive nor negative
-
     def _mean_terms(self, arrays, params):
-        return self._masks(arrays["labels"])[0].sum(axis=1)
+        labels = arrays["labels"]
+        return np.sum(labels[:, None] == labels[None, :], axis=1) - 1  # the same-label rows but itself
 
     def _forward(self, arrays, params, grad_weight):
         e = arrays["embeddings"]
@@ -89,19 +83,32 @@ class NTXent(StructuredLoss):
         floor = float(np.sqrt(np.finfo(e.dtype).eps))
         u, norms = unit_rows(e, floor)
         s = (u @ u.T) / tau
-        positive, negative = self._masks(arrays["labels"])
-        lse = masked_logsumexp(s, negative)  # max-shifted; -inf for an anchor without negatives
-        z = lse[:, None] - s
+        labels = arrays["labels"]
+        same = labels[:, None] == labels[None, :]
+        # the negatives' log-sum-exp per anchor, shifted by the row's largest negative logit (the logits
+        # reach 1/tau ~ 14 and far more for small tau); -inf for an anchor without negatives
+        shifted = np.where(same, -np.inf, s)  # the diagonal has the anchor's own label: never a negative
+        top = np.max(shifted, axis=1, keepdims=True)
+        top = np.where(np.isfinite(top), top, 0)
+        np.subtract(shifted, top, out=shifted)
+        np.exp(shifted, out=shifted)  # exp(s - top) <= 1 on the negatives, 0 elsewhere
+        total = np.sum(shifted, axis=1)
+        with np.errstate(divide="ignore"):
+            lse = top[:, 0] + np.log(total)
+        # the positive pairs, few beside the N^2 entries: index them rather than mask the matrix
+        same[np.diag_indices_from(same)] = False  # no self-similarity
+        anchor, other = np.nonzero(same)
+        z = lse[anchor] - s[anchor, other]
         # softplus(LSE - s) = -log(e^s / (e^s + sum_neg e^s')), stable for any sign (logaddexp)
-        losses = np.sum(np.where(positive, softplus(z), 0), axis=1)
+        losses = np.bincount(anchor, weights=softplus(z), minlength=len(s)).astype(s.dtype, copy=False)
         if grad_weight is None:
             return losses, None
-        q = np.where(positive, np.exp(-softplus(-z)), 0)  # sigmoid(z) = exp(-softplus(-z)): no overflow
-        lse_safe = np.where(np.isfinite(lse), lse, 0)[:, None]
-        # the negatives' softmax, exp(s - LSE) <= 1 (masked before the exponential: no inf)
-        soft_neg = np.exp(np.where(negative, s - lse_safe, -np.inf))
-        g = np.asarray(grad_weight, dtype=e.dtype)[:, None]
-        grad_s = g * (soft_neg * q.sum(axis=1, keepdims=True) - q)
+        g = np.asarray(grad_weight, dtype=e.dtype)
+        q = g[anchor] * np.exp(-softplus(-z))  # g_i sigmoid(z) without overflow
+        # the negatives' softmax exp(s - LSE) times sum_j g_i q_ij, then -g_i q_ij at each positive
+        scale = np.bincount(anchor, weights=q, minlength=len(s)) / np.where(total > 0, total, 1)
+        grad_s = np.multiply(shifted, scale[:, None].astype(s.dtype, copy=False), out=shifted)
+        grad_s[anchor, other] -= q
         grad_u = ((grad_s + grad_s.T) @ u) / tau
         return losses, {"embeddings": unit_rows_backward(u, norms, floor, grad_u)}
 
