@@ -398,6 +398,12 @@ def _zero_one_multi(rng, shape):
     return rng.integers(0, shape[-1], size=shape[:-1]), grid_scores(rng, shape), params
 
 
+def _hinge_embedding(rng, shape):
+    """Distances in [0, 3] away from the margin, the kink of the dissimilar pairs."""
+    margin = _unif(rng, 0.5, 2.0)
+    return pm1(rng, shape), away_from(rng.uniform(0, 3, size=shape), [margin], 0.05), {"margin": margin}
+
+
 def _case(id, loss, gen, **kw):
     return Case(id=id, loss=loss, gen=gen, **kw)
 
@@ -463,6 +469,7 @@ CASES: list[Case] = [
           per_row=True),
     _case("multiclass_hinge-weston_watkins-class_weight", lr.multiclass_hinge, _multiclass("weston_watkins", True),
           per_row=True),
+    _case("hinge_embedding", lr.hinge_embedding, _hinge_embedding),
     _case("zero_one-binary", lr.zero_one, _zero_one_binary),
     _case("zero_one-multiclass", lr.zero_one, _zero_one_multi, per_row=True),
 ]

@@ -18,6 +18,7 @@ DESIGN_TABLE = {
     "margin": ["hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one"],
     "sequence": ["ctc"],
     "ranking": ["margin_ranking"],
+    "metric": ["triplet_margin", "cosine_embedding", "hinge_embedding", "ntxent", "info_nce", "circle"],
     "segmentation": ["dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box"],
 }
 ALL_NAMES = [name for names in DESIGN_TABLE.values() for name in names]
@@ -25,6 +26,9 @@ ALL_NAMES = [name for names in DESIGN_TABLE.values() for name in names]
 ARRAYS = {
     "ctc": ("targets", "logits"),
     "margin_ranking": ("y", "x1", "x2"),
+    "triplet_margin": ("anchor", "positive", "negative"), "cosine_embedding": ("y", "x1", "x2"),
+    "ntxent": ("labels", "embeddings"), "info_nce": ("query", "positive_key", "negative_keys"),
+    "circle": ("labels", "embeddings"),
     "dice": ("y", "probs"), "tversky": ("y", "probs"), "generalized_dice": ("y", "probs"),
     "giou_box": ("y", "boxes"), "diou_box": ("y", "boxes"), "ciou_box": ("y", "boxes"),
 }
@@ -38,6 +42,7 @@ PREDICTION = {
     "focal": ("logits", "logit"), "kl_divergence": ("logits", "logit"),
     "hinge": ("scores", "score"), "squared_hinge": ("scores", "score"), "logistic": ("scores", "score"),
     "multiclass_hinge": ("scores", "score"), "zero_one": ("scores", "score"),
+    "hinge_embedding": ("distances", "real"),
 }
 
 
@@ -152,7 +157,8 @@ def test_prediction_argument_is_named_for_what_it_is():
         elif name in ROW_LOSSES:
             y = [0, 1]
         else:
-            y = [1.0, -1.0] if PREDICTION[name][1] == "score" else [1.0, 0.0]
+            pm1 = PREDICTION[name][1] == "score" or name == "hinge_embedding"  # labels in {-1, +1}
+            y = [1.0, -1.0] if pm1 else [1.0, 0.0]
         kwargs = {"var": 1.0} if name == "gaussian_nll" else {}
         keyword = PREDICTION[name][0]
         try:

@@ -143,6 +143,8 @@ def definition(name, y, pred, params):
             gaps = [margin + row[j] - row[c] for j in range(len(row)) if j != c]
             out.append(max(0.0, max(gaps)) if variant == "crammer_singer" else sum(max(0.0, g) for g in gaps))
         return np.array(out).reshape(y.shape), (ones if cw is None else cw[y])
+    if name == "hinge_embedding":  # PyTorch's HingeEmbeddingLoss: the distance, or the hinge of margin - distance
+        return np.where(yf == 1, x, np.maximum(0.0, p.get("margin", 1.0) - x)), ones
     if name == "zero_one":
         if y.shape == x.shape:
             return (yf * x <= 0).astype(np.float64), _binary_weight((yf + 1) / 2, cw)

@@ -20,6 +20,8 @@ NAMES = (
     "ctc",
     # ranking
     "margin_ranking",
+    # metric learning and contrastive
+    "triplet_margin", "cosine_embedding", "hinge_embedding", "ntxent", "info_nce", "circle",
     # segmentation and detection
     "dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box",
 )
