@@ -18,4 +18,8 @@ NAMES = (
     "hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one",
     # ranking
     "margin_ranking",
+    # probabilistic classification: log-probabilities, multiclass focal
+    "nll", "categorical_focal",
+    # metric learning
+    "cosine_distance",
 )
