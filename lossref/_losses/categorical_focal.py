@@ -9,7 +9,7 @@ from .._base import Loss
 from .._info import Entry, Param
 from .._info import Equivalent as Eq
 from .._info import Properties as P
-from .._stable import exp_and_log_sum_exp, shift_by_row_max
+from .._stable import shift_by_row_max
 from ._sentences import KERAS_ROWS
 
 __all__ = ["CategoricalFocal", "ENTRY"]
@@ -108,9 +108,13 @@ class CategoricalFocal(Loss):
     def _forward(self, y, logits, grad_out, *, gamma, alpha, **_):
         dtype = logits.dtype
         shifted, top = shift_by_row_max(logits)  # log-sum-exp shift: every exponent <= 0
-        exps = shifted.copy()
-        log1p_rest, sum_exp = exp_and_log_sum_exp(exps, top)  # exps holds e^{s_j}, exactly 1 at the top
-        rest = sum_exp - 1
+        exps = np.exp(shifted)  # exactly 1 at the top class
+        # R, the sum over the other classes, summed on its own: 1 - p_top = R / (1 + R) needs R, which
+        # (1 + R) - 1 would lose for a confident prediction.
+        np.put_along_axis(exps, top, 0, axis=-1)
+        rest = exps.sum(axis=-1)
+        np.put_along_axis(exps, top, 1, axis=-1)
+        log1p_rest, sum_exp = np.log1p(rest), 1 + rest
         if y.dtype.kind == "f":
             s, e, target = shifted, exps, y
             is_top = np.zeros(shifted.shape, dtype=bool)
