@@ -107,48 +107,24 @@ class CategoricalFocal(Loss):
 
     def _forward(self, y, logits, grad_out, *, gamma, alpha, **_):
         dtype = logits.dtype
-        shifted, top = shift_by_row_max(logits)  # log-sum-exp shift: every exponent <= 0
-        exps = np.exp(shifted)  # exactly 1 at the top class
-        # R, the sum over the other classes, summed on its own: 1 - p_top = R / (1 + R) needs R, which
-        # (1 + R) - 1 would lose for a confident prediction.
-        np.put_along_axis(exps, top, 0, axis=-1)
-        rest = exps.sum(axis=-1)
-        np.put_along_axis(exps, top, 1, axis=-1)
-        log1p_rest, sum_exp = np.log1p(rest), 1 + rest
+        shifted, exps, top, rest = _softmax_parts(logits)
+        sum_exp = 1 + rest
         if y.dtype.kind == "f":
-            s, e, target = shifted, exps, y
-            is_top = np.zeros(shifted.shape, dtype=bool)
-            np.put_along_axis(is_top, top, True, axis=-1)
-            rest_c, log1p_c = rest[..., None], log1p_rest[..., None]
+            s, e, is_top, rest_c = shifted, exps, _top_mask(shifted, top), rest[..., None]
         else:
             label = y[..., None]
             s = np.take_along_axis(shifted, label, axis=-1)[..., 0]
             e = np.take_along_axis(exps, label, axis=-1)[..., 0]
-            is_top = y == top[..., 0]
-            rest_c, log1p_c = rest, log1p_rest
-        neg_log_p = log1p_c - s  # -log p_c >= 0
-        # O_c = sum of e^{s_j} over j != c: R at the top class, 1 + (R - e_c) >= 1 elsewhere (no cancellation).
-        other = np.where(is_top, rest_c, 1 + np.maximum(rest_c - e, 0))
-        if gamma == 0:
-            modulator = np.ones_like(s)
-        else:
-            with np.errstate(divide="ignore"):  # O_c = 0 (p_c = 1 in floating point): log(1 - p_c) = -inf
-                log_one_minus_p = np.log(other) - log1p_c
-            modulator = np.exp(gamma * log_one_minus_p)  # (1 - p_c)^gamma, exactly 0 where p_c = 1
+            is_top, rest_c = y == top[..., 0], rest
+        neg_log_p, other, modulator = _class_parts(s, e, is_top, rest_c, gamma)
         weight = modulator if alpha is None else modulator * (alpha if y.dtype.kind == "f" else alpha[y])
         if y.dtype.kind == "f":
-            weight = weight * target
+            weight = weight * y
             loss = np.einsum("...j,...j->...", weight, neg_log_p)
         else:
             loss = weight * neg_log_p
         if grad_out is not None:
-            if gamma == 0:
-                g = weight
-            else:
-                # r_c = p_c (-log p_c) / (1 - p_c) = e_c (-log p_c) / O_c in [0, 1]; its limit 1 at O_c = 0.
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    r = np.where(other > 0, e * neg_log_p / np.where(other > 0, other, 1), 1)
-                g = weight * (1 + gamma * r)  # a_c g_c
+            g = weight if gamma == 0 else weight * (1 + gamma * _ratio(e, neg_log_p, other))  # a_c g_c
             p = exps
             p *= (1 / sum_exp)[..., None]
             if y.dtype.kind == "f":
@@ -161,6 +137,92 @@ class CategoricalFocal(Loss):
                 np.multiply(p, g[..., None], out=grad_out, casting="same_kind")
         return loss.astype(dtype, copy=False)
 
+    def _forward_hess(self, y, logits, *, gamma, alpha, **_):
+        r"""One $C \times C$ block per row: $S\,(\operatorname{diag}(p) - p p^\top) - D^\top \operatorname{diag}(\kappa)\, D$.
+
+        Differentiating $\nabla L = \sum_c a_c g_c (p - e_c)$ once more, with
+        $\partial p / \partial z = \operatorname{diag}(p) - p p^\top$ and
+        $\nabla g_c = g_c'(p_c)\, p_c\, (e_c - p)$,
+
+        $$
+        H = \Big(\sum_c a_c g_c\Big)(\operatorname{diag}(p) - p p^\top)
+          - \sum_c a_c\, p_c\, g_c'(p_c)\, (p - e_c)(p - e_c)^\top .
+        $$
+
+        With $q_c = 1 - p_c$, $d_c = (p - e_c)/q_c$ (row $c$ of $D$) and $r_c$ as in the
+        gradient, $p_c g_c'(p_c) = \gamma q_c^{\gamma - 1}(r_c - 2p_c - \gamma p_c r_c)$, so the
+        second sum is $\sum_c \kappa_c d_c d_c^\top$ with
+        $\kappa_c = a_c\,\gamma\, q_c^{\gamma + 1}(r_c - 2 p_c - \gamma p_c r_c)$.
+
+        **Stability.** Only $q_c^{\gamma + 1}$ appears, never $q_c^{\gamma - 1}$, and the entries
+        of $d_c$ are $e^{s_k}/O_c$ for $k \ne c$ and $-1$ at $c$, all in $[-1, 1]$: the block is
+        finite for every finite logit and every $\gamma \ge 0$, including $\gamma < 1$ where the
+        curvature of $(1 - p)^\gamma$ alone is unbounded.
+        """
+        shifted, exps, top, rest = _softmax_parts(logits)
+        sum_exp = (1 + rest)[..., None]
+        target = y if y.dtype.kind == "f" else np.eye(logits.shape[-1], dtype=logits.dtype)[y]
+        neg_log_p, other, modulator = _class_parts(shifted, exps, _top_mask(shifted, top), rest[..., None], gamma)
+        a = target if alpha is None else target * alpha
+        p = exps / sum_exp
+        if gamma == 0:
+            total = a.sum(axis=-1)
+            kappa = None
+        else:
+            r = _ratio(exps, neg_log_p, other)
+            total = np.einsum("...j,...j->...", a * modulator, 1 + gamma * r)
+            q = other / sum_exp
+            kappa = a * gamma * modulator * q * (r - 2 * p - gamma * p * r)
+        hess = -p[..., :, None] * p[..., None, :]
+        np.einsum("...jj->...j", hess)[...] += p  # diag(p) - p p^T
+        hess *= total[..., None, None]
+        if kappa is not None:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                d = exps[..., None, :] / other[..., :, None]  # d[c, k] = e_k / O_c, then -1 on the diagonal
+            d = np.where(np.isfinite(d), d, 0)  # a class with O_c = 0 (p_c = 1) has kappa_c = 0
+            np.einsum("...jj->...j", d)[...] = -1
+            hess -= np.einsum("...ck,...c,...cl->...kl", d, kappa, d)
+        return hess.astype(logits.dtype, copy=False)
+
+
+def _softmax_parts(logits):
+    """The shifted logits s = z - max z, e^s (exactly 1 at the top class), the top's index and R.
+
+    R, the sum of e^s over the classes other than the top one, is summed on its own:
+    1 - p_top = R / (1 + R) needs R itself, which (1 + R) - 1 would lose for a confident prediction.
+    """
+    shifted, top = shift_by_row_max(logits)  # log-sum-exp shift: every exponent <= 0
+    exps = np.exp(shifted)
+    np.put_along_axis(exps, top, 0, axis=-1)
+    rest = exps.sum(axis=-1)
+    np.put_along_axis(exps, top, 1, axis=-1)
+    return shifted, exps, top, rest
+
+
+def _top_mask(shifted, top):
+    mask = np.zeros(shifted.shape, dtype=bool)
+    np.put_along_axis(mask, top, True, axis=-1)
+    return mask
+
+
+def _class_parts(s, e, is_top, rest, gamma):
+    """-log p_c, O_c = sum of e^{s_j} over j != c, and (1 - p_c)^gamma, for the classes given."""
+    log1p_rest = np.log1p(rest)
+    neg_log_p = log1p_rest - s  # -log p_c = log(1 + R) - s_c >= 0
+    # O_c is R at the top class and 1 + (R - e_c) >= 1 elsewhere: 1 - p_c = O_c / (1 + R) without cancellation.
+    other = np.where(is_top, rest, 1 + np.maximum(rest - e, 0))
+    if gamma == 0:
+        return neg_log_p, other, np.ones_like(neg_log_p)
+    with np.errstate(divide="ignore"):  # O_c = 0 (p_c = 1 in floating point): log(1 - p_c) = -inf
+        log_one_minus_p = np.log(other) - log1p_rest
+    return neg_log_p, other, np.exp(gamma * log_one_minus_p)  # (1 - p_c)^gamma, exactly 0 where p_c = 1
+
+
+def _ratio(e, neg_log_p, other):
+    """r_c = p_c (-log p_c) / (1 - p_c) = e_c (-log p_c) / O_c, in [0, 1]; its limit 1 where O_c = 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(other > 0, e * neg_log_p / np.where(other > 0, other, 1), 1)
+
 
 ENTRY = Entry(
     title="Softmax focal loss",
@@ -170,6 +232,10 @@ ENTRY = Entry(
              r"p = \operatorname{softmax}(z), \quad t = \text{one-hot}(y) \text{ or a probability row}",
     gradient=r"\frac{\partial L}{\partial z_k} = p_k \sum_c t_c \alpha_c g_c - t_k \alpha_k g_k, \qquad "
               r"g_c = (1 - p_c)^{\gamma}\left(1 + \gamma\,\frac{p_c\,(-\log p_c)}{1 - p_c}\right)",
+    second_derivative=r"\frac{\partial^2 L}{\partial z_j\,\partial z_k} = S\left(p_j\,[j = k] - p_j\,p_k\right) "
+                      r"- \sum_c \kappa_c\,\frac{(p_j - [j = c])(p_k - [k = c])}{(1 - p_c)^2}, \qquad "
+                      r"S = \sum_c t_c \alpha_c g_c, \quad \kappa_c = t_c \alpha_c\,\gamma\,(1 - p_c)^{\gamma + 1}"
+                      r"\left(r_c - 2p_c - \gamma\,p_c\,r_c\right), \quad r_c = \frac{p_c\,(-\log p_c)}{1 - p_c}",
     target="an integer class label in 0..C-1 per row (shape (n,)), or a probability row over the C classes "
             "(shape (n, C)); y is one-hot for a label",
     properties=P(convex=False, differentiable_everywhere=True, bounded_gradient=True,

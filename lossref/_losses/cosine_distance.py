@@ -112,6 +112,32 @@ class CosineDistance(Loss):
             grad_out *= inv_b[..., None]
         return loss.astype(y_pred.dtype, copy=False)
 
+    def _forward_hess(self, y, y_pred, *, eps, **_):
+        r"""One $D \times D$ block per row: $\big(v w^\top + w v^\top + c\,(I - v v^\top)\big) / b^2$, 0 below the floor.
+
+        Differentiate $g = -w/b$ with $w = u - c\,v$, $c = u^\top v$, $v = \hat y/b$ and
+        $b = \lVert\hat y\rVert$: $\partial v/\partial\hat y = (I - v v^\top)/b$, so
+        $\partial c/\partial\hat y = (I - v v^\top)u/b = w/b$, and
+
+        $$
+        \frac{\partial g}{\partial \hat y} = \frac{1}{b}\Big(v\,\frac{w^\top}{b}
+        + c\,\frac{I - v v^\top}{b}\Big) + \frac{w\, v^\top}{b^2},
+        $$
+
+        symmetric. Below the floor the loss is linear in $\hat y$ and the block is 0.
+        """
+        u, _, _, _ = _floored_unit(y, eps)
+        v, p_floored, _, b = _floored_unit(y_pred, eps)
+        cos = np.einsum("...j,...j->...", u, v)
+        w = u - cos[..., None] * v
+        hess = v[..., :, None] * w[..., None, :]
+        hess += np.swapaxes(hess, -1, -2)
+        hess -= cos[..., None, None] * (v[..., :, None] * v[..., None, :])
+        np.einsum("...jj->...j", hess)[...] += cos[..., None]
+        with np.errstate(over="ignore"):
+            inv_b2 = np.where(p_floored, 0, 1 / (b * b))  # 0 when |y_pred|^2 overflows the dtype
+        return (hess * inv_b2[..., None, None]).astype(y_pred.dtype, copy=False)
+
 
 ENTRY = Entry(
     title="Cosine distance",
@@ -122,6 +148,9 @@ ENTRY = Entry(
     gradient=r"\frac{\partial L}{\partial \hat y} = -\frac{1}{\lVert \hat y\rVert}\left(u - (u^\top v)\, v\right), "
               r"\quad u = \frac{y}{\max(\lVert y\rVert, \varepsilon)}, \; v = \frac{\hat y}{\lVert \hat y\rVert} "
               r"\quad (\lVert \hat y\rVert > \varepsilon; \; -u/\varepsilon \text{ below})",
+    second_derivative=r"\frac{\partial^2 L}{\partial \hat y\,\partial \hat y^\top} = \frac{v w^\top + w v^\top + "
+                      r"(u^\top v)(I - v v^\top)}{\lVert \hat y\rVert^2}, \quad w = u - (u^\top v)\,v "
+                      r"\quad (\lVert \hat y\rVert > \varepsilon; \; 0 \text{ below})",
     target="a real target vector per row, the same shape (n, D) as y_pred; only its direction matters",
     properties=P(convex=False, differentiable_everywhere=False, bounded_gradient=True,
                  robust_to_outliers=True, calibrated=False),

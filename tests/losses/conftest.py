@@ -51,3 +51,25 @@ def assert_grads_match(five_point):
         return grads
 
     return check
+
+
+@pytest.fixture
+def assert_row_hessian_matches(five_point):
+    """``check(loss, y, pred, params, ...)``: a per-row loss's (C, C) blocks agree with finite differences of
+    its gradient, and are symmetric; "none" is the Hessian of the sum, as its gradient is."""
+
+    def check(loss, y, pred, params=None, *, reduction="sum", sample_weight=None, rtol=1e-6, atol=1e-8):
+        params = params or {}
+        hess = loss.hess(y, pred, reduction=reduction, sample_weight=sample_weight, **params)
+        assert hess.shape == pred.shape + pred.shape[-1:]
+        np.testing.assert_array_equal(hess, np.swapaxes(hess, -1, -2))
+        total = "sum" if reduction == "none" else reduction
+        numeric = five_point(lambda p: loss.grad(y, p, reduction=total, sample_weight=sample_weight, **params), pred)
+        n = pred.shape[0]
+        for i in range(n):  # rows do not interact: every off-row block is 0
+            np.testing.assert_allclose(hess[i], numeric[i, :, i, :], rtol=rtol, atol=atol)
+            others = np.delete(numeric[i], i, axis=1)
+            np.testing.assert_allclose(others, 0, atol=atol)
+        return hess
+
+    return check

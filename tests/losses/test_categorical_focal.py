@@ -155,3 +155,28 @@ def test_float32_agrees_with_float64():
 def test_bad_input_is_named(args, kwargs, error, message):
     with pytest.raises(error, match=message):
         loss(*args, **kwargs)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("gamma", [0.0, 0.5, 2.0, 3.7])
+@pytest.mark.parametrize("soft", [False, True], ids=["labels", "probability rows"])
+def test_hessian_matches_finite_differences_of_the_gradient(reduction, gamma, soft, assert_row_hessian_matches):
+    rng = np.random.default_rng(int(gamma * 10) + 2 * soft)
+    logits = rng.normal(scale=2.0, size=(4, 3))
+    y = rng.dirichlet(np.ones(3), size=4) if soft else rng.integers(0, 3, size=4)
+    w = rng.uniform(0.2, 2.0, size=4)
+    assert_row_hessian_matches(loss, y, logits, {"gamma": gamma, "alpha": [0.3, 1.0, 0.6]}, reduction=reduction,
+                               sample_weight=w, atol=1e-7)
+
+
+def test_hessian_at_gamma_zero_is_cross_entropy_and_finite_at_extremes():
+    rng = np.random.default_rng(2)
+    logits, y = rng.normal(size=(5, 4)), rng.integers(0, 4, size=5)
+    np.testing.assert_allclose(loss.hess(y, logits, gamma=0.0), lr.cross_entropy.hess(y, logits), rtol=1e-13,
+                               atol=1e-17)
+    extreme = np.array([[1e30, -1e30, 0.0], [40.0, 0.0, 0.0]])
+    for gamma in (0.5, 2.0):
+        h = loss.hess([0, 0], extreme, gamma=gamma, reduction="none")
+        assert np.all(np.isfinite(h))
+        assert not np.any(h[0])  # a certain, correct prediction: the loss is flat there
+    assert np.all(np.isfinite(loss.hess([0, 0], extreme.astype(np.float32), gamma=0.5)))

@@ -130,3 +130,25 @@ def test_float32_agrees_with_float64():
 def test_bad_input_is_named(args, kwargs, error, message):
     with pytest.raises(error, match=message):
         loss(*args, **kwargs)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("eps", [1e-8, 0.5])
+def test_hessian_matches_finite_differences_of_the_gradient(reduction, eps, assert_row_hessian_matches):
+    rng = np.random.default_rng(6)
+    y, y_pred = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    y_pred[4] *= 0.05  # floored at eps = 0.5: the loss is linear there and its block 0
+    w = rng.uniform(0.2, 2.0, size=5)
+    hess = assert_row_hessian_matches(loss, y, y_pred, {"eps": eps}, reduction=reduction, sample_weight=w,
+                                      atol=1e-7)
+    if eps == 0.5:
+        assert not np.any(hess[4])
+
+
+def test_hessian_maps_the_prediction_to_minus_the_gradient():
+    # the gradient is homogeneous of degree -1 in y_pred (g(t p) = g(p) / t), so Euler's theorem gives H p = -g
+    rng = np.random.default_rng(7)
+    y, y_pred = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
+    hess, grad = loss.hess(y, y_pred, reduction="sum"), loss.grad(y, y_pred, reduction="sum")
+    np.testing.assert_allclose(np.einsum("ijk,ik->ij", hess, y_pred), -grad, rtol=1e-12, atol=1e-15)
+    assert np.all(np.isfinite(loss.hess([[1e300, 1.0]], [[1e300, -1e300]])))
