@@ -142,8 +142,9 @@ ENTRY = Entry(
            "(0 for ignored rows) and divide by their sum."),
         Eq("scikit-learn",
            "sklearn.metrics.log_loss(y, np.exp(log_probs), labels=np.arange(log_probs.shape[-1]))", False,
-           "log_loss takes probabilities, renormalises each row to sum to 1 and clips them to [eps, 1 - eps]: it "
-           "agrees for normalised log_probs above log(eps) (about -36 in float64), and saturates at 36.04 below. "
+           "log_loss takes probabilities (rows that sum to 1) and clips them to [eps, 1 - eps] with eps the "
+           "dtype's machine epsilon: it agrees for normalised log_probs above log(eps) (about -36 in float64) and "
+           "saturates at 36.04 below. "
            "sample_weight gives the weighted mean sum(w*l)/sum(w), as lossref."),
     ),
     notes=(

@@ -180,3 +180,21 @@ def test_hessian_at_gamma_zero_is_cross_entropy_and_finite_at_extremes():
         assert np.all(np.isfinite(h))
         assert not np.any(h[0])  # a certain, correct prediction: the loss is flat there
     assert np.all(np.isfinite(loss.hess([0, 0], extreme.astype(np.float32), gamma=0.5)))
+
+
+def test_minimiser_is_flatter_and_keeps_the_ranking():
+    from scipy.optimize import minimize
+    from scipy.special import softmax
+
+    eta = np.array([0.5, 0.3, 0.15, 0.05])
+    optimum = {}
+    for gamma in (0.0, 2.0):
+        res = minimize(lambda z: loss(eta[None], z[None], gamma=gamma), np.zeros(4),
+                       jac=lambda z: loss.grad(eta[None], z[None], gamma=gamma)[0], method="BFGS",
+                       options={"gtol": 1e-12})
+        optimum[gamma] = softmax(res.x)
+    np.testing.assert_allclose(optimum[0.0], eta, atol=1e-6)  # gamma = 0: cross-entropy, a proper scoring rule
+    p = optimum[2.0]
+    assert list(np.argsort(p)) == list(np.argsort(eta))
+    entropy = lambda q: -np.sum(q * np.log(q))  # noqa: E731
+    assert entropy(p) > entropy(eta) + 0.05  # under-confident

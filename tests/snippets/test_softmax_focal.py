@@ -30,3 +30,21 @@ def test_categorical_focal_gradient(printed):
     d0 = -(q ** 0.5) * 1.5 * q
     assert_allclose(out["lossref gradient"], [d0, -d0 / 2, -d0 / 2], rtol=1e-7, atol=5e-9)
     assert_allclose(out["lossref loss"], q ** 0.5 * q, rtol=1e-7, atol=5e-9)  # (1 - p)^0.5 (-log p), -log p ~ 1 - p
+
+
+def test_categorical_focal_minimizer(printed):
+    out = printed("losses/categorical_focal_minimizer.py")
+    eta = np.array([0.6, 0.3, 0.1])
+    assert_allclose(out["gamma=0, softmax at the optimum"], eta, atol=5e-7)  # cross-entropy is proper
+    previous = eta
+    for gamma in ("2", "5"):
+        p = out[f"gamma={gamma}, softmax at the optimum"]
+        assert_allclose(p.sum(), 1, atol=1e-6)
+        assert list(np.argsort(p)) == list(np.argsort(eta))  # same ranking of the classes
+        assert p[0] < previous[0] and p[2] > previous[2]  # flatter as gamma grows
+        previous = p
+        # stationarity of sum_c eta_c (1 - p_c)^gamma (-log p_c) in the logits, by the formula derived here
+        g = float(gamma)
+        r = p * -np.log(p) / (1 - p)
+        gc = eta * (1 - p) ** g * (1 + g * r)
+        assert_allclose(p * gc.sum() - gc, 0, atol=1e-6)
