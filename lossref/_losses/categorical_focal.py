@@ -181,7 +181,8 @@ class CategoricalFocal(Loss):
                 d = exps[..., None, :] / other[..., :, None]  # d[c, k] = e_k / O_c, then -1 on the diagonal
             d = np.where(np.isfinite(d), d, 0)  # a class with O_c = 0 (p_c = 1) has kappa_c = 0
             np.einsum("...jj->...j", d)[...] = -1
-            hess -= np.einsum("...ck,...c,...cl->...kl", d, kappa, d)
+            rank_terms = np.einsum("...ck,...c,...cl->...kl", d, kappa, d)
+            hess -= 0.5 * (rank_terms + np.swapaxes(rank_terms, -1, -2))  # exactly symmetric, as the true block
         return hess.astype(logits.dtype, copy=False)
 
 
