@@ -64,7 +64,8 @@ def definition(name, y, pred, params):
     p = dict(params)
     cw = p.get("class_weight")
     cw = None if cw is None else np.asarray(cw, dtype=np.float64)
-    rows = name in ("cross_entropy", "kl_divergence", "multiclass_hinge") or (name == "zero_one" and y.shape != x.shape)
+    rows = name in ("cross_entropy", "kl_divergence", "multiclass_hinge", "nll", "categorical_focal",
+                    "cosine_distance") or (name == "zero_one" and y.shape != x.shape)
     ones = np.ones(x.shape[:-1] if rows else x.shape)
     r = x - yf if x.shape == yf.shape else None
     if name == "mse":
@@ -149,6 +150,22 @@ def definition(name, y, pred, params):
         if y.shape == x.shape:
             return (yf * x <= 0).astype(np.float64), _binary_weight((yf + 1) / 2, cw)
         return (np.argmax(x, axis=-1) != y).astype(np.float64), (ones if cw is None else cw[y])
+    if name == "nll":
+        ignore = p.get("ignore_index")
+        keep = np.ones(y.shape, bool) if ignore is None else y != ignore
+        labels = np.where(keep, y, 0)
+        loss = -np.take_along_axis(x, labels[..., None], axis=-1)[..., 0]
+        return loss, (ones if cw is None else cw[labels]) * keep
+    if name == "categorical_focal":
+        gamma, alpha = p.get("gamma", 2.0), p.get("alpha")
+        logp = _log_softmax(x)
+        target = yf if y.shape == x.shape else np.eye(x.shape[-1])[y]
+        a = 1.0 if alpha is None else np.asarray(alpha, dtype=np.float64)
+        return np.sum(target * a * (1 - np.exp(logp)) ** gamma * -logp, axis=-1), ones
+    if name == "cosine_distance":
+        eps = p.get("eps", 1e-8)
+        norms = np.maximum(np.linalg.norm(yf, axis=-1), eps) * np.maximum(np.linalg.norm(x, axis=-1), eps)
+        return 1 - np.sum(yf * x, axis=-1) / norms, ones
     raise AssertionError(name)
 
 

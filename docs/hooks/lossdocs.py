@@ -93,7 +93,10 @@ def properties(name: str) -> str:
     if info.per_row:  # one row of C values per example, and the largest wins
         prediction = {"logit": "a row of C logits per example (logits), softmax gives the class probabilities",
                       "score": "a row of C real-valued scores per example (scores); the argmax is the decision",
-                      }[info.prediction]
+                      "log_probability": "a row of C log-probabilities per example (log_probs), e.g. log_softmax "
+                                         "outputs",
+                      "embedding": "a vector per example, the last axis (y_pred), compared with the target's",
+                      }.get(info.prediction, prediction)
     rows = [
         ("Prediction", prediction),
         ("Target", info.target),
