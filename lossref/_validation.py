@@ -38,6 +38,7 @@ __all__ = [
     "as_lengths",
     "check_not_blank",
     "check_alignable",
+    "check_mask",
     "broadcast_param",
     "check_overlap_denominator",
     "check_boxes",
@@ -311,6 +312,18 @@ def check_ndim(arr: np.ndarray, name: str, ndim: int, layout: str, *, at_least: 
     """``arr`` has ``ndim`` axes (at least, by default); ``layout`` names them, e.g. "(n, C), classes on the last axis"."""
     if arr.ndim < ndim or (not at_least and arr.ndim != ndim):
         raise ValueError(f"{name} must have shape {layout}; got shape {arr.shape}")
+
+
+def check_mask(mask, name: str, shape: tuple[int, ...], against: str) -> np.ndarray:
+    """A boolean array with one entry per element of the prediction ``against`` (True: the element counts)."""
+    arr = np.asarray(mask)
+    if arr.dtype.kind != "b":
+        raise TypeError(
+            f"{name} has dtype {arr.dtype}; expected booleans (True for a valid item), one per element of {against}"
+        )
+    if arr.shape != shape:
+        raise ValueError(f"{name} must have the shape of {against} {shape}; got {arr.shape}")
+    return arr
 
 
 def broadcast_param(value, name: str, shape: tuple[int, ...], dtype: np.dtype, against: str, what: str) -> np.ndarray:

@@ -398,6 +398,15 @@ def _zero_one_multi(rng, shape):
     return rng.integers(0, shape[-1], size=shape[:-1]), grid_scores(rng, shape), params
 
 
+def _ranking(masked: bool):
+    def gen(rng, shape):
+        relevance = rng.integers(0, 4, size=shape) * (rng.random(shape) < 0.6)  # graded, some lists without any
+        params = {"mask": rng.random(shape) < 0.75} if masked else {}
+        return relevance.astype(np.float64), _logits(rng, shape), params
+
+    return gen
+
+
 def _case(id, loss, gen, **kw):
     return Case(id=id, loss=loss, gen=gen, **kw)
 
@@ -465,6 +474,8 @@ CASES: list[Case] = [
           per_row=True),
     _case("zero_one-binary", lr.zero_one, _zero_one_binary),
     _case("zero_one-multiclass", lr.zero_one, _zero_one_multi, per_row=True),
+    _case("ranking_softmax", lr.ranking_softmax, _ranking(False), per_row=True),
+    _case("ranking_softmax-mask", lr.ranking_softmax, _ranking(True), per_row=True),
 ]
 CASES_BY_ID = {c.id: c for c in CASES}
 assert len(CASES_BY_ID) == len(CASES), "case ids must be unique"

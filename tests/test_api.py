@@ -17,7 +17,7 @@ DESIGN_TABLE = {
     "probabilistic": ["bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence"],
     "margin": ["hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one"],
     "sequence": ["ctc"],
-    "ranking": ["margin_ranking"],
+    "ranking": ["margin_ranking", "ranking_softmax"],
     "segmentation": ["dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box"],
 }
 ALL_NAMES = [name for names in DESIGN_TABLE.values() for name in names]
@@ -29,7 +29,7 @@ ARRAYS = {
     "giou_box": ("y", "boxes"), "diou_box": ("y", "boxes"), "ciou_box": ("y", "boxes"),
 }
 PAIR_NAMES = [name for name in ALL_NAMES if name not in ARRAYS]
-ROW_LOSSES = {"cross_entropy", "kl_divergence", "multiclass_hinge"}
+ROW_LOSSES = {"cross_entropy", "kl_divergence", "multiclass_hinge", "ranking_softmax"}
 PREDICTION = {
     "mse": ("y_pred", "real"), "mae": ("y_pred", "real"), "huber": ("y_pred", "real"),
     "smooth_l1": ("y_pred", "real"), "log_cosh": ("y_pred", "real"), "quantile": ("y_pred", "real"),
@@ -38,6 +38,7 @@ PREDICTION = {
     "focal": ("logits", "logit"), "kl_divergence": ("logits", "logit"),
     "hinge": ("scores", "score"), "squared_hinge": ("scores", "score"), "logistic": ("scores", "score"),
     "multiclass_hinge": ("scores", "score"), "zero_one": ("scores", "score"),
+    "ranking_softmax": ("scores", "score"),
 }
 
 
@@ -149,6 +150,8 @@ def test_prediction_argument_is_named_for_what_it_is():
         pred = [[0.5, -0.5], [0.25, 1.0]] if name in ROW_LOSSES else [0.25, 0.75]
         if name == "kl_divergence":
             y = [[0.5, 0.5], [1.0, 0.0]]
+        elif name == "ranking_softmax":
+            y = [[1.0, 0.0], [0.0, 2.0]]
         elif name in ROW_LOSSES:
             y = [0, 1]
         else:

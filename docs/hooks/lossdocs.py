@@ -113,7 +113,7 @@ def parameters(name: str) -> str:
     info = loss.info
     extra = "".join(f", {p.name}" if p.required else f", {p.name}={p.default!r}" for p in info.params)
     grad = f"lr.{name}.grad(...)  # same arguments\n" if info.has_gradient else ""
-    arrays = ", ".join(f"{a}=None" if a.optional else a.name for a in loss.inputs) if info.inputs else f"y, {loss.pred_name}"
+    arrays = ", ".join(f"{a}=None" if a.optional else a.name for a in loss.inputs) if info.inputs else f"{loss.target_name}, {loss.pred_name}"
     out = f"```python\nlr.{name}({arrays}, *, reduction=\"mean\", sample_weight=None{extra})\n{grad}```\n\n"
     if info.params:
         out += "| Parameter | Default | Meaning |\n|---|---|---|\n"

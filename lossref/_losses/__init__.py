@@ -19,7 +19,7 @@ NAMES = (
     # sequence
     "ctc",
     # ranking
-    "margin_ranking",
+    "margin_ranking", "ranking_softmax",
     # segmentation and detection
     "dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box",
 )
