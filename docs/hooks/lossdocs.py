@@ -90,7 +90,10 @@ def properties(name: str) -> str:
     """The properties table of one loss."""
     info = lr.get(name).info
     prediction = lr.PREDICTION_KINDS[info.prediction]
-    if info.per_row:  # one row of C values per example, and the largest wins
+    if info.family == "ranking":  # the order of the scores is the decision
+        prediction = ("a list of item scores per row (scores), items on the last axis; sorting them gives the ranking"
+                      if info.per_row else "two real-valued scores per pair (x1, x2); the larger ranks first")
+    elif info.per_row:  # one row of C values per example, and the largest wins
         prediction = {"logit": "a row of C logits per example (logits), softmax gives the class probabilities",
                       "score": "a row of C real-valued scores per example (scores); the argmax is the decision",
                       }[info.prediction]
