@@ -267,7 +267,8 @@ def comparison(family: str, base: str = "../losses/") -> str:
     lines = ["| Loss | Prediction | " + " | ".join(labels) + " |", "|---|---|" + "---|" * len(labels)]
     for loss in losses:
         info = loss.info
-        cells = [loss_link(loss.name, base), f"`{loss.pred_name}`"]
+        predictions = [i.name for i in loss.inputs if i.kind == "prediction"] if info.inputs else [loss.pred_name]
+        cells = [loss_link(loss.name, base), ", ".join(f"`{p}`" for p in predictions)]
         cells += [_yes_no(v) for _, v in info.properties.items()]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
