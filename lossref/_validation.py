@@ -41,6 +41,7 @@ __all__ = [
     "check_ndim_in",
     "check_leading",
     "check_same_width",
+    "check_mask",
     "broadcast_param",
     "check_overlap_denominator",
     "check_boxes",
@@ -332,6 +333,18 @@ def check_same_width(arr: np.ndarray, name: str, d: int, other: str) -> None:
     """``arr``'s rows have ``d`` entries, as ``other``'s do."""
     if arr.shape[-1] != d:
         raise ValueError(f"{name} must have {d} columns, as {other} has; got shape {arr.shape}")
+
+
+def check_mask(mask, name: str, shape: tuple[int, ...], against: str) -> np.ndarray:
+    """A boolean array with one entry per element of the prediction ``against`` (True: the element counts)."""
+    arr = np.asarray(mask)
+    if arr.dtype.kind != "b":
+        raise TypeError(
+            f"{name} has dtype {arr.dtype}; expected booleans (True for a valid item), one per element of {against}"
+        )
+    if arr.shape != shape:
+        raise ValueError(f"{name} must have the shape of {against} {shape}; got {arr.shape}")
+    return arr
 
 
 def broadcast_param(value, name: str, shape: tuple[int, ...], dtype: np.dtype, against: str, what: str) -> np.ndarray:

@@ -444,6 +444,15 @@ def _cosine(eps: float | None):
     return gen
 
 
+def _ranking(masked: bool):
+    def gen(rng, shape):
+        relevance = rng.integers(0, 4, size=shape) * (rng.random(shape) < 0.6)  # graded, some lists without any
+        params = {"mask": rng.random(shape) < 0.75} if masked else {}
+        return relevance.astype(np.float64), _logits(rng, shape), params
+
+    return gen
+
+
 def _case(id, loss, gen, **kw):
     return Case(id=id, loss=loss, gen=gen, **kw)
 
@@ -522,6 +531,8 @@ CASES: list[Case] = [
           per_row=True),
     _case("cosine_distance", lr.cosine_distance, _cosine(None), per_row=True),
     _case("cosine_distance-eps", lr.cosine_distance, _cosine(0.1), per_row=True),
+    _case("ranking_softmax", lr.ranking_softmax, _ranking(False), per_row=True),
+    _case("ranking_softmax-mask", lr.ranking_softmax, _ranking(True), per_row=True),
 ]
 CASES_BY_ID = {c.id: c for c in CASES}
 assert len(CASES_BY_ID) == len(CASES), "case ids must be unique"

@@ -17,7 +17,7 @@ DESIGN_TABLE = {
     "probabilistic": ["bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence", "nll", "categorical_focal"],
     "margin": ["hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one"],
     "sequence": ["ctc"],
-    "ranking": ["margin_ranking"],
+    "ranking": ["margin_ranking", "ranking_softmax"],
     "metric": ["cosine_distance", "triplet_margin", "cosine_embedding", "hinge_embedding", "ntxent", "info_nce", "circle"],
     "segmentation": ["dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box"],
 }
@@ -33,7 +33,8 @@ ARRAYS = {
     "giou_box": ("y", "boxes"), "diou_box": ("y", "boxes"), "ciou_box": ("y", "boxes"),
 }
 PAIR_NAMES = [name for name in ALL_NAMES if name not in ARRAYS]
-ROW_LOSSES = {"cross_entropy", "kl_divergence", "multiclass_hinge", "nll", "categorical_focal", "cosine_distance"}
+ROW_LOSSES = {"cross_entropy", "kl_divergence", "multiclass_hinge", "nll", "categorical_focal", "cosine_distance",
+              "ranking_softmax"}
 PREDICTION = {
     "mse": ("y_pred", "real"), "mae": ("y_pred", "real"), "huber": ("y_pred", "real"),
     "smooth_l1": ("y_pred", "real"), "log_cosh": ("y_pred", "real"), "quantile": ("y_pred", "real"),
@@ -44,6 +45,7 @@ PREDICTION = {
     "multiclass_hinge": ("scores", "score"), "zero_one": ("scores", "score"),
     "hinge_embedding": ("distances", "real"), "nll": ("log_probs", "log_probability"),
     "categorical_focal": ("logits", "logit"), "cosine_distance": ("y_pred", "embedding"),
+    "ranking_softmax": ("scores", "score"),
 }
 
 
@@ -155,7 +157,7 @@ def test_prediction_argument_is_named_for_what_it_is():
         pred = [[0.5, -0.5], [0.25, 1.0]] if name in ROW_LOSSES else [0.25, 0.75]
         if name == "kl_divergence":
             y = [[0.5, 0.5], [1.0, 0.0]]
-        elif name == "cosine_distance":
+        elif name in ("cosine_distance", "ranking_softmax"):
             y = [[1.0, 0.0], [0.0, 2.0]]
         elif name in ROW_LOSSES:
             y = [0, 1]

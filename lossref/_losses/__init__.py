@@ -19,7 +19,7 @@ NAMES = (
     # sequence
     "ctc",
     # ranking
-    "margin_ranking",
+    "margin_ranking", "ranking_softmax",
     # metric learning and contrastive
     "cosine_distance", "triplet_margin", "cosine_embedding", "hinge_embedding", "ntxent", "info_nce", "circle",
     # segmentation and detection
