@@ -33,6 +33,7 @@ GRAD_RTOL, GRAD_ATOL = 1e-7, 1e-12
 
 
 def _inputs(case):
+    """(y, pred, keyword arguments) of a case of a (target, prediction) loss."""
     y = np.asarray(case["y"])
     pred = np.asarray(case["pred"], dtype=np.float64)
     kwargs = dict(case["params"])
@@ -42,7 +43,53 @@ def _inputs(case):
     return y, pred, kwargs
 
 
-GRAD_CASES = [case for case in CASES if lr.get(case["loss"]).info.has_gradient]
+def _array(value):
+    arr = np.asarray(value)
+    return arr.astype(np.float64) if arr.dtype.kind == "f" else arr
+
+
+def _call_args(case):
+    """(positional arrays, keyword arguments) of lossref's call, in either schema of the fixture.
+
+    A loss of (target, prediction) gets ``y`` and ``pred`` positionally; a loss of more arrays gets
+    each of ``arrays`` by its argument name.
+    """
+    if "arrays" not in case:
+        y, pred, kwargs = _inputs(case)
+        return (y, pred), kwargs
+    kwargs = dict(case["params"])
+    kwargs["reduction"] = case["reduction"]
+    if case["sample_weight"] is not None:
+        kwargs["sample_weight"] = np.asarray(case["sample_weight"], dtype=np.float64)
+    kwargs.update({name: _array(value) for name, value in case["arrays"].items()})
+    return (), kwargs
+
+
+def _expected_grads(case):
+    """The fixture's gradients as {prediction name: array} (``pred`` for a (target, prediction) loss)."""
+    if "arrays" in case:
+        return {name: np.asarray(g, dtype=np.float64) for name, g in case["grads"].items()}
+    return {"pred": np.asarray(case["grad"], dtype=np.float64)}
+
+
+def _as_named(loss, case, grad):
+    """lossref's gradient (one array or a tuple in argument order) as {prediction name: array}."""
+    if "arrays" not in case:
+        return {"pred": grad}
+    names = [spec.name for spec in loss.inputs if spec.kind == "prediction" and spec.name in case["arrays"]]
+    grads = grad if isinstance(grad, tuple) else (grad,)
+    assert len(grads) == len(names), f"{case['id']}: {len(grads)} gradients for the predictions {names}"
+    return dict(zip(names, grads))
+
+
+def _predictions(case):
+    if "arrays" not in case:
+        return {"pred": np.asarray(case["pred"], dtype=np.float64)}
+    return {name: np.asarray(case["arrays"][name], dtype=np.float64) for name in case["grads"]}
+
+
+# From the fixture, not the registry: a loss the fixture has and lossref lacks fails its tests (none is skipped).
+GRAD_CASES = [case for case in CASES if case.get("grad") is not None or "grads" in case]
 
 
 # The parameter is not called ``case``: conftest.py parametrizes tests that take ``case``.
@@ -50,8 +97,8 @@ GRAD_CASES = [case for case in CASES if lr.get(case["loss"]).info.has_gradient]
 def test_value(ref):
     case = ref
     loss = lr.get(case["loss"])
-    y, pred, kwargs = _inputs(case)
-    got = loss(y, pred, **kwargs)
+    args, kwargs = _call_args(case)
+    got = loss(*args, **kwargs)
     expected = np.asarray(case["expected"], dtype=np.float64)
     assert np.shape(got) == expected.shape
     assert np.asarray(got).dtype == np.float64
@@ -62,23 +109,28 @@ def test_value(ref):
 def test_grad(ref):
     case = ref
     loss = lr.get(case["loss"])
-    y, pred, kwargs = _inputs(case)
-    expected = np.asarray(case["grad"], dtype=np.float64)
+    assert loss.info.has_gradient, case["id"]
+    args, kwargs = _call_args(case)
+    expected = _expected_grads(case)
     atol = case.get("grad_atol", GRAD_ATOL)
     assert atol <= GRAD_ATOL
-    grad = loss.grad(y, pred, **kwargs)
-    assert grad.shape == pred.shape and grad.dtype == np.float64
-    np.testing.assert_allclose(grad, expected, rtol=GRAD_RTOL, atol=atol, err_msg=case["id"])
-    value, grad2 = loss.value_and_grad(y, pred, **kwargs)
+    grads = _as_named(loss, case, loss.grad(*args, **kwargs))
+    assert set(grads) == set(expected), case["id"]
+    for name, pred in _predictions(case).items():
+        assert grads[name].shape == pred.shape and grads[name].dtype == np.float64, (case["id"], name)
+        np.testing.assert_allclose(grads[name], expected[name], rtol=GRAD_RTOL, atol=atol,
+                                   err_msg=f"{case['id']}: {name}")
+    value, grad2 = loss.value_and_grad(*args, **kwargs)
     np.testing.assert_allclose(value, np.asarray(case["expected"]), rtol=VALUE_RTOL, atol=VALUE_ATOL)
-    np.testing.assert_allclose(grad2, expected, rtol=GRAD_RTOL, atol=atol, err_msg=case["id"])
+    for name, g in _as_named(loss, case, grad2).items():
+        np.testing.assert_allclose(g, expected[name], rtol=GRAD_RTOL, atol=atol, err_msg=f"{case['id']}: {name}")
 
 
 def test_losses_without_gradient_have_no_reference_gradient():
     no_grad = [case for case in CASES if case not in GRAD_CASES]
     assert no_grad, "zero_one (the metric) should have reference values too"
     for case in no_grad:
-        assert case["grad"] is None, case["id"]
+        assert case["grad"] is None and not lr.get(case["loss"]).info.has_gradient, case["id"]
         with pytest.raises(TypeError, match="surrogate"):
             lr.get(case["loss"]).grad(*_inputs(case)[:2])
 
@@ -113,8 +165,9 @@ def test_framework_differences_are_documented():
 def test_expected_values_are_finite():
     for case in CASES:
         assert np.all(np.isfinite(np.asarray(case["expected"], dtype=np.float64))), case["id"]
-        if case["grad"] is not None:
-            assert np.all(np.isfinite(np.asarray(case["grad"], dtype=np.float64))), case["id"]
+        if case.get("grad") is not None or "grads" in case:
+            for g in _expected_grads(case).values():
+                assert np.all(np.isfinite(g)), case["id"]
 
 
 def test_header_records_provenance():
@@ -186,10 +239,14 @@ def test_framework_blocks_marked_same_equal_lossref(ref):
     """Where the framework's convention is lossref's, lossref reproduces the framework's number."""
     case, block = ref, ref["framework"]
     loss = lr.get(case["loss"])
-    y, pred, kwargs = _inputs(case)
-    np.testing.assert_allclose(loss(y, pred, **kwargs), block["value"], rtol=VALUE_RTOL, atol=VALUE_ATOL)
-    if "grad" in block:
-        np.testing.assert_allclose(loss.grad(y, pred, **kwargs), block["grad"], rtol=GRAD_RTOL, atol=GRAD_ATOL)
+    args, kwargs = _call_args(case)
+    np.testing.assert_allclose(loss(*args, **kwargs), block["value"], rtol=VALUE_RTOL, atol=VALUE_ATOL)
+    if "grad" in block or "grads" in block:
+        theirs = block["grads"] if "grads" in block else {"pred": block["grad"]}
+        ours = _as_named(loss, case, loss.grad(*args, **kwargs))
+        assert set(theirs) == set(ours), case["id"]
+        for name, g in theirs.items():
+            np.testing.assert_allclose(ours[name], g, rtol=GRAD_RTOL, atol=GRAD_ATOL, err_msg=f"{case['id']}: {name}")
 
 
 def test_keras_sample_weight_mean_divides_by_the_number_of_samples():
@@ -394,3 +451,130 @@ def test_optax_kl_with_log_targets_is_nan_at_zero_targets():
     positive = [case for case in OPTAX_CASES if "with_log_targets" in case["framework"]["call"]
                 and np.all(np.asarray(case["y"]) > 0)]
     assert positive and all(case["framework"]["difference"] == "same" for case in positive)
+
+
+# ---------------------------------------------------------------------------------- structured outputs
+def _case(case_id):
+    found = [case for case in CASES if case["id"] == case_id]
+    assert len(found) == 1, f"no fixture case {case_id}"
+    return found[0]
+
+
+def test_structured_cases_use_one_schema():
+    for case in CASES:
+        if "arrays" in case:
+            assert "y" not in case and "pred" not in case and "grad" not in case, case["id"]
+            assert case["grads"] and set(case["grads"]) <= set(case["arrays"]), case["id"]
+            if "framework" in case:
+                assert "grad" not in case["framework"], case["id"]
+        else:
+            assert "grads" not in case and "grads" not in case.get("framework", {}), case["id"]
+
+
+def test_torch_ctc_mean_divides_by_target_lengths():
+    case = _case("ctc_mean")
+    args, kwargs = _call_args(case)
+    per_sequence = lr.ctc(*args, **{**kwargs, "reduction": "none"})
+    lengths = np.asarray(case["params"]["target_lengths"])
+    assert len(set(lengths.tolist())) > 1, "equal target lengths would hide the difference"
+    np.testing.assert_allclose(case["framework"]["value"], np.mean(per_sequence / lengths), rtol=1e-12)
+    np.testing.assert_allclose(lr.ctc(*args, **kwargs), np.mean(per_sequence), rtol=1e-12)
+
+
+def test_keras_categorical_focal_default_alpha_is_a_quarter():
+    case = _case("categorical_focal_gamma_2_mean")
+    args, kwargs = _call_args(case)
+    assert case["params"].get("alpha") is None
+    np.testing.assert_allclose(case["framework"]["value"], 0.25 * lr.categorical_focal(*args, **kwargs), rtol=1e-12)
+    np.testing.assert_allclose(case["framework"]["grad"], 0.25 * lr.categorical_focal.grad(*args, **kwargs),
+                               rtol=1e-9, atol=1e-15)
+
+
+def test_keras_categorical_focal_clips_the_softmax():
+    case = _case("categorical_focal_confident_keras_clip_none")
+    args, kwargs = _call_args(case)
+    ours, keras_value = lr.categorical_focal(*args, **kwargs), np.asarray(case["framework"]["value"])
+    clipped = ours > 0.25 * -np.log(1e-7)  # rows whose true -0.25 log p_y exceeds Keras's ceiling
+    assert np.any(clipped)
+    np.testing.assert_allclose(keras_value[clipped], 0.25 * -np.log(1e-7) * (1 - 1e-7) ** 2, rtol=1e-12)
+
+
+def test_keras_cosine_similarity_is_minus_the_cosine():
+    case = _case("cosine_distance_mean")
+    args, kwargs = _call_args(case)
+    np.testing.assert_allclose(case["framework"]["value"], lr.cosine_distance(*args, **kwargs) - 1, rtol=1e-12)
+    np.testing.assert_allclose(case["framework"]["grad"], lr.cosine_distance.grad(*args, **kwargs), rtol=1e-9,
+                               atol=1e-15)
+
+
+def test_optax_cosine_distance_epsilon_floors_the_squared_norm():
+    case = _case("cosine_distance_small_norms_optax_default_mean")
+    y, pred, kwargs = _inputs(case)
+    norms = np.minimum(np.linalg.norm(y, axis=-1), np.linalg.norm(pred, axis=-1))
+    assert np.any(norms < 1e-8), "the case must reach lossref's floor"
+    unit = lambda x: x / np.linalg.norm(x, axis=-1, keepdims=True)  # noqa: E731  optax with epsilon=0
+    np.testing.assert_allclose(case["framework"]["value"], np.mean(1 - np.sum(unit(y) * unit(pred), -1)), rtol=1e-12)
+    assert not np.isclose(case["framework"]["value"], lr.cosine_distance(y, pred, **kwargs), rtol=1e-6)
+
+
+def test_keras_circle_class_averages_the_rows_above_zero():
+    case = _case("circle_keras_class_mean")
+    args, kwargs = _call_args(case)
+    rows = lr.circle(*args, **{**kwargs, "reduction": "none"})
+    assert np.any(rows == 0) and np.any(rows > 0)
+    np.testing.assert_allclose(case["framework"]["value"], rows[rows > 0].mean(), rtol=1e-12)
+    np.testing.assert_allclose(lr.circle(*args, **kwargs), rows.mean(), rtol=1e-12)
+
+
+def test_keras_dice_pools_the_whole_batch():
+    case = _case("dice_keras_batch_mean")
+    y, probs, kwargs = _inputs(case)
+    pooled = lr.dice(y.reshape(1, -1), probs.reshape(1, -1), smooth=0.0, reduction="sum")  # one example
+    np.testing.assert_allclose(case["framework"]["value"], pooled, rtol=1e-6)  # Keras adds 1e-7 below
+    assert not np.isclose(case["framework"]["value"], lr.dice(y, probs, **kwargs), rtol=1e-3)
+
+
+def test_keras_tversky_names_alpha_and_beta_the_other_way_round():
+    case = _case("tversky_alpha_0p7_keras_names_swapped_none")
+    y, probs, kwargs = _inputs(case)
+    alpha, beta = case["params"]["alpha"], case["params"]["beta"]
+    swapped = lr.tversky(y, probs, **{**kwargs, "alpha": beta, "beta": alpha})
+    np.testing.assert_allclose(case["framework"]["value"], swapped, rtol=1e-6)  # up to Keras's 1e-7
+    assert not np.allclose(case["framework"]["value"], lr.tversky(y, probs, **kwargs), rtol=1e-3)
+
+
+def test_optax_dice_smooth_is_half_of_lossrefs():
+    case = _case("dice_class_axis_1_optax_mean")
+    assert "smooth=0.5" in case["framework"]["call"] and case["params"].get("smooth", 1.0) == 1.0
+
+
+def test_optax_generalized_dice_defaults_apply_a_softmax_and_smooth_1():
+    case = _case("generalized_dice_optax_defaults_mean")
+    y, probs, kwargs = _inputs(case)
+    e = np.exp(probs - probs.max(axis=1, keepdims=True))
+    softmaxed = e / e.sum(axis=1, keepdims=True)  # optax's apply_softmax over the class axis
+    np.testing.assert_allclose(case["framework"]["value"], lr.generalized_dice(y, softmaxed, smooth=2.0), rtol=1e-12)
+
+
+def test_optax_triplet_margin_puts_eps_inside_the_root():
+    case = _case("triplet_margin_eps_0p01_optax_mean")
+    a, p, n = (np.asarray(case["arrays"][k]) for k in ("anchor", "positive", "negative"))
+    eps, margin = case["params"]["eps"], 1.0
+    inside = np.sqrt(np.sum((a - p) ** 2, -1) + eps) - np.sqrt(np.sum((a - n) ** 2, -1) + eps)
+    added = np.linalg.norm(a - p + eps, axis=-1) - np.linalg.norm(a - n + eps, axis=-1)
+    np.testing.assert_allclose(case["framework"]["value"], np.maximum(inside + margin, 0).mean(), rtol=1e-12)
+    np.testing.assert_allclose(lr.triplet_margin(a, p, n, eps=eps), np.maximum(added + margin, 0).mean(), rtol=1e-12)
+
+
+def test_torchvision_ciou_holds_alpha_constant_in_its_gradient():
+    case = _case("ciou_box_mean")
+    y, boxes, kwargs = _inputs(case)
+    block = case["framework"]
+    np.testing.assert_allclose(block["value"], lr.ciou_box(y, boxes, **kwargs), rtol=1e-12)
+    ours = lr.ciou_box.grad(y, boxes, **kwargs)
+    assert not np.allclose(block["grad"], ours, rtol=1e-6)
+    # the boxes whose aspect ratio matches their target's have v = 0: there the gradients agree
+    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    wg, hg = y[:, 2] - y[:, 0], y[:, 3] - y[:, 1]
+    same_ratio = np.isclose(np.arctan(w / h), np.arctan(wg / hg), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(block["grad"])[same_ratio], ours[same_ratio], rtol=1e-9, atol=1e-15)

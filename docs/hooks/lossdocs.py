@@ -177,13 +177,18 @@ def _case_framework(case: dict) -> str | None:
 
 
 def _lossref_value(case: dict) -> float:
+    """lossref's number for a fixture case, in either schema: ``y``/``pred`` passed positionally, or
+    ``arrays`` (a loss of more than a target and a prediction) passed by argument name."""
     loss = lr.get(case["loss"])
-    y = np.asarray(case["y"]) if not isinstance(case["y"], (int, float)) else case["y"]
-    pred = np.asarray(case["pred"], dtype=np.float64)
     sw = None if case["sample_weight"] is None else np.asarray(case["sample_weight"], dtype=np.float64)
     params = {k: (np.asarray(v) if isinstance(v, list) else v) for k, v in case["params"].items()}
-    value = loss(y, pred, reduction=case["reduction"], sample_weight=sw, **params)
-    return value
+    if "arrays" in case:
+        arrays = {k: np.asarray(v) for k, v in case["arrays"].items()}
+        arrays = {k: (v.astype(np.float64) if v.dtype.kind == "f" else v) for k, v in arrays.items()}
+        return loss(reduction=case["reduction"], sample_weight=sw, **arrays, **params)
+    y = np.asarray(case["y"]) if not isinstance(case["y"], (int, float)) else case["y"]
+    pred = np.asarray(case["pred"], dtype=np.float64)
+    return loss(y, pred, reduction=case["reduction"], sample_weight=sw, **params)
 
 
 def _fmt(value) -> str:

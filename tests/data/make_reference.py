@@ -57,6 +57,23 @@ gives the same number to float32 precision (rtol 1e-6), and checks it against a 
 evaluation of Keras's documented formula (rtol 1e-12). A block whose ``difference`` is
 ``"same"`` must also agree with ``expected`` (value, and gradient when recorded).
 
+The losses of structured outputs (sequences, ranking, metric learning, segmentation, boxes) are
+checked the same way against mpmath, which evaluates each per-example loss from its defining
+formula (``m_examples``); their gradients are central differences of the 60-digit reduced loss
+with step 1e-25 (error about 1e-35), so they too are independent of every framework's autograd.
+Box losses have no importable framework (torchvision does not import beside torch 2.13): their
+numbers are mpmath's, from torchvision's published formula, and their ``source`` says so.
+
+Case schema. A loss of (target, prediction) has ``y``, ``pred`` and ``grad``, whatever its
+argument names (``nll(y, log_probs)``, ``ctc(targets, logits)``, ``dice(y, probs)``, ...);
+array-valued parameters (``input_lengths``, ``mask``, ``class_weight``) are in ``params``. A loss
+of more arrays (``margin_ranking(y, x1, x2)``, ``triplet_margin(anchor, positive, negative)``,
+``cosine_embedding``, ``info_nce``) has instead ``arrays``, a dict from argument name to array
+(passed by name; an optional array left out is absent), and ``grads``, a dict from the name of each
+prediction to the gradient of the reduced loss with respect to it; its framework block, if any,
+has ``grads`` too. ``sample_weight`` is per example (per sequence, pair, triplet, anchor, image or
+box).
+
 Output is deterministic: fixed seeds, sorted keys, floats written with ``repr(float)``,
 non-finite framework numbers written as the strings ``"inf"``, ``"-inf"`` and ``"nan"``.
 """
@@ -1711,6 +1728,966 @@ def optax_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# the losses of structured outputs (issue 12): sequences, ranking, metric learning, segmentation,
+# boxes. mpmath evaluates each per-example loss from its defining formula; the gradients are
+# central differences of the reduced 60-digit loss with step 1e-25 (error about 1e-35, far below
+# float64), so they are independent of every framework's autograd.
+# ---------------------------------------------------------------------------------------------
+FD_STEP = "1e-25"
+
+
+def to_mp(a):
+    a = np.asarray(a, dtype=np.float64)
+    out = np.empty(a.shape, dtype=object)
+    for idx in np.ndindex(a.shape):
+        out[idx] = mp.mpf(float(a[idx]))
+    return out
+
+
+def m_dot(u, v):
+    return mp.fsum(a * b for a, b in zip(u, v))
+
+
+def m_norm(u):
+    return mp.sqrt(m_dot(u, u))
+
+
+def m_cos(u, v):
+    return m_dot(u, v) / (m_norm(u) * m_norm(v))
+
+
+def m_lse(xs):
+    xs = list(xs)
+    if not xs:
+        return mp.ninf
+    top = max(xs)
+    return top + mp.log(mp.fsum(mp.exp(x - top) for x in xs))
+
+
+def m_softplus_inf(x):
+    return mp.mpf(0) if x == mp.ninf else m_softplus(x)
+
+
+def m_ctc_sequence(logits, target, blank):
+    """p(target | logits) by the forward recursion over the blank-extended target (plain probabilities:
+    mpmath's exponent range has no underflow). 0 when no alignment produces the target."""
+    probs = []
+    for row in logits:
+        lse = m_lse(row)
+        probs.append([mp.exp(v - lse) for v in row])
+    ext = [blank]
+    for label in target:
+        ext += [int(label), blank]
+    T, U = len(probs), len(ext)
+    alpha = [mp.mpf(0)] * U
+    alpha[0] = probs[0][ext[0]]
+    if U > 1:
+        alpha[1] = probs[0][ext[1]]
+    for t in range(1, T):
+        new = [mp.mpf(0)] * U
+        for s in range(U):
+            a = alpha[s] + (alpha[s - 1] if s >= 1 else 0)
+            if s >= 2 and ext[s] != blank and ext[s] != ext[s - 2]:
+                a += alpha[s - 2]
+            new[s] = a * probs[t][ext[s]]
+        alpha = new
+    return alpha[-1] + (alpha[-2] if U > 1 else 0)
+
+
+def m_box_terms(b, g, eps):
+    """IoU, the enclosing box and the centre distance of boxes b and g, as torchvision computes them."""
+    x1, y1, x2, y2 = b
+    x1g, y1g, x2g, y2g = g
+    xk1, yk1, xk2, yk2 = max(x1, x1g), max(y1, y1g), min(x2, x2g), min(y2, y2g)
+    inter = (xk2 - xk1) * (yk2 - yk1) if (yk2 > yk1 and xk2 > xk1) else mp.mpf(0)
+    union = (x2 - x1) * (y2 - y1) + (x2g - x1g) * (y2g - y1g) - inter
+    iou = inter / (union + eps)
+    xc1, yc1, xc2, yc2 = min(x1, x1g), min(y1, y1g), max(x2, x2g), max(y2, y2g)
+    centre = ((x1 + x2) / 2 - (x1g + x2g) / 2) ** 2 + ((y1 + y2) / 2 - (y1g + y2g) / 2) ** 2
+    return iou, union, (xc2 - xc1) * (yc2 - yc1), (xc2 - xc1) ** 2 + (yc2 - yc1) ** 2, centre
+
+
+def m_overlap_sums(y, p, class_axis):
+    """(TP, sum y, sum p) per example (class_axis None) or per example and class (class_axis 1)."""
+    out = []
+    for i in range(y.shape[0]):
+        if class_axis is None:
+            groups = [(y[i].ravel(), p[i].ravel())]
+        else:
+            groups = [(y[i, c].ravel(), p[i, c].ravel()) for c in range(y.shape[1])]
+        out.append([(mp.fsum(a * b for a, b in zip(yy, pp)), mp.fsum(yy), mp.fsum(pp)) for yy, pp in groups])
+    return out
+
+
+def m_examples(loss, A, prm):
+    """Per-example (value, weight) of the new losses, in 60 digits; ``A`` maps each input to its array
+    (predictions as mpf object arrays). lossref's mean is sum(w * value) / sum(w)."""
+    one = mp.mpf(1)
+    if loss == "nll":
+        y, lp = A["y"], A["log_probs"]
+        cw, ignore = prm.get("class_weight"), prm.get("ignore_index")
+        out = []
+        for i in range(len(y)):
+            if ignore is not None and int(y[i]) == ignore:
+                out.append((mp.mpf(0), mp.mpf(0)))
+            else:
+                out.append((-lp[i, int(y[i])], M(cw[int(y[i])]) if cw is not None else one))
+        return out
+    if loss == "categorical_focal":
+        y, z = A["y"], A["logits"]
+        gamma, alpha = M(prm.get("gamma", 2.0)), prm.get("alpha")
+        out = []
+        for i in range(len(y)):
+            label, lse = int(y[i]), m_lse(z[i])
+            p = [mp.exp(v - lse) for v in z[i]]
+            rest = mp.fsum(p[j] for j in range(len(p)) if j != label)  # 1 - p_y without cancellation
+            a = one if alpha is None else (M(alpha) if np.ndim(alpha) == 0 else M(alpha[label]))
+            out.append((-a * rest**gamma * (z[i][label] - lse), one))
+        return out
+    if loss == "cosine_distance":
+        y, p, eps = A["y"], A["y_pred"], M(prm.get("eps", 1e-8))
+        return [(1 - m_dot(y[i], p[i]) / (max(m_norm(y[i]), eps) * max(m_norm(p[i]), eps)), one)
+                for i in range(len(y))]
+    if loss == "ctc":
+        targets, z = A["targets"], A["logits"]
+        N, T = z.shape[:2]
+        il = prm.get("input_lengths") or [T] * N
+        tl = prm.get("target_lengths") or [targets.shape[1]] * N
+        out = []
+        for i in range(N):
+            prob = m_ctc_sequence(z[i, : il[i]], targets[i, : tl[i]], prm.get("blank", 0))
+            if prob == 0:
+                if not prm.get("zero_infinity", False):
+                    raise AssertionError(f"ctc: sequence {i} has no alignment")
+                out.append((mp.mpf(0), one))
+            else:
+                out.append((-mp.log(prob), one))
+        return out
+    if loss == "margin_ranking":
+        y, x1, x2, m = A["y"], A["x1"], A["x2"], M(prm.get("margin", 0.0))
+        return [(max(m - int(y[i]) * (x1[i] - x2[i]), 0), one) for i in range(len(y))]
+    if loss == "triplet_margin":
+        a, pos, neg = A["anchor"], A["positive"], A["negative"]
+        m, p, eps = M(prm.get("margin", 1.0)), M(prm.get("p", 2.0)), M(prm.get("eps", 1e-6))
+
+        def d(u, v):  # torch's pairwise_distance: ||u - v + eps||_p
+            return mp.fsum(abs(s - t + eps) ** p for s, t in zip(u, v)) ** (1 / p)
+
+        out = []
+        for i in range(len(a)):
+            dn = d(a[i], neg[i])
+            if prm.get("swap", False):
+                dn = min(dn, d(pos[i], neg[i]))
+            out.append((max(d(a[i], pos[i]) - dn + m, 0), one))
+        return out
+    if loss == "cosine_embedding":
+        y, x1, x2, m = A["y"], A["x1"], A["x2"], M(prm.get("margin", 0.0))
+        return [((1 - m_cos(x1[i], x2[i])) if int(y[i]) == 1 else max(m_cos(x1[i], x2[i]) - m, 0), one)
+                for i in range(len(y))]
+    if loss == "hinge_embedding":
+        y, x, m = A["y"], A["distances"], M(prm.get("margin", 1.0))
+        return [(x[i] if int(y[i]) == 1 else max(m - x[i], 0), one) for i in range(len(y))]
+    if loss in ("ntxent", "circle"):
+        labels, e = A["labels"], A["embeddings"]
+        n = len(labels)
+        if loss == "ntxent":
+            floor = M(np.finfo(np.float64).eps)  # optax: sqrt(max(|e|^2, eps))
+            unit = [[v / mp.sqrt(max(m_dot(r, r), floor)) for v in r] for r in e]
+        else:
+            unit = [[v / m_norm(r) for v in r] for r in e]
+        out = []
+        for i in range(n):
+            P = [j for j in range(n) if j != i and labels[j] == labels[i]]
+            Nn = [k for k in range(n) if labels[k] != labels[i]]
+            if loss == "ntxent":
+                tau = M(prm.get("temperature", 0.07))
+                s = [m_dot(unit[i], unit[j]) / tau for j in range(n)]
+                lse = m_lse(s[k] for k in Nn)
+                total = mp.fsum(m_lse([s[j], lse]) - s[j] for j in P)  # -log(e^s / (e^s + sum e^neg))
+                out.append((total / len(P), mp.mpf(len(P))) if P else (mp.mpf(0), mp.mpf(0)))
+            else:
+                gamma, margin = M(prm.get("gamma", 80.0)), M(prm.get("margin", 0.4))
+                dist = [max(1 - m_dot(unit[i], unit[j]), 0) for j in range(n)]
+                pos = [-gamma * max(margin + dist[j], 0) * (margin - dist[j]) for j in P]
+                negs = [gamma * max(1 + margin - dist[k], 0) * (1 - margin - dist[k]) for k in Nn]
+                out.append((m_softplus_inf(m_lse(pos) + m_lse(negs)), one))
+        return out
+    if loss == "info_nce":
+        q, kp, kn = A["query"], A["positive_key"], A.get("negative_keys")
+        tau = M(prm.get("temperature", 0.1))
+        out = []
+        for i in range(len(q)):
+            others = list(kn) if kn is not None else [kp[j] for j in range(len(kp)) if j != i]
+            logits = [m_cos(q[i], kp[i]) / tau] + [m_cos(q[i], k) / tau for k in others]
+            out.append((m_lse(logits) - logits[0], one))
+        return out
+    if loss in ("dice", "tversky", "generalized_dice"):
+        y, p = A["y"], A["probs"]
+        s = M(prm.get("smooth", 1e-7 if loss == "generalized_dice" else 1.0))
+        class_axis = 1 if loss == "generalized_dice" else prm.get("class_axis")
+        sums = m_overlap_sums(y, p, class_axis)
+        if loss == "generalized_dice":
+            C = y.shape[1]
+            freq = [mp.fsum(M(v) for v in y[:, c].ravel()) for c in range(C)]
+            w = [1 / (f * f + M(1e-7)) for f in freq]
+            w = [v / mp.fsum(w) * C for v in w]
+        out = []
+        for groups in sums:
+            terms = []
+            for c, (tp, sy, sp) in enumerate(groups):
+                if loss == "tversky":
+                    a, b = M(prm.get("alpha", 0.5)), M(prm.get("beta", 0.5))
+                    fp, fn = sp - tp, sy - tp
+                    terms.append(1 - (tp + s) / (tp + a * fp + b * fn + s))
+                else:
+                    d = 1 - (2 * tp + s) / (sy + sp + s)
+                    terms.append(w[c] * d if loss == "generalized_dice" else d)
+            out.append((mp.fsum(terms) / len(terms), one))
+        return out
+    if loss == "ranking_softmax":
+        r, sc = A["relevance"], A["scores"]
+        mask = prm.get("mask")
+        out = []
+        for i in range(len(r)):
+            valid = [j for j in range(len(r[i])) if mask is None or mask[i][j]]
+            lse = m_lse(sc[i][j] for j in valid)
+            out.append((-mp.fsum(M(r[i][j]) * (sc[i][j] - lse) for j in valid), one))
+        return out
+    if loss in ("giou_box", "diou_box", "ciou_box"):
+        g, b, eps = A["y"], A["boxes"], M(prm.get("eps", 1e-7))
+        out = []
+        for i in range(len(g)):
+            gi = [M(v) for v in g[i]]
+            iou, union, area_c, diag, centre = m_box_terms(b[i], gi, eps)
+            if loss == "giou_box":
+                out.append((1 - iou + (area_c - union) / (area_c + eps), one))
+                continue
+            value = 1 - iou + centre / (diag + eps)
+            if loss == "ciou_box":
+                w, h, wg, hg = b[i][2] - b[i][0], b[i][3] - b[i][1], gi[2] - gi[0], gi[3] - gi[1]
+                v = 4 / mp.pi**2 * (mp.atan(wg / hg) - mp.atan(w / h)) ** 2
+                value += v / (1 - iou + v + eps) * v  # alpha v, alpha differentiated too
+            out.append((value, one))
+        return out
+    raise KeyError(loss)
+
+
+def m_reduced(loss, A, prm, reduction, sample_weight):
+    """(reduced value as mpf or list of mpf, objective whose gradient is recorded)."""
+    pairs = m_examples(loss, A, prm)
+    sw = np.ones(len(pairs)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    weights = [w * M(s) for (_, w), s in zip(pairs, sw)]
+    weighted = [w * v for (v, _), w in zip(pairs, weights)]
+    if reduction == "none":
+        return weighted, mp.fsum(weighted)
+    total = mp.fsum(weighted)
+    if reduction == "mean":
+        tw = mp.fsum(weights)
+        total = total / tw if tw > 0 else mp.mpf(0)
+    return total, total
+
+
+def mp_structured(loss, arrays, preds, params, reduction, sample_weight):
+    """lossref's value and the gradients with respect to each prediction (central differences in 60 digits)."""
+    A = {k: (to_mp(v) if k in preds else (None if v is None else np.asarray(v))) for k, v in arrays.items()}
+    value, _ = m_reduced(loss, A, params, reduction, sample_weight)
+    value = [float(v) for v in value] if reduction == "none" else float(value)
+    h = mp.mpf(FD_STEP)
+    grads = {}
+    for name in preds:
+        g = np.empty(A[name].shape, dtype=np.float64)
+        for idx in np.ndindex(A[name].shape):
+            keep = A[name][idx]
+            A[name][idx] = keep + h
+            up = m_reduced(loss, A, params, reduction, sample_weight)[1]
+            A[name][idx] = keep - h
+            down = m_reduced(loss, A, params, reduction, sample_weight)[1]
+            A[name][idx] = keep
+            g[idx] = float((up - down) / (2 * h))
+        grads[name] = g
+    return value, grads
+
+
+def add_new(id, loss, arrays, preds, *, source, value=None, grads=None, params=None, reduction="mean",
+            sample_weight=None, framework=None, note=None):
+    """Record a case of a new loss. ``arrays`` are its inputs in argument order (a dict), ``preds`` the
+    names of the predictions differentiated; ``value``/``grads`` None means "take mpmath's".
+
+    A loss of (target, prediction) is stored as ``y``/``pred``/``grad``, like the other losses; a loss of
+    more arrays as ``arrays``/``grads`` (dicts keyed by argument name). A framework block's gradient
+    follows the case's schema (``grad`` or ``grads``)."""
+    params = dict(params or {})
+    arrays = dict(arrays)
+    mv, mg = mp_structured(loss, arrays, preds, params, reduction, sample_weight)
+    if value is None:
+        value = mv
+    elif not close(value, mv):
+        raise AssertionError(f"{id}: {source} value {value!r} disagrees with mpmath {mv!r}")
+    if grads is None:
+        grads = mg
+    for name in preds:
+        if not close(grads[name], mg[name], rtol=1e-9):
+            raise AssertionError(f"{id}: {source} grad of {name} {grads[name]!r} disagrees with mpmath {mg[name]!r}")
+    if not np.all(np.isfinite(value)) or not all(np.all(np.isfinite(g)) for g in grads.values()):
+        raise AssertionError(f"{id}: expected values must be finite")
+    if any(c["id"] == id for c in CASES):
+        raise AssertionError(f"duplicate case id {id}")
+    names = list(arrays)
+    pair = len(names) == 2 and tuple(preds) == (names[1],)
+    if framework is not None:
+        if not framework.get("difference"):
+            raise AssertionError(f"{id}: a framework block needs its difference")
+        fgrads = framework.get("grads") if not pair else (
+            {names[1]: framework["grad"]} if "grad" in framework else None)
+        if framework["difference"] == "same":
+            if not close(framework["value"], value):
+                raise AssertionError(f"{id}: framework value {framework['value']!r} is not 'same' as {value!r}")
+            for name in (fgrads or {}):
+                if not close(fgrads[name], grads[name], rtol=1e-9):
+                    raise AssertionError(f"{id}: framework grad of {name} is not 'same'")
+    case = {
+        "id": id,
+        "loss": loss,
+        "params": params,
+        "reduction": reduction,
+        "sample_weight": None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64),
+        "expected": value,
+        "source": source,
+    }
+    if pair:
+        case.update(y=np.asarray(arrays[names[0]]), pred=np.asarray(arrays[names[1]], dtype=np.float64),
+                    grad=grads[names[1]])
+    else:
+        case.update(arrays={k: np.asarray(v) for k, v in arrays.items() if v is not None},
+                    grads={k: grads[k] for k in preds})
+    if framework is not None:
+        case["framework"] = framework
+    if note is not None:
+        case["note"] = note
+    CASES.append(jsonable(case))
+
+
+def autograd_multi(fn, preds):
+    """Value of ``fn(**preds)`` and the gradients of its sum with respect to each prediction."""
+    ts = {k: torch.tensor(np.asarray(v, dtype=np.float64), requires_grad=True) for k, v in preds.items()}
+    out = fn(**ts)
+    gs = torch.autograd.grad(out.sum(), list(ts.values()))
+    value = out.detach().numpy()
+    return (float(value) if value.ndim == 0 else value), {k: g.numpy() for k, g in zip(ts, gs)}
+
+
+def torch_new(id, loss, arrays, preds, torch_fn, *, source="torch", **kw):
+    """A new-loss case whose expected value and gradients are ``torch_fn``'s (keywords: the predictions)."""
+    value, grads = autograd_multi(torch_fn, {k: arrays[k] for k in preds})
+    add_new(id, loss, arrays, preds, value=value, grads=grads, source=source, **kw)
+
+
+def optax_block_multi(call, fn, preds, difference, *, formula=None):
+    """``optax_block`` for several predictions: ``fn(**preds)``; the gradients go in ``grads``."""
+    if "optax." not in call:
+        raise AssertionError(f"an optax call names optax: {call}")
+    names = list(preds)
+    qs = [jnp.asarray(np.asarray(preds[k], dtype=np.float64)) for k in names]
+    out = fn(**dict(zip(names, qs)))
+    if out.dtype != jnp.float64:
+        raise AssertionError(f"{call}: optax returned {out.dtype}, not float64")
+    value = np.asarray(out, dtype=np.float64)
+    value = float(value) if value.ndim == 0 else value
+    if difference != "same" and formula is None:
+        raise AssertionError(f"{call}: a block that differs from lossref needs optax's formula")
+    if formula is not None:
+        np.testing.assert_allclose(value, formula, rtol=1e-12, atol=1e-15, equal_nan=True, err_msg=call)
+    gs = jax.grad(lambda *xs: jnp.sum(fn(**dict(zip(names, xs)))), argnums=tuple(range(len(names))))(*qs)
+    return {"call": call, "value": value, "difference": difference,
+            "grads": {k: np.asarray(g, dtype=np.float64) for k, g in zip(names, gs)}}
+
+
+def mp_value(loss, arrays, params, reduction="mean", sample_weight=None):
+    """mpmath's value alone (no gradient), e.g. as the formula of a "same" framework block."""
+    A = {k: (to_mp(v) if np.asarray(v).dtype.kind == "f" else np.asarray(v)) for k, v in arrays.items()
+         if v is not None}
+    value, _ = m_reduced(loss, A, params, reduction, sample_weight)
+    return [float(v) for v in value] if reduction == "none" else float(value)
+
+
+def unit_rows(x):
+    x = np.asarray(x, dtype=np.float64)
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+
+def softmax_np(z, axis=-1):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def classification_structured_cases():
+    O = optax.losses
+    K = keras.losses
+    eps = keras.config.epsilon()
+    # ---- nll on log-probabilities (torch NLLLoss)
+    n, C = 6, 4
+    labels, lp = integers(200, n, 0, C), np_log_softmax(rand(201, (n, C), 2.0))
+    torch_new("nll_mean", "nll", {"y": labels, "log_probs": lp}, ("log_probs",),
+              lambda log_probs: F.nll_loss(log_probs, L(labels)))
+    cw = [0.5, 2.0, 1.0, 3.0]
+    labels_ign = labels.copy()
+    labels_ign[[1, 4]] = -100
+    torch_new("nll_class_weight_ignore_index_mean", "nll", {"y": labels_ign, "log_probs": lp}, ("log_probs",),
+              lambda log_probs: F.nll_loss(log_probs, L(labels_ign), weight=T(cw), ignore_index=-100),
+              params={"class_weight": cw, "ignore_index": -100},
+              note="torch's weighted 'mean' divides by the sum of the class weights of the examples not ignored, "
+              "as lossref's does. lossref's default ignore_index is None (torch's is -100).")
+    w = uniform(202, n, 0.1, 3.0)
+    torch_new("nll_ignore_index_2_sample_weight_sum", "nll", {"y": labels, "log_probs": lp}, ("log_probs",),
+              lambda log_probs: reduce(F.nll_loss(log_probs, L(labels), ignore_index=2, reduction="none"), T(w), "sum"),
+              params={"ignore_index": 2}, reduction="sum", sample_weight=w, source="torch, converted")
+    torch_new("nll_class_weight_none", "nll", {"y": labels, "log_probs": lp}, ("log_probs",),
+              lambda log_probs: F.nll_loss(log_probs, L(labels), weight=T(cw), reduction="none"),
+              params={"class_weight": cw}, reduction="none",
+              note="reduction 'none' gives class_weight[y] * (-log_probs[y]), as torch's.")
+    # ---- categorical focal (no torch function: torch ops; Keras's CategoricalFocalCrossentropy)
+    labels, z = integers(203, n, 0, C), rand(204, (n, C), 2.0)
+    one_hot = np.eye(C)[labels]
+
+    def focal_torch(alpha, gamma):
+        def fn(logits):
+            logp = F.log_softmax(logits, dim=-1).gather(1, L(labels)[:, None])[:, 0]
+            a = T(alpha)[L(labels)] if np.ndim(alpha) else alpha
+            return -a * (1 - logp.exp()) ** gamma * logp
+        return fn
+
+    def keras_focal_formula(z_, alpha, gamma):
+        pc = np.clip(softmax_np(z_), eps, 1 - eps)
+        return float(np.mean(np.sum(-one_hot * alpha * (1 - pc) ** gamma * np.log(pc), axis=-1)))
+
+    torch_new(
+        "categorical_focal_gamma_2_mean", "categorical_focal", {"y": labels, "logits": z}, ("logits",),
+        lambda logits: focal_torch(1.0, 2.0)(logits).mean(), source="torch (formula)",
+        framework=keras_block(
+            "keras.losses.CategoricalFocalCrossentropy(from_logits=True)(keras.ops.one_hot(y, 4), logits)",
+            lambda q: K.CategoricalFocalCrossentropy(from_logits=True)(keras.ops.one_hot(labels, C), q), z,
+            "Keras's default alpha=0.25 multiplies every term by 0.25; lossref's default alpha=None weighs nothing "
+            "(alpha = 1). With alpha=0.25 the numbers agree (case categorical_focal_alpha_0p25_keras_mean).",
+            formula=keras_focal_formula(z, 0.25, 2.0)),
+        note="-(1 - p_y)^2 log p_y, p = softmax(logits), written in torch ops (PyTorch has no softmax focal loss).")
+    torch_new(
+        "categorical_focal_alpha_0p25_keras_mean", "categorical_focal", {"y": labels, "logits": z}, ("logits",),
+        lambda logits: focal_torch(0.25, 2.0)(logits).mean(), source="torch (formula)",
+        params={"alpha": 0.25, "gamma": 2.0},
+        framework=keras_block(
+            "keras.losses.CategoricalFocalCrossentropy(alpha=0.25, gamma=2.0, from_logits=True)"
+            "(keras.ops.one_hot(y, 4), logits)",
+            lambda q: K.CategoricalFocalCrossentropy(alpha=0.25, gamma=2.0, from_logits=True)(
+                keras.ops.one_hot(labels, C), q), z, "same", formula=keras_focal_formula(z, 0.25, 2.0)))
+    alpha = [0.25, 0.5, 1.0, 2.0]
+    w = uniform(205, n, 0.2, 2.0)
+    torch_new("categorical_focal_alpha_per_class_gamma_1p5_sample_weight_sum", "categorical_focal",
+              {"y": labels, "logits": z}, ("logits",),
+              lambda logits: reduce(focal_torch(alpha, 1.5)(logits), T(w), "sum"),
+              source="torch (formula), converted", params={"alpha": alpha, "gamma": 1.5}, reduction="sum",
+              sample_weight=w, note="a per-class alpha multiplies the true class's term.")
+    zc = rand(206, (n, C), 2.0)
+    zc[np.arange(n), labels] -= 30.0  # p_y about 1e-13: below Keras's clip at 1e-7
+    zc[0, labels[0]] += 60.0  # and one confident correct row, p_y = 1 - 1e-13
+    add_new(
+        "categorical_focal_confident_keras_clip_none", "categorical_focal", {"y": labels, "logits": zc}, ("logits",),
+        params={"alpha": 0.25, "gamma": 2.0}, reduction="none", source="mpmath",
+        framework=keras_block(
+            "keras.losses.CategoricalFocalCrossentropy(alpha=0.25, gamma=2.0, from_logits=True, reduction=None)"
+            "(keras.ops.one_hot(y, 4), logits)",
+            lambda q: K.CategoricalFocalCrossentropy(alpha=0.25, gamma=2.0, from_logits=True, reduction=None)(
+                keras.ops.one_hot(labels, C), q),
+            zc, "Keras clips the softmax to [1e-7, 1 - 1e-7] before the log: a confidently wrong row (p_y about "
+            "1e-13) costs at most 0.25 * -log(1e-7) = 4.03 instead of its true -0.25 log p_y (about 7.5 here), and "
+            "gets a zero gradient; the confident correct row costs 0.25 * (1e-7)^2 * 1e-7 instead of about 1e-39. "
+            "lossref forms log p_y and 1 - p_y without clipping.",
+            formula=np.sum(-one_hot * 0.25 * (1 - np.clip(softmax_np(zc), eps, 1 - eps)) ** 2
+                           * np.log(np.clip(softmax_np(zc), eps, 1 - eps)), axis=-1)))
+    # ---- cosine distance
+    y, p = rand(207, (5, 3)), rand(208, (5, 3))
+    cos = np.sum(unit_rows(y) * unit_rows(p), axis=-1)
+    torch_new(
+        "cosine_distance_mean", "cosine_distance", {"y": y, "y_pred": p}, ("y_pred",),
+        lambda y_pred: (1 - F.cosine_similarity(y_pred, T(y), dim=-1, eps=1e-8)).mean(),
+        source="torch (1 - cosine_similarity)",
+        framework=keras_block(
+            "keras.losses.CosineSimilarity()(y, y_pred)", lambda q: K.CosineSimilarity()(y, q), p,
+            "Keras's CosineSimilarity is the negative cosine, -cos (a similarity to minimise), not 1 - cos: "
+            "lossref's number is 1 + Keras's, and the gradients are equal.",
+            formula=float(np.mean(-cos))))
+    add_new("cosine_distance_optax_mean", "cosine_distance", {"y": y, "y_pred": p}, ("y_pred",), source="mpmath",
+            framework=optax_block("optax.losses.cosine_distance(y_pred, y).mean()",
+                                  lambda q: O.cosine_distance(q, y).mean(), p, "same"),
+            note="optax takes (predictions, targets), the reverse of lossref's order (the cosine is symmetric).")
+    ys, ps = rand(209, (4, 3)), rand(210, (4, 3))
+    ps[1] = [3e-9, -4e-9, 0.0]  # norm 5e-9, below eps = 1e-8
+    ys[2] = [1e-10, 0.0, 2e-10]
+    w = uniform(211, 4, 0.5, 2.0)
+    small = lambda y_pred: reduce(1 - F.cosine_similarity(y_pred, T(ys), dim=-1, eps=1e-8), T(w), "sum")  # noqa: E731
+    torch_value, torch_grad = autograd(small, ps)
+    add_new(
+        "cosine_distance_small_norms_sample_weight_sum", "cosine_distance", {"y": ys, "y_pred": ps}, ("y_pred",),
+        value=torch_value, source="torch (1 - cosine_similarity, value), mpmath (grad)", reduction="sum",
+        sample_weight=w,
+        framework=optax_block(
+            "jnp.sum(w * optax.losses.cosine_distance(y_pred, y, epsilon=1e-16))",
+            lambda q: jnp.sum(w * O.cosine_distance(q, ys, epsilon=1e-16)), ps, "same"),
+        note="rows 1 (prediction) and 2 (target) have norms below eps = 1e-8: lossref, like torch 2.13's "
+        "cosine_similarity, divides each vector by max(|x|, eps), so those rows' cosines shrink towards 0. "
+        "optax clips the squared norm: its epsilon=1e-16 is lossref's eps=1e-8 (its default 0 divides by the "
+        "true norm).")
+    below = ps[1]
+    exact = w[1] * -ys[1] / (1e-8 * np.linalg.norm(ys[1]))  # row 1 is linear in y_pred below the floor
+    if not close(CASES[-1]["grad"][1], exact, rtol=1e-9):
+        raise AssertionError("cosine_distance below the floor: the gradient is not -w y / (eps |y|)")
+    add_new(
+        "cosine_distance_small_norms_torch_grad_sum", "cosine_distance", {"y": ys, "y_pred": ps}, ("y_pred",),
+        value=torch_value, source="torch (1 - cosine_similarity, value), mpmath (grad)", reduction="sum",
+        sample_weight=w,
+        framework={
+            "call": "torch.sum(w * (1 - torch.nn.functional.cosine_similarity(y_pred, y, dim=-1, eps=1e-8)))",
+            "value": torch_value, "grad": torch_grad,
+            "difference": "Same value; for a prediction whose norm is below eps (row 1, norm "
+            f"{float(np.linalg.norm(below)):.2g}) the loss is linear in it, 1 - y.y_pred / (eps |y|), with gradient "
+            "-y / (eps |y|) (lossref's), but torch 2.13's backward of cosine_similarity returns another vector "
+            "there (its first two components differ by a few per cent). Every other row's gradient agrees.",
+        })
+    ps_default = ps.copy()
+    add_new(
+        "cosine_distance_small_norms_optax_default_mean", "cosine_distance", {"y": ys, "y_pred": ps_default},
+        ("y_pred",), source="mpmath",
+        framework=optax_block(
+            "optax.losses.cosine_distance(y_pred, y).mean()", lambda q: O.cosine_distance(q, ys).mean(), ps_default,
+            "optax's default epsilon=0 divides by the true norms, so a tiny vector is normalised to unit length "
+            "(rows 1 and 2 get their full cosine); lossref floors each norm at eps = 1e-8 and shrinks those "
+            "cosines to about 0. Pass epsilon=eps**2 to optax for lossref's number.",
+            formula=float(np.mean(1 - np.sum(unit_rows(ys) * unit_rows(ps_default), axis=-1)))))
+
+
+def ctc_torch(targets, il, tl, blank=0, zero_infinity=False, reduction="none"):
+    def fn(logits):
+        log_probs = F.log_softmax(logits, dim=-1).transpose(0, 1)  # torch wants (T, N, C)
+        return F.ctc_loss(log_probs, L(targets), L(il), L(tl), blank=blank, reduction=reduction,
+                          zero_infinity=zero_infinity)
+    return fn
+
+
+def sequence_cases():
+    O = optax.losses
+    K = keras.losses
+    # ---- ctc: batch-first logits (N, T, C), padded targets (N, S)
+    N, Tn, C = 3, 7, 4
+    z = rand(220, (N, Tn, C), 1.5)
+    targets = np.array([[1, 2, 2], [3, 1, 0], [2, 0, 0]])
+    il, tl = [7, 6, 4], [3, 2, 1]
+    arrays = {"targets": targets, "logits": z}
+    prm = {"input_lengths": il, "target_lengths": tl}
+    per_seq = ctc_torch(targets, il, tl)
+    torch_new(
+        "ctc_mean", "ctc", arrays, ("logits",), lambda logits: reduce(per_seq(logits), None, "mean"),
+        source="torch, converted", params=prm,
+        framework=framework_block(
+            "torch.nn.functional.ctc_loss(logits.log_softmax(-1).transpose(0, 1), targets, input_lengths, "
+            "target_lengths)",
+            ctc_torch(targets, il, tl, reduction="mean"), z,
+            "torch's 'mean' divides each sequence's loss by its target length before averaging over the batch "
+            "(here lengths 3, 2, 1); lossref's mean is the plain (weighted) mean over sequences, torch's "
+            "reduction='none' averaged. torch also takes time-first log-probabilities (T, N, C); lossref takes "
+            "batch-first logits (N, T, C) and applies the log-softmax itself."),
+        note="mean of torch's ctc_loss(..., reduction='none'); target 0 has a repeated label (2, 2), which needs a "
+        "blank between.")
+    w = uniform(221, N, 0.2, 2.0)
+    torch_new("ctc_sample_weight_none", "ctc", arrays, ("logits",),
+              lambda logits: reduce(per_seq(logits), T(w), "none"), source="torch, converted", params=prm,
+              reduction="none", sample_weight=w)
+    targets_b = np.array([[0, 1, 0], [2, 2, 1], [1, 1, 1]])  # blank = 3: every label below it
+    torch_new("ctc_blank_last_full_lengths_sum", "ctc", {"targets": targets_b, "logits": z}, ("logits",),
+              ctc_torch(targets_b, [Tn] * N, [3] * N, blank=3, reduction="sum"), params={"blank": 3},
+              reduction="sum", note="default lengths: every time step and every label column.")
+    targets_inf = np.array([[1, 2, 2], [3, 3, 3], [2, 0, 0]])
+    il_inf, tl_inf = [7, 4, 4], [3, 3, 1]  # sequence 1: labels 3, 3, 3 need 5 steps, it has 4
+    torch_new("ctc_zero_infinity_mean", "ctc", {"targets": targets_inf, "logits": z}, ("logits",),
+              lambda logits: ctc_torch(targets_inf, il_inf, tl_inf, zero_infinity=True)(logits).mean(),
+              source="torch, converted",
+              params={"input_lengths": il_inf, "target_lengths": tl_inf, "zero_infinity": True},
+              note="sequence 1 (target 3, 3, 3 in 4 steps: 5 are needed with the blanks between repeats) has no "
+              "alignment: zero_infinity gives it loss 0 and gradient 0, and it still counts in the mean.")
+    # Keras CTC and optax ctc_loss: blank 0, full input lengths, padding 0 after the labels
+    targets_k = np.array([[1, 2, 2], [3, 1, 0], [2, 0, 0]])
+    tl_k = [3, 2, 1]
+    zk = rand(222, (N, 6, C), 1.5)
+    arrays_k = {"targets": targets_k, "logits": zk}
+    add_new(
+        "ctc_keras_mean", "ctc", arrays_k, ("logits",), params={"target_lengths": tl_k}, source="mpmath",
+        framework=keras_block(
+            "keras.losses.CTC()(targets, logits)", lambda q: K.CTC()(targets_k, q), zk, "same",
+            formula=mp_value("ctc", arrays_k, {"target_lengths": tl_k})),
+        note="Keras reads the label 0 as padding (and the blank) and uses every time step: lossref's default "
+        "blank=0 with the target lengths given.")
+    logit_pad = np.zeros((N, 6))
+    logit_pad[1, 4:] = 1.0  # sequence 1 has 4 valid steps
+    label_pad = (targets_k == 0).astype(np.float64)
+    add_new(
+        "ctc_optax_paddings_mean", "ctc", arrays_k, ("logits",),
+        params={"input_lengths": [6, 4, 6], "target_lengths": tl_k}, source="mpmath",
+        framework=optax_block(
+            "optax.losses.ctc_loss(logits, logit_paddings, targets, label_paddings).mean()",
+            lambda q: O.ctc_loss(q, logit_pad, targets_k, label_pad).mean(), zk, "same"),
+        note="optax marks padding with 1.0 in logit_paddings (N, T) and label_paddings (N, S) instead of "
+        "lengths; its log_epsilon=-1e5 stands for log 0 and changes nothing in float64 here.")
+
+
+def ranking_cases():
+    O = optax.losses
+    # ---- margin_ranking (several arrays: the arrays/grads schema)
+    n = 8
+    y = np.array([1, -1, 1, 1, -1, -1, 1, -1])
+    x1, x2 = rand(230, n), rand(231, n)
+    torch_new("margin_ranking_margin_0p5_mean", "margin_ranking", {"y": y, "x1": x1, "x2": x2}, ("x1", "x2"),
+              lambda x1, x2: F.margin_ranking_loss(x1, x2, T(y), margin=0.5), params={"margin": 0.5})
+    torch_new("margin_ranking_sum", "margin_ranking", {"y": y, "x1": x1, "x2": x2}, ("x1", "x2"),
+              lambda x1, x2: F.margin_ranking_loss(x1, x2, T(y), reduction="sum"), reduction="sum")
+    w = uniform(232, n, 0.0, 2.0)
+    torch_new("margin_ranking_margin_1_sample_weight_none", "margin_ranking", {"y": y, "x1": x1, "x2": x2},
+              ("x1", "x2"),
+              lambda x1, x2: reduce(F.margin_ranking_loss(x1, x2, T(y), margin=1.0, reduction="none"), T(w), "none"),
+              source="torch, converted", params={"margin": 1.0}, reduction="none", sample_weight=w)
+    # ---- ranking_softmax (optax ranking_softmax_loss)
+    rel = np.array([[1.0, 0.0, 0.0, 2.0], [0.0, 0.0, 1.0, 0.0], [0.5, 1.0, 0.0, 0.0]])
+    s = rand(233, (3, 4), 1.5)
+    add_new("ranking_softmax_optax_mean", "ranking_softmax", {"relevance": rel, "scores": s}, ("scores",),
+            source="mpmath",
+            framework=optax_block("optax.losses.ranking_softmax_loss(scores, relevance)",
+                                  lambda q: O.ranking_softmax_loss(q, rel), s, "same"),
+            note="raw relevance, not normalised to sum to 1 (row 0 has total relevance 3).")
+    mask = np.array([[True, True, False, True], [True, True, True, True], [True, True, True, False]])
+    add_new("ranking_softmax_mask_optax_mean", "ranking_softmax", {"relevance": rel, "scores": s}, ("scores",),
+            params={"mask": mask}, source="mpmath",
+            framework=optax_block("optax.losses.ranking_softmax_loss(scores, relevance, where=mask)",
+                                  lambda q: O.ranking_softmax_loss(q, rel, where=mask), s, "same"),
+            note="masked items leave the softmax and the sum (optax's where=).")
+    w = uniform(234, 3, 0.2, 2.0)
+    add_new("ranking_softmax_sample_weight_sum", "ranking_softmax", {"relevance": rel, "scores": s}, ("scores",),
+            reduction="sum", sample_weight=w, source="mpmath",
+            framework=optax_block("jnp.sum(w * optax.losses.ranking_softmax_loss(scores, relevance, reduce_fn=None))",
+                                  lambda q: jnp.sum(w * O.ranking_softmax_loss(q, rel, reduce_fn=None)), s, "same"))
+    add_new("ranking_softmax_none", "ranking_softmax", {"relevance": rel, "scores": s}, ("scores",),
+            reduction="none", source="mpmath")
+
+
+def metric_cases():
+    O = optax.losses
+    K = keras.losses
+    # ---- triplet_margin (torch triplet_margin_loss)
+    N, D = 5, 3
+    a, pos, neg = rand(240, (N, D)), rand(241, (N, D)), rand(242, (N, D))
+    trip = {"anchor": a, "positive": pos, "negative": neg}
+    names = ("anchor", "positive", "negative")
+    torch_new("triplet_margin_mean", "triplet_margin", trip, names,
+              lambda anchor, positive, negative: F.triplet_margin_loss(anchor, positive, negative))
+    torch_new("triplet_margin_p1_swap_sum", "triplet_margin", trip, names,
+              lambda anchor, positive, negative: F.triplet_margin_loss(anchor, positive, negative, p=1.0, swap=True,
+                                                                       reduction="sum"),
+              params={"p": 1.0, "swap": True}, reduction="sum",
+              note="swap=True uses min(d(a, n), d(p, n)) as the negative distance.")
+    w = uniform(243, N, 0.2, 2.0)
+    torch_new("triplet_margin_p3_margin_2_sample_weight_none", "triplet_margin", trip, names,
+              lambda anchor, positive, negative: reduce(
+                  F.triplet_margin_loss(anchor, positive, negative, margin=2.0, p=3.0, reduction="none"), T(w), "none"),
+              source="torch, converted", params={"p": 3.0, "margin": 2.0}, reduction="none", sample_weight=w)
+    torch_new("triplet_margin_swap_mean", "triplet_margin", trip, names,
+              lambda anchor, positive, negative: F.triplet_margin_loss(anchor, positive, negative, swap=True),
+              params={"swap": True})
+    optax_formula = np.maximum(np.sqrt(np.sum((a - pos) ** 2, -1) + 0.01)
+                               - np.sqrt(np.sum((a - neg) ** 2, -1) + 0.01) + 1.0, 0).mean()
+    add_new("triplet_margin_eps_0p01_optax_mean", "triplet_margin", trip, names, params={"eps": 0.01},
+            source="mpmath",
+            framework=optax_block_multi(
+                "optax.losses.triplet_margin_loss(anchor, positive, negative, eps=0.01).mean()",
+                lambda anchor, positive, negative: O.triplet_margin_loss(anchor, positive, negative,
+                                                                         eps=0.01).mean(), trip,
+                "optax puts eps inside the root, d = (sum_j (a_j - p_j)^2 + eps)^(1/2), where lossref (and torch's "
+                "pairwise_distance) adds eps to each difference, d = ||a - p + eps||_2. With the default eps=1e-6 "
+                "the numbers differ by about 1e-7; eps=0.01 here makes it visible. optax also raises the "
+                "differences to the power p without an absolute value, so its odd p are not norms.",
+                formula=float(optax_formula)))
+    # ---- cosine_embedding (torch cosine_embedding_loss)
+    y = np.array([1, -1, 1, -1, -1, 1])
+    x1, x2 = rand(244, (6, 4)), rand(245, (6, 4))
+    x2[1] = x1[1] + 0.3 * rand(246, 4)  # a similar pair labelled dissimilar: cos > margin
+    emb = {"y": y, "x1": x1, "x2": x2}
+    torch_new("cosine_embedding_mean", "cosine_embedding", emb, ("x1", "x2"),
+              lambda x1, x2: F.cosine_embedding_loss(x1, x2, T(y)))
+    torch_new("cosine_embedding_margin_0p2_sum", "cosine_embedding", emb, ("x1", "x2"),
+              lambda x1, x2: F.cosine_embedding_loss(x1, x2, T(y), margin=0.2, reduction="sum"),
+              params={"margin": 0.2}, reduction="sum")
+    w = uniform(247, 6, 0.2, 2.0)
+    torch_new("cosine_embedding_sample_weight_mean", "cosine_embedding", emb, ("x1", "x2"),
+              lambda x1, x2: reduce(F.cosine_embedding_loss(x1, x2, T(y), margin=-0.3, reduction="none"), T(w),
+                                    "mean"),
+              source="torch, converted", params={"margin": -0.3}, sample_weight=w)
+    # ---- hinge_embedding (torch hinge_embedding_loss: the input is a distance)
+    y = np.array([1, -1, 1, -1, -1, 1, -1])
+    dist = uniform(248, 7, 0.05, 2.5)
+    torch_new("hinge_embedding_mean", "hinge_embedding", {"y": y, "distances": dist}, ("distances",),
+              lambda distances: F.hinge_embedding_loss(distances, T(y)),
+              note="y = 1 costs the distance itself, y = -1 costs max(0, margin - distance).")
+    torch_new("hinge_embedding_margin_2_sum", "hinge_embedding", {"y": y, "distances": dist}, ("distances",),
+              lambda distances: F.hinge_embedding_loss(distances, T(y), margin=2.0, reduction="sum"),
+              params={"margin": 2.0}, reduction="sum")
+    w = uniform(249, 7, 0.2, 2.0)
+    torch_new("hinge_embedding_sample_weight_none", "hinge_embedding", {"y": y, "distances": dist}, ("distances",),
+              lambda distances: reduce(F.hinge_embedding_loss(distances, T(y), reduction="none"), T(w), "none"),
+              source="torch, converted", reduction="none", sample_weight=w)
+    # ---- ntxent (optax ntxent: embeddings first)
+    labels = np.array([0, 0, 1, 1, 1, 2])  # label 2 has no positive
+    e = rand(250, (6, 3))
+    add_new("ntxent_optax_mean", "ntxent", {"labels": labels, "embeddings": e}, ("embeddings",), source="mpmath",
+            framework=optax_block("optax.losses.ntxent(embeddings, labels)", lambda q: O.ntxent(q, labels), e,
+                                  "same"),
+            note="optax takes (embeddings, labels), the reverse of lossref's order. The mean is over the 8 ordered "
+            "positive pairs; row 5 (label 2) has no positive and adds nothing.")
+    add_new("ntxent_temperature_0p5_optax_mean", "ntxent", {"labels": labels, "embeddings": e}, ("embeddings",),
+            params={"temperature": 0.5}, source="mpmath",
+            framework=optax_block("optax.losses.ntxent(embeddings, labels, temperature=0.5)",
+                                  lambda q: O.ntxent(q, labels, temperature=0.5), e, "same"))
+    w = uniform(251, 6, 0.2, 2.0)
+    add_new("ntxent_sample_weight_mean", "ntxent", {"labels": labels, "embeddings": e}, ("embeddings",),
+            params={"temperature": 0.5}, sample_weight=w, source="mpmath",
+            note="each ordered positive pair weighs its anchor's weight: sum_i w_i L_i / sum_i w_i |P(i)|.")
+    add_new("ntxent_none", "ntxent", {"labels": labels, "embeddings": e}, ("embeddings",),
+            params={"temperature": 0.5}, reduction="none", source="mpmath",
+            note="anchor i's loss is the sum over its positives; row 5 has none and gets 0.")
+    add_new("ntxent_sum", "ntxent", {"labels": labels, "embeddings": e}, ("embeddings",), reduction="sum",
+            source="mpmath")
+    # ---- info_nce (no framework ships it: mpmath; optax's softmax cross-entropy on the cosine logits agrees)
+    q, kp, kn = rand(252, (4, 3)), rand(253, (4, 3)), rand(254, (5, 3))
+    nce = {"query": q, "positive_key": kp, "negative_keys": kn}
+    names = ("query", "positive_key", "negative_keys")
+
+    def nce_logits(query, positive_key, negative_keys, tau):
+        qn = query / jnp.linalg.norm(query, axis=-1, keepdims=True)
+        pn = positive_key / jnp.linalg.norm(positive_key, axis=-1, keepdims=True)
+        nn = negative_keys / jnp.linalg.norm(negative_keys, axis=-1, keepdims=True)
+        return jnp.concatenate([jnp.sum(qn * pn, -1, keepdims=True), qn @ nn.T], axis=-1) / tau
+
+    add_new("info_nce_negatives_mean", "info_nce", nce, names, source="mpmath",
+            framework=optax_block_multi(
+                "optax.losses.softmax_cross_entropy_with_integer_labels(jnp.concatenate([cos(q, k+), cos(q, k-)], "
+                "-1) / 0.1, 0).mean()",
+                lambda query, positive_key, negative_keys: O.softmax_cross_entropy_with_integer_labels(
+                    nce_logits(query, positive_key, negative_keys, 0.1), jnp.zeros(4, dtype=int)).mean(), nce, "same"),
+            note="no framework ships InfoNCE: the value is the formula's in 60 digits; the optax block writes it as "
+            "a softmax cross-entropy whose class 0 is the positive key.")
+    w = uniform(255, 4, 0.2, 2.0)
+    add_new("info_nce_temperature_0p5_sample_weight_none", "info_nce", nce, names, params={"temperature": 0.5},
+            reduction="none", sample_weight=w, source="mpmath")
+    add_new("info_nce_in_batch_negatives_sum", "info_nce", {"query": q, "positive_key": kp},
+            ("query", "positive_key"), reduction="sum", source="mpmath",
+            framework=optax_block_multi(
+                "optax.losses.softmax_cross_entropy_with_integer_labels(cos(q, k.T) / 0.1, jnp.arange(4)).sum()",
+                lambda query, positive_key: O.softmax_cross_entropy_with_integer_labels(
+                    (query / jnp.linalg.norm(query, axis=-1, keepdims=True))
+                    @ (positive_key / jnp.linalg.norm(positive_key, axis=-1, keepdims=True)).T / 0.1,
+                    jnp.arange(4)).sum(), {"query": q, "positive_key": kp}, "same"),
+            note="negative_keys=None: each query's negatives are the other rows' positive keys, a cross-entropy "
+            "over the (N, N) cosine matrix with the diagonal as the class.")
+    # ---- circle (Keras circle on unit vectors; lossref normalises)
+    labels = np.array([0, 0, 1, 1, 2, 0])  # label 2: no positive, loss 0
+    e = rand(256, (6, 3))
+    un = unit_rows(e)
+    d = np.maximum(1 - un @ un.T, 0)
+
+    def keras_circle_np(gamma=80.0, margin=0.4):
+        same = labels[:, None] == labels[None, :]
+        pos_m, neg_m = same & ~np.eye(6, dtype=bool), ~same
+        pw = np.maximum(margin + d, 0) * pos_m
+        nw = np.maximum(1 + margin - d, 0) * neg_m
+        pl = np.where(pos_m, -gamma * pw * (margin - d), -np.inf)
+        nl = np.where(neg_m, gamma * nw * (1 - margin - d), -np.inf)
+        with np.errstate(divide="ignore"):
+            lse = lambda x: np.log(np.sum(np.exp(x - x.max(1, keepdims=True)), 1)) + x.max(1)  # noqa: E731
+            lp = np.array([lse(pl[i:i + 1])[0] if pos_m[i].any() else -np.inf for i in range(6)])
+            ln = np.array([lse(nl[i:i + 1])[0] if neg_m[i].any() else -np.inf for i in range(6)])
+        tot = lp + ln
+        return np.where(np.isfinite(tot), np.logaddexp(0, np.where(np.isfinite(tot), tot, 0)), 0.0)
+
+    def unit_t(x):
+        return x / torch.linalg.norm(x, dim=-1, keepdim=True)
+
+    per = keras_circle_np()
+    add_new("circle_keras_none", "circle", {"labels": labels, "embeddings": e}, ("embeddings",), reduction="none",
+            source="mpmath",
+            framework=keras_block("keras.losses.circle(labels, embeddings / norm(embeddings))",
+                                  lambda q: K.circle(labels, unit_t(q)), e, "same", formula=per),
+            note="Keras expects unit vectors; lossref normalises the embeddings itself (the gradient goes through "
+            "the normalisation). Row 4 (label 2) has no positive and costs 0.")
+    add_new("circle_keras_class_mean", "circle", {"labels": labels, "embeddings": e}, ("embeddings",),
+            source="mpmath",
+            framework=keras_block(
+                "keras.losses.Circle()(labels, embeddings / norm(embeddings))",
+                lambda q: K.Circle()(labels, unit_t(q)), e,
+                "Keras's Circle class masks the rows whose loss is 0 (here row 4, which has no positive) and "
+                "averages over the other 5; lossref's mean is over all 6 rows.",
+                formula=float(per[per > 0].mean())))
+    w = uniform(257, 6, 0.2, 2.0)
+    add_new("circle_gamma_16_margin_0p25_sample_weight_sum", "circle", {"labels": labels, "embeddings": e},
+            ("embeddings",), params={"gamma": 16.0, "margin": 0.25}, reduction="sum", sample_weight=w,
+            source="mpmath",
+            framework=keras_block(
+                "keras.ops.sum(w * keras.losses.circle(labels, embeddings / norm(embeddings), gamma=16, "
+                "margin=0.25))",
+                lambda q: keras.ops.sum(T(w) * K.circle(labels, unit_t(q), gamma=16, margin=0.25)), e, "same",
+                formula=float(np.sum(w * keras_circle_np(16.0, 0.25)))))
+
+
+def segmentation_cases():
+    O = optax.losses
+    K = keras.losses
+    eps = keras.config.epsilon()
+    # ---- dice: binary masks (n, H, W), and class maps (n, C, H, W)
+    y = (uniform(260, (3, 4, 4), 0, 1) > 0.5).astype(np.float64)
+    p = uniform(261, (3, 4, 4), 0.02, 0.98)
+    add_new("dice_keras_batch_mean", "dice", {"y": y, "probs": p}, ("probs",), source="mpmath",
+            framework=keras_block(
+                "keras.losses.Dice()(y, probs)", lambda q: K.Dice()(y, q), p,
+                "Keras's Dice with its default axis=None sums over the whole batch: one Dice for all 3 images "
+                "together (a batch-level Dice, not a mean of per-image losses), and it has no smoothing term "
+                "(it adds keras.config.epsilon() = 1e-7 to the denominator only). lossref's default scores each "
+                "example (sums over every axis but the first) with smooth=1 in numerator and denominator, then "
+                "averages.",
+                formula=float(1 - 2 * np.sum(y * p) / (np.sum(y) + np.sum(p) + eps))))
+    w = uniform(262, 3, 0.2, 2.0)
+    add_new("dice_sample_weight_sum", "dice", {"y": y, "probs": p}, ("probs",), reduction="sum", sample_weight=w,
+            source="mpmath")
+    C = 3
+    lab = integers(263, (2, 4, 4), 0, C)
+    yc = np.moveaxis(np.eye(C)[lab], -1, 1)  # (2, C, 4, 4) one-hot
+    pc = np.round(np.moveaxis(softmax_np(rand(264, (2, 4, 4, C), 1.5)), -1, 1), 12)
+    pc = pc / pc.sum(axis=1, keepdims=True)  # exact class sums of 1 for optax's apply_softmax=False check
+    last = lambda x: jnp.moveaxis(x, 1, -1)  # noqa: E731  optax wants classes last
+    add_new("dice_class_axis_1_optax_mean", "dice", {"y": yc, "probs": pc}, ("probs",), params={"class_axis": 1},
+            source="mpmath",
+            framework=optax_block(
+                "optax.losses.dice_loss(jnp.moveaxis(probs, 1, -1), jnp.moveaxis(y, 1, -1), smooth=0.5, "
+                "apply_softmax=False).mean()",
+                lambda q: O.dice_loss(last(q), last(yc), smooth=0.5, apply_softmax=False).mean(), pc, "same"),
+            note="optax's dice_loss is 1 - (I + s) / (I + 0.5 FP + 0.5 FN + s) = 1 - (2I + 2s) / (sum y + sum p + 2s): "
+            "its smooth=0.5 is lossref's smooth=1. optax wants the classes on the last axis, probabilities summing "
+            "to 1 over them with apply_softmax=False (its default applies a softmax to logits); one value per "
+            "example and class, averaged over the classes by reduction='mean', then over the examples.")
+    add_new("dice_class_axis_1_smooth_0p1_none", "dice", {"y": yc, "probs": pc}, ("probs",),
+            params={"class_axis": 1, "smooth": 0.1}, reduction="none", source="mpmath")
+    # ---- tversky (alpha weighs the false positives; Keras's alpha the false negatives)
+    add_new("tversky_alpha_0p7_keras_names_swapped_none", "tversky", {"y": y, "probs": p}, ("probs",),
+            params={"alpha": 0.7, "beta": 0.3, "smooth": 0.0}, reduction="none", source="mpmath",
+            framework=keras_block(
+                "keras.losses.tversky(y, probs, alpha=0.7, beta=0.3, axis=(1, 2))",
+                lambda q: K.tversky(y, q, alpha=0.7, beta=0.3, axis=(1, 2)), p,
+                "Keras's alpha weighs the false negatives and its beta the false positives, the other way round "
+                "from lossref (and from Salehi et al. and optax), so the same alpha=0.7, beta=0.3 give a different "
+                "number; Keras's tversky(alpha=0.3, beta=0.7) is lossref's tversky(alpha=0.7, beta=0.3, smooth=0) "
+                "up to Keras's 1e-7 in the denominator. Keras's Tversky class with its default axis=None also "
+                "pools the whole batch.",
+                formula=1 - np.sum(y * p, (1, 2)) / (np.sum(y * p, (1, 2)) + 0.7 * np.sum((1 - p) * y, (1, 2))
+                                                    + 0.3 * np.sum(p * (1 - y), (1, 2)) + eps)))
+    add_new("tversky_defaults_mean", "tversky", {"y": y, "probs": p}, ("probs",), source="mpmath",
+            note="alpha = beta = 0.5 with smooth s is Dice with smooth 2s.")
+    add_new("tversky_class_axis_1_optax_mean", "tversky", {"y": yc, "probs": pc}, ("probs",),
+            params={"alpha": 0.3, "beta": 0.7, "class_axis": 1}, source="mpmath",
+            framework=optax_block(
+                "optax.losses.dice_loss(jnp.moveaxis(probs, 1, -1), jnp.moveaxis(y, 1, -1), alpha=0.3, beta=0.7, "
+                "apply_softmax=False).mean()",
+                lambda q: O.dice_loss(last(q), last(yc), alpha=0.3, beta=0.7, apply_softmax=False).mean(), pc,
+                "same"),
+            note="optax's dice_loss with alpha, beta is the Tversky loss with lossref's names and smooth (1.0).")
+    w = uniform(265, 2, 0.2, 2.0)
+    add_new("tversky_class_axis_1_sample_weight_sum", "tversky", {"y": yc, "probs": pc}, ("probs",),
+            params={"alpha": 0.8, "beta": 0.2, "smooth": 0.5, "class_axis": 1}, reduction="sum", sample_weight=w,
+            source="mpmath")
+    # ---- generalized dice (optax multiclass_generalized_dice_loss, classes on axis 1 here)
+    add_new("generalized_dice_optax_mean", "generalized_dice", {"y": yc, "probs": pc}, ("probs",), source="mpmath",
+            framework=optax_block(
+                "optax.losses.multiclass_generalized_dice_loss(jnp.moveaxis(probs, 1, -1), jnp.moveaxis(y, 1, -1), "
+                "smooth=5e-8, apply_softmax=False)",
+                lambda q: O.multiclass_generalized_dice_loss(last(q), last(yc), smooth=5e-8, apply_softmax=False),
+                pc, "same"),
+            note="optax's smooth s is lossref's 2s (its per-class Dice is (I + s) / ((sum y + sum p) / 2 + s)).")
+    pd = np.moveaxis(softmax_np(np.moveaxis(pc, 1, -1)), -1, 1)
+    freq = yc.sum(axis=(0, 2, 3))
+    wc = 1 / (freq**2 + 1e-7)
+    wc = wc / wc.sum() * C
+    inter, sy, sp = (yc * pd).sum((2, 3)), yc.sum((2, 3)), pd.sum((2, 3))
+    formula = float(np.mean(wc * (1 - (inter + 1.0) / (0.5 * (sy + sp) + 1.0))))
+    add_new("generalized_dice_optax_defaults_mean", "generalized_dice", {"y": yc, "probs": pc}, ("probs",),
+            source="mpmath",
+            framework=optax_block(
+                "optax.losses.multiclass_generalized_dice_loss(jnp.moveaxis(probs, 1, -1), jnp.moveaxis(y, 1, -1))",
+                lambda q: O.multiclass_generalized_dice_loss(last(q), last(yc)), pc,
+                "optax's defaults expect logits (apply_softmax=True: a softmax over the last axis, which flattens "
+                "probabilities passed as they are) and smooth=1.0, lossref's smooth=2, where lossref's default "
+                "is 1e-7; pass apply_softmax=False and smooth=lossref's / 2 (case generalized_dice_optax_mean).",
+                formula=formula))
+    w = uniform(266, 2, 0.2, 2.0)
+    add_new("generalized_dice_smooth_1_sample_weight_none", "generalized_dice", {"y": yc, "probs": pc}, ("probs",),
+            params={"smooth": 1.0}, reduction="none", sample_weight=w, source="mpmath",
+            note="the class weights come from the batch's targets; sample_weight does not enter them.")
+    add_new("generalized_dice_sum", "generalized_dice", {"y": yc, "probs": pc}, ("probs",), reduction="sum",
+            source="mpmath")
+
+
+def ciou_torchvision(boxes1, boxes2, eps=1e-7):
+    """torchvision.ops.complete_box_iou_loss (reduction='none'), transcribed in torch ops (torchvision does not
+    import beside torch 2.13); alpha is computed under no_grad, as there."""
+    x1, y1, x2, y2 = boxes1.unbind(dim=-1)
+    x1g, y1g, x2g, y2g = boxes2.unbind(dim=-1)
+    xk1, yk1, xk2, yk2 = torch.max(x1, x1g), torch.max(y1, y1g), torch.min(x2, x2g), torch.min(y2, y2g)
+    inter = torch.where((yk2 > yk1) & (xk2 > xk1), (xk2 - xk1) * (yk2 - yk1), torch.zeros_like(x1))
+    union = (x2 - x1) * (y2 - y1) + (x2g - x1g) * (y2g - y1g) - inter
+    iou = inter / (union + eps)
+    xc1, yc1, xc2, yc2 = torch.min(x1, x1g), torch.min(y1, y1g), torch.max(x2, x2g), torch.max(y2, y2g)
+    diag = (xc2 - xc1) ** 2 + (yc2 - yc1) ** 2 + eps
+    centre = ((x2 + x1) / 2 - (x1g + x2g) / 2) ** 2 + ((y2 + y1) / 2 - (y1g + y2g) / 2) ** 2
+    v = (4 / (torch.pi**2)) * torch.pow(torch.atan((x2g - x1g) / (y2g - y1g)) - torch.atan((x2 - x1) / (y2 - y1)), 2)
+    with torch.no_grad():
+        alpha = v / (1 - iou + v + eps)
+    return 1 - iou + centre / diag + alpha * v
+
+
+def box_cases():
+    # (x1, y1, x2, y2): overlapping pairs, and box 2 disjoint from its target
+    g = np.array([[0.0, 0.0, 2.0, 2.0], [1.0, 1.0, 3.0, 4.0], [0.0, 0.0, 1.0, 1.0], [2.0, 1.0, 5.0, 3.0],
+                  [0.5, 0.5, 1.5, 2.5]])
+    b = np.array([[0.5, 0.3, 2.4, 1.9], [1.2, 0.6, 2.7, 3.1], [2.0, 2.0, 3.0, 3.5], [2.5, 1.5, 4.0, 2.5],
+                  [0.7, 0.4, 1.8, 2.6]])  # box 4 has its target's aspect ratio: CIoU's v = 0
+    # "torchvision ..." first: the site's PyTorch tab shows these numbers, with this source as their call
+    src = "torchvision's formula in 60-digit mpmath (torchvision does not import beside torch 2.13)"
+    w = uniform(270, 5, 0.2, 2.0)
+    for loss, short in (("giou_box", "generalized"), ("diou_box", "distance"), ("ciou_box", "complete")):
+        kw = {}
+        if loss == "ciou_box":
+            value, grad = autograd(lambda q: ciou_torchvision(q, T(g)).mean(), b)
+            kw["framework"] = {
+                "call": "torchvision.ops.complete_box_iou_loss(boxes, y, reduction='mean')", "value": value,
+                "grad": grad,
+                "difference": "torchvision computes CIoU's alpha = v / (1 - IoU + v + eps) under torch.no_grad(), so "
+                "its gradient treats alpha as a constant; lossref's gradient is the exact derivative of the same "
+                "value (alpha differentiated too). The values agree; the gradients differ wherever the aspect "
+                "ratios differ. torchvision's numbers here come from its source transcribed in torch ops "
+                "(torchvision does not import beside torch 2.13).",
+            }
+        add_new(f"{loss}_mean", loss, {"y": g, "boxes": b}, ("boxes",), source=src,
+                note=f"torchvision.ops.{short}_box_iou_loss(boxes, y, reduction='mean') in 60 digits; box 2 does "
+                "not overlap its target.", **kw)
+        add_new(f"{loss}_sample_weight_sum", loss, {"y": g, "boxes": b}, ("boxes",), source=src, reduction="sum",
+                sample_weight=w)
+    add_new("giou_box_eps_0_none", "giou_box", {"y": g, "boxes": b}, ("boxes",), params={"eps": 0.0},
+            reduction="none", source=src)
+    add_new("diou_box_none", "diou_box", {"y": g, "boxes": b}, ("boxes",), reduction="none", source=src)
+    add_new("ciou_box_none", "ciou_box", {"y": g, "boxes": b}, ("boxes",), reduction="none", source=src)
+
+# ---------------------------------------------------------------------------------------------
 def main() -> None:
     _import_tools()
     regression_cases()
@@ -1718,6 +2695,12 @@ def main() -> None:
     multiclass_cases()
     keras_cases()
     optax_cases()
+    classification_structured_cases()
+    sequence_cases()
+    ranking_cases()
+    metric_cases()
+    segmentation_cases()
+    box_cases()
     header = {
         "generator": SCRIPT,
         "regenerate": "make reference",
@@ -1742,6 +2725,8 @@ def main() -> None:
             "params": "lossref keyword parameters",
             "expected": "lossref's value (a list for reduction 'none')",
             "grad": "d(reduced loss)/d(pred); for reduction 'none' the gradient of the sum; null: no gradient",
+            "arrays, grads": "instead of y, pred and grad for a loss of more than (target, prediction): its arrays by "
+            "argument name, and the gradient with respect to each prediction, by name",
             "grad_atol": "optional absolute tolerance on the gradient that replaces the default (tighter)",
             "framework": "the framework's own number where lossref's convention differs, with the difference "
             "('same' when a framework block shows an equal number); 'y' in a block: the framework's target when it "
