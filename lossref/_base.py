@@ -83,6 +83,8 @@ class Loss:
     name: str | None = None
     #: Name of the prediction argument in messages ("y_pred", "probs", "logits", "scores").
     pred_name: str = "y_pred"
+    #: Name of the target argument in messages and in the documented signature ("y", "relevance").
+    target_name: str = "y"
     #: What the prediction is: "real", "probability", "logit" or "score".
     prediction: str = "real"
     #: True when an example is a whole row of the last axis (one loss per row).
@@ -260,14 +262,15 @@ class Loss:
 
     def _prepare_target(self, y, pred: np.ndarray, params: dict) -> np.ndarray:
         """Read and check ``y`` against the prediction (whole-array checks)."""
-        y = V.as_target(y, "y", pred.dtype)
+        y = V.as_target(y, self.target_name, pred.dtype)
         if self.per_row:
             if y.shape != pred.shape and y.shape != pred.shape[:-1]:
                 raise ValueError(
-                    f"y must have shape {pred.shape[:-1]} or {pred.shape} to match {self.pred_name} {pred.shape}; got {y.shape}"
+                    f"{self.target_name} must have shape {pred.shape[:-1]} or {pred.shape} to match {self.pred_name} "
+                    f"{pred.shape}; got {y.shape}"
                 )
         else:
-            V.check_same_shape(y, pred, "y", self.pred_name)
+            V.check_same_shape(y, pred, self.target_name, self.pred_name)
         return y
 
     def _aligned_params(self, y, pred, params) -> dict:
@@ -456,7 +459,7 @@ class Loss:
             # The checks of the value's path, in its order: a loss whose NaN propagates is checked
             # there only once its sum is not finite (target first), here always.
             if y_b.dtype.kind == "f":
-                V.check_finite(y_b, "y", start)
+                V.check_finite(y_b, self.target_name, start)
             if not check_pred:
                 V.check_finite(pred_b, self.pred_name, start)
             h_b = self._forward_hess(y_b, pred_b, **block_params)
@@ -489,7 +492,7 @@ class Loss:
     def _explain_nonfinite(self, y, pred, loss, start):
         """A block's sum is inf or NaN: name the input responsible, or report the overflow."""
         if y.dtype.kind == "f":
-            V.check_finite(y, "y", start)
+            V.check_finite(y, self.target_name, start)
         V.check_finite(pred, self.pred_name, start)
         where = ""
         if np.ndim(loss) > 0 and not np.isfinite(loss).all():

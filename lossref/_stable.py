@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["HALF_LOG_2PI", "xlogx", "shift_by_row_max", "exp_and_log_sum_exp", "sigmoid_slope", "softmax_hessian"]
+__all__ = ["HALF_LOG_2PI", "xlogx", "shift_by_row_max", "masked_shift_by_row_max", "exp_and_log_sum_exp", "sigmoid_slope", "softmax_hessian"]
 
 #: log sqrt(2 pi), the constant of the Gaussian log-density (and of Stirling's approximation).
 HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)
@@ -29,6 +29,20 @@ def shift_by_row_max(z: np.ndarray, out: np.ndarray | None = None):
     """
     top = z.argmax(axis=-1)[..., None]
     return np.subtract(z, np.take_along_axis(z, top, axis=-1), out=out), top
+
+
+def masked_shift_by_row_max(z: np.ndarray, mask: np.ndarray, out: np.ndarray | None = None):
+    """``shift_by_row_max`` over the items where ``mask`` is True; the others become -inf.
+
+    After ``exp_and_log_sum_exp`` a masked item then has weight e^{-inf} = 0 in the softmax, as if
+    it were not in the row. A row with no valid item is all -inf and its ``top`` is an arbitrary
+    index (the maximum of nothing): ``exp_and_log_sum_exp`` gives it log-sum-exp 0, and the caller
+    must give such a row zero weight.
+    """
+    filled = np.where(mask, z, -np.inf)
+    top = filled.argmax(axis=-1)[..., None]  # a valid item whenever the row has one
+    # z at top is finite (a masked score is a real number too), so -inf - finite stays -inf: no NaN
+    return np.subtract(filled, np.take_along_axis(z, top, axis=-1), out=out), top
 
 
 def exp_and_log_sum_exp(shifted: np.ndarray, top: np.ndarray):

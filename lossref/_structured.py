@@ -50,6 +50,15 @@ class StructuredLoss(Loss):
         shape) a dict of the gradients of ``sum(grad_weight * losses)`` for every prediction given."""
         raise NotImplementedError
 
+    def _mean_terms(self, arrays: dict, params: dict):
+        """How many terms each example's loss sums, for the denominator of "mean" (None: one each).
+
+        A loss whose example is a sum over pairs (NT-Xent sums over an anchor's positives) returns
+        the count per example, so that "mean" is the weighted mean over the pairs:
+        ``sum_i w_i loss_i / sum_i w_i terms_i``.
+        """
+        return None
+
     # ------------------------------------------------------------------ public API
     def __call__(self, *arrays, reduction="mean", sample_weight=None, **params):
         """The loss: a scalar for "mean" and "sum", per-example values for "none"."""
@@ -133,11 +142,17 @@ class StructuredLoss(Loss):
         arrays, dtype = self._convert(given)
         loss_shape = tuple(self._check_inputs(arrays, params))
         weight = V.check_sample_weight(sample_weight, loss_shape, dtype)
-        if weight is None:
-            total_weight = math.prod(loss_shape)
-        else:
+        terms = self._mean_terms(arrays, params)
+        if weight is not None:
             weight = np.broadcast_to(weight, loss_shape)
+        if weight is None and terms is None:
+            total_weight = math.prod(loss_shape)
+        elif terms is None:
             total_weight = float(np.sum(weight, dtype=np.float64))
+        elif weight is None:
+            total_weight = float(np.sum(terms, dtype=np.float64))
+        else:
+            total_weight = float(np.sum(weight * terms, dtype=np.float64))
         nothing_to_average = reduction == "mean" and total_weight == 0
         # A division by the total weight, not a product with its reciprocal (tiny valid weights).
         divisor = total_weight if reduction == "mean" and total_weight > 0 else 1.0

@@ -38,6 +38,10 @@ __all__ = [
     "as_lengths",
     "check_not_blank",
     "check_alignable",
+    "check_ndim_in",
+    "check_leading",
+    "check_same_width",
+    "check_mask",
     "broadcast_param",
     "check_overlap_denominator",
     "check_boxes",
@@ -311,6 +315,36 @@ def check_ndim(arr: np.ndarray, name: str, ndim: int, layout: str, *, at_least: 
     """``arr`` has ``ndim`` axes (at least, by default); ``layout`` names them, e.g. "(n, C), classes on the last axis"."""
     if arr.ndim < ndim or (not at_least and arr.ndim != ndim):
         raise ValueError(f"{name} must have shape {layout}; got shape {arr.shape}")
+
+
+def check_ndim_in(arr: np.ndarray, name: str, ndims: tuple[int, ...], layout: str) -> None:
+    """``arr`` has one of the numbers of axes ``ndims``; ``layout`` names them, e.g. "(N, D) or (D,)"."""
+    if arr.ndim not in ndims:
+        raise ValueError(f"{name} must have shape {layout}; got shape {arr.shape}")
+
+
+def check_leading(arr: np.ndarray, name: str, n: int, other: str) -> None:
+    """``arr`` has ``n`` entries on its first axis, one per row of ``other``."""
+    if arr.shape[:1] != (n,):
+        raise ValueError(f"{name} must have shape ({n},), one entry per row of {other}; got shape {arr.shape}")
+
+
+def check_same_width(arr: np.ndarray, name: str, d: int, other: str) -> None:
+    """``arr``'s rows have ``d`` entries, as ``other``'s do."""
+    if arr.shape[-1] != d:
+        raise ValueError(f"{name} must have {d} columns, as {other} has; got shape {arr.shape}")
+
+
+def check_mask(mask, name: str, shape: tuple[int, ...], against: str) -> np.ndarray:
+    """A boolean array with one entry per element of the prediction ``against`` (True: the element counts)."""
+    arr = np.asarray(mask)
+    if arr.dtype.kind != "b":
+        raise TypeError(
+            f"{name} has dtype {arr.dtype}; expected booleans (True for a valid item), one per element of {against}"
+        )
+    if arr.shape != shape:
+        raise ValueError(f"{name} must have the shape of {against} {shape}; got {arr.shape}")
+    return arr
 
 
 def broadcast_param(value, name: str, shape: tuple[int, ...], dtype: np.dtype, against: str, what: str) -> np.ndarray:

@@ -398,6 +398,61 @@ def _zero_one_multi(rng, shape):
     return rng.integers(0, shape[-1], size=shape[:-1]), grid_scores(rng, shape), params
 
 
+def _hinge_embedding(rng, shape):
+    """Distances in [0, 3] away from the margin, the kink of the dissimilar pairs."""
+    margin = _unif(rng, 0.5, 2.0)
+    return pm1(rng, shape), away_from(rng.uniform(0, 3, size=shape), [margin], 0.05), {"margin": margin}
+
+
+def _nll(class_weight: bool, ignore: str | None = None):
+    def gen(rng, shape):
+        c = shape[-1]
+        z = _logits(rng, shape)
+        log_probs = z - np.logaddexp.reduce(z, axis=-1, keepdims=True)  # log_softmax
+        y = rng.integers(0, c, size=shape[:-1])
+        params = {"class_weight": rng.uniform(0.2, 3.0, size=c)} if class_weight else {}
+        if ignore == "-100":
+            params["ignore_index"] = -100
+            y = np.where(rng.random(y.shape) < 0.3, -100, y)
+        elif ignore == "class":
+            params["ignore_index"] = int(rng.integers(0, c))
+        return y, log_probs, params
+
+    return gen
+
+
+def _categorical_focal(gamma: float, target: str = "labels", alpha: str | None = None):
+    def gen(rng, shape):
+        c = shape[-1]
+        params = {"gamma": gamma}
+        if alpha == "scalar":
+            params["alpha"] = _unif(rng, 0.1, 1.0)
+        elif alpha == "class":
+            params["alpha"] = rng.uniform(0.1, 1.0, size=c)
+        y = prob_rows(rng, shape) if target == "probs" else rng.integers(0, c, size=shape[:-1])
+        return y, _logits(rng, shape), params
+
+    return gen
+
+
+def _cosine(eps: float | None):
+    def gen(rng, shape):
+        # vectors of norm about sqrt(D): far above the floor, whose kink is at |y_pred| = eps
+        params = {} if eps is None else {"eps": eps}
+        return rng.normal(size=shape), rng.normal(size=shape), params
+
+    return gen
+
+
+def _ranking(masked: bool):
+    def gen(rng, shape):
+        relevance = rng.integers(0, 4, size=shape) * (rng.random(shape) < 0.6)  # graded, some lists without any
+        params = {"mask": rng.random(shape) < 0.75} if masked else {}
+        return relevance.astype(np.float64), _logits(rng, shape), params
+
+    return gen
+
+
 def _case(id, loss, gen, **kw):
     return Case(id=id, loss=loss, gen=gen, **kw)
 
@@ -463,8 +518,21 @@ CASES: list[Case] = [
           per_row=True),
     _case("multiclass_hinge-weston_watkins-class_weight", lr.multiclass_hinge, _multiclass("weston_watkins", True),
           per_row=True),
+    _case("hinge_embedding", lr.hinge_embedding, _hinge_embedding),
     _case("zero_one-binary", lr.zero_one, _zero_one_binary),
     _case("zero_one-multiclass", lr.zero_one, _zero_one_multi, per_row=True),
+    _case("nll", lr.nll, _nll(False), per_row=True),
+    _case("nll-ignore_-100", lr.nll, _nll(False, ignore="-100"), per_row=True),
+    _case("nll-ignore_class-class_weight", lr.nll, _nll(True, ignore="class"), per_row=True),
+    _case("categorical_focal-gamma2", lr.categorical_focal, _categorical_focal(2.0), per_row=True),
+    _case("categorical_focal-gamma0.5-alpha_class", lr.categorical_focal, _categorical_focal(0.5, alpha="class"),
+          per_row=True),
+    _case("categorical_focal-probs-gamma3-alpha", lr.categorical_focal, _categorical_focal(3.0, "probs", "scalar"),
+          per_row=True),
+    _case("cosine_distance", lr.cosine_distance, _cosine(None), per_row=True),
+    _case("cosine_distance-eps", lr.cosine_distance, _cosine(0.1), per_row=True),
+    _case("ranking_softmax", lr.ranking_softmax, _ranking(False), per_row=True),
+    _case("ranking_softmax-mask", lr.ranking_softmax, _ranking(True), per_row=True),
 ]
 CASES_BY_ID = {c.id: c for c in CASES}
 assert len(CASES_BY_ID) == len(CASES), "case ids must be unique"

@@ -14,10 +14,11 @@ import lossref as lr
 # The DESIGN table, family by family, in reference order.
 DESIGN_TABLE = {
     "regression": ["mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "poisson_nll", "gaussian_nll"],
-    "probabilistic": ["bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence"],
+    "probabilistic": ["bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence", "nll", "categorical_focal"],
     "margin": ["hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one"],
     "sequence": ["ctc"],
-    "ranking": ["margin_ranking"],
+    "ranking": ["margin_ranking", "ranking_softmax"],
+    "metric": ["cosine_distance", "triplet_margin", "cosine_embedding", "hinge_embedding", "ntxent", "info_nce", "circle"],
     "segmentation": ["dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box"],
 }
 ALL_NAMES = [name for names in DESIGN_TABLE.values() for name in names]
@@ -25,11 +26,15 @@ ALL_NAMES = [name for names in DESIGN_TABLE.values() for name in names]
 ARRAYS = {
     "ctc": ("targets", "logits"),
     "margin_ranking": ("y", "x1", "x2"),
+    "triplet_margin": ("anchor", "positive", "negative"), "cosine_embedding": ("y", "x1", "x2"),
+    "ntxent": ("labels", "embeddings"), "info_nce": ("query", "positive_key", "negative_keys"),
+    "circle": ("labels", "embeddings"),
     "dice": ("y", "probs"), "tversky": ("y", "probs"), "generalized_dice": ("y", "probs"),
     "giou_box": ("y", "boxes"), "diou_box": ("y", "boxes"), "ciou_box": ("y", "boxes"),
 }
 PAIR_NAMES = [name for name in ALL_NAMES if name not in ARRAYS]
-ROW_LOSSES = {"cross_entropy", "kl_divergence", "multiclass_hinge"}
+ROW_LOSSES = {"cross_entropy", "kl_divergence", "multiclass_hinge", "nll", "categorical_focal", "cosine_distance",
+              "ranking_softmax"}
 PREDICTION = {
     "mse": ("y_pred", "real"), "mae": ("y_pred", "real"), "huber": ("y_pred", "real"),
     "smooth_l1": ("y_pred", "real"), "log_cosh": ("y_pred", "real"), "quantile": ("y_pred", "real"),
@@ -38,6 +43,9 @@ PREDICTION = {
     "focal": ("logits", "logit"), "kl_divergence": ("logits", "logit"),
     "hinge": ("scores", "score"), "squared_hinge": ("scores", "score"), "logistic": ("scores", "score"),
     "multiclass_hinge": ("scores", "score"), "zero_one": ("scores", "score"),
+    "hinge_embedding": ("distances", "real"), "nll": ("log_probs", "log_probability"),
+    "categorical_focal": ("logits", "logit"), "cosine_distance": ("y_pred", "embedding"),
+    "ranking_softmax": ("scores", "score"),
 }
 
 
@@ -149,10 +157,13 @@ def test_prediction_argument_is_named_for_what_it_is():
         pred = [[0.5, -0.5], [0.25, 1.0]] if name in ROW_LOSSES else [0.25, 0.75]
         if name == "kl_divergence":
             y = [[0.5, 0.5], [1.0, 0.0]]
+        elif name in ("cosine_distance", "ranking_softmax"):
+            y = [[1.0, 0.0], [0.0, 2.0]]
         elif name in ROW_LOSSES:
             y = [0, 1]
         else:
-            y = [1.0, -1.0] if PREDICTION[name][1] == "score" else [1.0, 0.0]
+            pm1 = PREDICTION[name][1] == "score" or name == "hinge_embedding"  # labels in {-1, +1}
+            y = [1.0, -1.0] if pm1 else [1.0, 0.0]
         kwargs = {"var": 1.0} if name == "gaussian_nll" else {}
         keyword = PREDICTION[name][0]
         try:

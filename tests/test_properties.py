@@ -64,7 +64,8 @@ def definition(name, y, pred, params):
     p = dict(params)
     cw = p.get("class_weight")
     cw = None if cw is None else np.asarray(cw, dtype=np.float64)
-    rows = name in ("cross_entropy", "kl_divergence", "multiclass_hinge") or (name == "zero_one" and y.shape != x.shape)
+    rows = name in ("cross_entropy", "kl_divergence", "multiclass_hinge", "nll", "categorical_focal",
+                    "cosine_distance", "ranking_softmax") or (name == "zero_one" and y.shape != x.shape)
     ones = np.ones(x.shape[:-1] if rows else x.shape)
     r = x - yf if x.shape == yf.shape else None
     if name == "mse":
@@ -143,10 +144,36 @@ def definition(name, y, pred, params):
             gaps = [margin + row[j] - row[c] for j in range(len(row)) if j != c]
             out.append(max(0.0, max(gaps)) if variant == "crammer_singer" else sum(max(0.0, g) for g in gaps))
         return np.array(out).reshape(y.shape), (ones if cw is None else cw[y])
+    if name == "hinge_embedding":  # PyTorch's HingeEmbeddingLoss: the distance, or the hinge of margin - distance
+        return np.where(yf == 1, x, np.maximum(0.0, p.get("margin", 1.0) - x)), ones
     if name == "zero_one":
         if y.shape == x.shape:
             return (yf * x <= 0).astype(np.float64), _binary_weight((yf + 1) / 2, cw)
         return (np.argmax(x, axis=-1) != y).astype(np.float64), (ones if cw is None else cw[y])
+    if name == "nll":
+        ignore = p.get("ignore_index")
+        keep = np.ones(y.shape, bool) if ignore is None else y != ignore
+        labels = np.where(keep, y, 0)
+        loss = -np.take_along_axis(x, labels[..., None], axis=-1)[..., 0]
+        return loss, (ones if cw is None else cw[labels]) * keep
+    if name == "categorical_focal":
+        gamma, alpha = p.get("gamma", 2.0), p.get("alpha")
+        logp = _log_softmax(x)
+        target = yf if y.shape == x.shape else np.eye(x.shape[-1])[y]
+        a = 1.0 if alpha is None else np.asarray(alpha, dtype=np.float64)
+        return np.sum(target * a * (1 - np.exp(logp)) ** gamma * -logp, axis=-1), ones
+    if name == "cosine_distance":
+        eps = p.get("eps", 1e-8)
+        norms = np.maximum(np.linalg.norm(yf, axis=-1), eps) * np.maximum(np.linalg.norm(x, axis=-1), eps)
+        return 1 - np.sum(yf * x, axis=-1) / norms, ones
+    if name == "ranking_softmax":  # -sum_i r_i log softmax(s)_i over the valid items; lists without any: weight 0
+        valid = np.ones(x.shape, bool) if p.get("mask") is None else np.asarray(p["mask"])
+        filled = np.where(valid, x, -np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logp = filled - np.log(np.sum(np.exp(filled - filled.max(axis=-1, keepdims=True)), axis=-1, keepdims=True)) \
+                - filled.max(axis=-1, keepdims=True)
+            terms = np.where(valid & (yf > 0), yf * logp, 0.0)
+        return -terms.sum(axis=-1), valid.any(axis=-1).astype(np.float64)
     raise AssertionError(name)
 
 
@@ -387,7 +414,7 @@ def test_reductions_agree(case, data):
         assert float(mean) == pytest.approx(float(total) / total_weight, rel=1e-12, abs=scale)
     else:
         assert float(mean) == 0
-    plain = not any(k in ex.params for k in ("class_weight", "ignore_index")) and ex.sample_weight is None
+    plain = not any(k in ex.params for k in ("class_weight", "ignore_index", "mask")) and ex.sample_weight is None
     if plain:  # no weights of any kind: the mean is over the number of examples
         assert float(total) == pytest.approx(float(mean) * none.size, rel=1e-12, abs=scale)
 
@@ -442,7 +469,7 @@ def test_scaling_all_weights_leaves_the_mean_unchanged(case, data, c):
 def slice_aligned(params, keep_rows, pred_shape):
     """Parameters with one entry per element of the prediction, restricted to some rows."""
     out = dict(params)
-    for k in ("var", "pos_weight"):
+    for k in ("var", "pos_weight", "mask"):
         v = out.get(k)
         if isinstance(v, np.ndarray) and v.shape == tuple(pred_shape):
             out[k] = v[keep_rows]

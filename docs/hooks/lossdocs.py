@@ -90,10 +90,16 @@ def properties(name: str) -> str:
     """The properties table of one loss."""
     info = lr.get(name).info
     prediction = lr.PREDICTION_KINDS[info.prediction]
-    if info.per_row:  # one row of C values per example, and the largest wins
+    if info.family == "ranking":  # the order of the scores is the decision
+        prediction = ("a list of item scores per row (scores), items on the last axis; sorting them gives the ranking"
+                      if info.per_row else "two real-valued scores per pair (x1, x2); the larger ranks first")
+    elif info.per_row:  # one row of C values per example, and the largest wins
         prediction = {"logit": "a row of C logits per example (logits), softmax gives the class probabilities",
                       "score": "a row of C real-valued scores per example (scores); the argmax is the decision",
-                      }[info.prediction]
+                      "log_probability": "a row of C log-probabilities per example (log_probs), e.g. log_softmax "
+                                         "outputs",
+                      "embedding": "a vector per example, the last axis (y_pred), compared with the target's",
+                      }.get(info.prediction, prediction)
     rows = [
         ("Prediction", prediction),
         ("Target", info.target),
@@ -113,7 +119,7 @@ def parameters(name: str) -> str:
     info = loss.info
     extra = "".join(f", {p.name}" if p.required else f", {p.name}={p.default!r}" for p in info.params)
     grad = f"lr.{name}.grad(...)  # same arguments\n" if info.has_gradient else ""
-    arrays = ", ".join(f"{a}=None" if a.optional else a.name for a in loss.inputs) if info.inputs else f"y, {loss.pred_name}"
+    arrays = ", ".join(f"{a}=None" if a.optional else a.name for a in loss.inputs) if info.inputs else f"{loss.target_name}, {loss.pred_name}"
     out = f"```python\nlr.{name}({arrays}, *, reduction=\"mean\", sample_weight=None{extra})\n{grad}```\n\n"
     if info.params:
         out += "| Parameter | Default | Meaning |\n|---|---|---|\n"
@@ -269,7 +275,8 @@ def comparison(family: str, base: str = "../losses/") -> str:
     lines = ["| Loss | Prediction | " + " | ".join(labels) + " |", "|---|---|" + "---|" * len(labels)]
     for loss in losses:
         info = loss.info
-        cells = [loss_link(loss.name, base), f"`{loss.pred_name}`"]
+        predictions = [i.name for i in loss.inputs if i.kind == "prediction"] if info.inputs else [loss.pred_name]
+        cells = [loss_link(loss.name, base), ", ".join(f"`{p}`" for p in predictions)]
         cells += [_yes_no(v) for _, v in info.properties.items()]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

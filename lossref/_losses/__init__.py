@@ -13,13 +13,15 @@ NAMES = (
     # regression
     "mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "poisson_nll", "gaussian_nll",
     # probabilistic classification
-    "bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence",
+    "bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence", "nll", "categorical_focal",
     # margin
     "hinge", "squared_hinge", "logistic", "multiclass_hinge", "zero_one",
     # sequence
     "ctc",
     # ranking
-    "margin_ranking",
+    "margin_ranking", "ranking_softmax",
+    # metric learning and contrastive
+    "cosine_distance", "triplet_margin", "cosine_embedding", "hinge_embedding", "ntxent", "info_nce", "circle",
     # segmentation and detection
     "dice", "tversky", "generalized_dice", "giou_box", "diou_box", "ciou_box",
 )

@@ -1,0 +1,174 @@
+"""NT-Xent (normalised temperature-scaled cross-entropy): the ``ntxent`` loss and its catalogue entry."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validation as V
+from .._info import Entry, Input, Param
+from .._info import Equivalent as Eq
+from .._info import Properties as P
+from .._metric import softplus, unit_rows, unit_rows_backward
+from .._structured import StructuredLoss
+
+__all__ = ["NTXent", "ENTRY"]
+
+
+class NTXent(StructuredLoss):
+    r"""NT-Xent, the contrastive loss of SimCLR, as optax's ``ntxent`` computes it.
+
+    Every embedding is an anchor; $P(i)$ are the other rows with its label (never $i$ itself),
+    $N(i)$ the rows with another label. With cosine similarities over the temperature $\tau$,
+
+    $$
+    s_{ij} = \frac{e_i \cdot e_j}{\tau\, \bar n_i \bar n_j}, \qquad \bar n_i = \sqrt{\max(\lVert e_i \rVert^2, \varepsilon)},
+    $$
+
+    ($\varepsilon$ is the machine epsilon of the dtype, optax's ``jnp.finfo(dtype).eps``), each
+    ordered positive pair $(i, j)$, $j \in P(i)$, is a softmax over that one positive and the
+    anchor's negatives (the other positives are left out of its denominator):
+
+    $$
+    \ell_{ij} = -\log \frac{e^{s_{ij}}}{e^{s_{ij}} + \sum_{k \in N(i)} e^{s_{ik}}}
+             = \operatorname{softplus}\big(\mathrm{LSE}_i - s_{ij}\big), \quad
+    \mathrm{LSE}_i = \log \sum_{k \in N(i)} e^{s_{ik}}.
+    $$
+
+    Anchor $i$'s loss is $L_i = \sum_{j \in P(i)} \ell_{ij}$ (``reduction="none"``), and "mean"
+    is the mean over the ordered positive pairs, each pair weighted by its anchor's weight:
+    $\sum_i w_i L_i / \sum_i w_i |P(i)|$. Unit weights give optax's number. An anchor with no
+    positive contributes nothing; a batch with no positive pair at all has mean 0 (optax: 0/0,
+    NaN). An anchor without negatives has $\mathrm{LSE}_i = -\infty$ and $\ell_{ij} = 0$, as in optax.
+
+    Gradient. With $q_{ij} = \sigma(\mathrm{LSE}_i - s_{ij})$ and the weights $g_i$ of the
+    reduction, $G = \partial \sum_i g_i L_i / \partial s$ is
+    $G_{ij} = -g_i q_{ij}$ for $j \in P(i)$ and
+    $G_{ik} = g_i \big(\sum_{j \in P(i)} q_{ij}\big)\, e^{s_{ik} - \mathrm{LSE}_i}$ for $k \in N(i)$.
+    Since $s = U U^\top / \tau$ for the unit rows $U$, $\partial / \partial U = (G + G^\top) U / \tau$,
+    and each row goes back through the normalisation, $(I - u_i u_i^\top) / \lVert e_i \rVert$
+    (or $I / \sqrt{\varepsilon}$ below the floor). Every anchor's loss depends on every row: the
+    weights $g$ enter before the similarities are differentiated.
+
+    Examples
+    --------
+    >>> import lossref as lr
+    >>> e = [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]   # same-label pairs aligned, others orthogonal
+    >>> print(round(float(lr.ntxent([0, 0, 1, 1], e, temperature=1.0)), 6))   # log(1 + 2 e^(0 - 1)) per pair
+    0.551445
+    """
+
+    name = "ntxent"
+    prediction = "embedding"
+    inputs = (Input("labels", "labels"), Input("embeddings"))
+    parameters = (
+        Param("temperature", 0.07, "Divides the cosine similarities (> 0; optax's default 0.07): lower is sharper.",
+              constraint=V.Real(low=0, low_open=True)),
+    )
+
+    def _check_inputs(self, arrays, params):
+        labels, e = arrays["labels"], arrays["embeddings"]
+        V.check_ndim(e, "embeddings", 2, "(N, D), one embedding per row", at_least=False)
+        V.check_ndim(labels, "labels", 1, "(N,), one label per row of embeddings", at_least=False)
+        V.check_leading(labels, "labels", e.shape[0], "embeddings")
+        return labels.shape
+
+    def _mean_terms(self, arrays, params):
+        labels = arrays["labels"]
+        return np.sum(labels[:, None] == labels[None, :], axis=1) - 1  # the same-label rows but itself
+
+    def _forward(self, arrays, params, grad_weight):
+        e = arrays["embeddings"]
+        tau = params["temperature"]
+        # optax clips the squared norm at eps: max(||e||, sqrt(eps)) is the same floor on the norm
+        floor = float(np.sqrt(np.finfo(e.dtype).eps))
+        u, norms = unit_rows(e, floor)
+        s = (u @ u.T) / tau
+        labels = arrays["labels"]
+        same = labels[:, None] == labels[None, :]
+        # the negatives' log-sum-exp per anchor, shifted by the row's largest negative logit (the logits
+        # reach 1/tau ~ 14 and far more for small tau); -inf for an anchor without negatives
+        shifted = np.where(same, -np.inf, s)  # the diagonal has the anchor's own label: never a negative
+        top = np.max(shifted, axis=1, keepdims=True)
+        top = np.where(np.isfinite(top), top, 0)
+        np.subtract(shifted, top, out=shifted)
+        np.exp(shifted, out=shifted)  # exp(s - top) <= 1 on the negatives, 0 elsewhere
+        total = np.sum(shifted, axis=1)
+        with np.errstate(divide="ignore"):
+            lse = top[:, 0] + np.log(total)
+        # the positive pairs, few beside the N^2 entries: index them rather than mask the matrix
+        same[np.diag_indices_from(same)] = False  # no self-similarity
+        anchor, other = np.nonzero(same)
+        z = lse[anchor] - s[anchor, other]
+        # softplus(LSE - s) = -log(e^s / (e^s + sum_neg e^s')), stable for any sign (logaddexp)
+        losses = np.bincount(anchor, weights=softplus(z), minlength=len(s)).astype(s.dtype, copy=False)
+        if grad_weight is None:
+            return losses, None
+        g = np.asarray(grad_weight, dtype=e.dtype)
+        q = g[anchor] * np.exp(-softplus(-z))  # g_i sigmoid(z) without overflow
+        # the negatives' softmax exp(s - LSE) times sum_j g_i q_ij, then -g_i q_ij at each positive
+        scale = np.bincount(anchor, weights=q, minlength=len(s)) / np.where(total > 0, total, 1)
+        grad_s = np.multiply(shifted, scale[:, None].astype(s.dtype, copy=False), out=shifted)
+        grad_s[anchor, other] -= q
+        grad_u = ((grad_s + grad_s.T) @ u) / tau
+        return losses, {"embeddings": unit_rows_backward(u, norms, floor, grad_u)}
+
+
+ENTRY = Entry(
+    title="NT-Xent loss",
+    family="metric",
+    page="metric-learning.md#nt-xent-loss",
+    formula=(r"L_i = \sum_{j \in P(i)} -\log \frac{e^{s_{ij}}}{e^{s_{ij}} + \sum_{k \in N(i)} e^{s_{ik}}}, \quad "
+             r"s_{ij} = \frac{\cos(e_i, e_j)}{\tau}, \quad \text{mean} = \frac{\sum_i w_i L_i}{\sum_i w_i |P(i)|}"),
+    gradient=(r"\frac{\partial L}{\partial s_{ij}} = -q_{ij}\ (j \in P(i)),\ \ "
+              r"\Big(\sum_{j \in P(i)} q_{ij}\Big) \operatorname{softmax}_{N(i)}(s_i)_k\ (k \in N(i)), \quad "
+              r"q_{ij} = \sigma\big(\mathrm{LSE}_{N(i)}(s_i) - s_{ij}\big); \ \nabla_U = (G + G^\top) U / \tau"),
+    target="integer labels: rows with the same label are positives of each other (two views of one image in SimCLR)",
+    properties=P(convex=False, differentiable_everywhere=True, bounded_gradient=False,
+                 robust_to_outliers=False, calibrated=False),
+    minimizer="same-label rows pointing the same way and other rows pointing away (the loss tends to 0 as the "
+              "negatives' cosines fall below the positives' by many temperatures)",
+    when_to_use="Self-supervised contrastive learning (SimCLR: two augmentations of each image are the positive "
+                "pair, the rest of the batch the negatives), and supervised contrastive learning with class labels.",
+    equivalents=(
+        Eq("PyTorch", "pytorch_metric_learning.losses.NTXentLoss(temperature=0.07)(embeddings, labels)", False,
+           "PyTorch itself has no NT-Xent. The pytorch-metric-learning package's NTXentLoss (which optax cites) "
+           "uses the same per-pair softmax over one positive and the negatives; its normalisation epsilon and "
+           "reducer are its own, and lossref's tests do not compare with it."),
+        Eq("Keras 3",
+           "u = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True); s = u @ u.T / 0.07; same = label"
+           "s[:, None] == labels[None, :]; pos = same & ~np.eye(len(labels), dtype=bool); lse = scipy.special.lo"
+           "gsumexp(np.where(same, -np.inf, s), axis=1, keepdims=True); np.sum(np.where(pos, np.logaddexp(0, lse"
+           " - s), 0)) / pos.sum()",
+           False,
+           "Keras 3 has no NT-Xent; this is optax's formula with NumPy and SciPy (keras.ops has the same "
+           "functions), without optax's floor sqrt(eps) on the norms (it matters only for rows shorter than "
+           "that)."),
+        Eq("optax", "optax.ntxent(embeddings, labels, temperature=0.07)", True,
+           "optax takes the embeddings first. The same masks (self-pairs excluded from both positives and "
+           "negatives; each positive's softmax over itself and the negatives), the same epsilon (the dtype's "
+           "machine epsilon clipping the squared norm) and the same mean over ordered positive pairs. A batch "
+           "without positive pairs gives NaN in optax, 0 in lossref. optax has no sample weights."),
+        Eq("scikit-learn",
+           "u = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True); s = u @ u.T / 0.07; same = label"
+           "s[:, None] == labels[None, :]; pos = same & ~np.eye(len(labels), dtype=bool); lse = scipy.special.lo"
+           "gsumexp(np.where(same, -np.inf, s), axis=1, keepdims=True); np.sum(np.where(pos, np.logaddexp(0, lse"
+           " - s), 0)) / pos.sum()",
+           False,
+           "scikit-learn has no NT-Xent; this is optax's formula with NumPy and SciPy"
+           ", without optax's floor sqrt(eps) on the norms (it matters only for rows shorter than "
+           "that)."),
+    ),
+    notes=(
+        "The temperature sets the scale: 0.07 turns cosines in [-1, 1] into logits in [-14.3, 14.3], and the "
+        "gradient concentrates on the hardest negatives; a high temperature weighs all negatives alike.",
+        "Labels decide the positives: in SimCLR each image's two views share a label no other row has. Rows "
+        "with a unique label are anchors of nothing and count only as negatives.",
+        "The loss couples the whole batch: sample_weight weighs the anchors (each pair by its anchor's weight); "
+        "a row of weight 0 still serves as a positive and a negative for the others.",
+    ),
+    references=(
+        "Chen, T., Kornblith, S., Norouzi, M. and Hinton, G. (2020). A simple framework for contrastive learning "
+        "of visual representations. ICML. arXiv:2002.05709.",
+        "optax source, optax/losses/_self_supervised.py, function ntxent.",
+    ),
+)
