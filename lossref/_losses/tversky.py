@@ -25,7 +25,8 @@ class Tversky(StructuredLoss):
     $$
 
     since $D = (1-\alpha-\beta)\,\mathrm{TP} + \alpha P + \beta Y + s$. ``alpha`` weighs the false
-    positives, ``beta`` the false negatives, as in the paper, Keras and optax. ``alpha =
+    positives, ``beta`` the false negatives, as in the paper and optax (Keras 3 names them the other
+    way round). ``alpha =
     beta = 0.5`` is ``dice`` with ``smooth`` doubled; ``alpha = beta = 1`` is the soft Jaccard
     (IoU) loss. Axes as for ``dice`` (``class_axis``).
 
@@ -87,8 +88,9 @@ ENTRY = Entry(
            "PyTorch itself has none; MONAI's TverskyLoss uses alpha for the false positives as lossref does."),
         Eq("Keras 3", "keras.losses.Tversky(alpha=alpha, beta=beta, axis=tuple(range(1, probs.ndim)))(y, probs)",
            False,
-           "Keras's alpha also weighs the false positives (its code computes fp * alpha + fn * beta with "
-           "fp = sum((1 - y_true) * y_pred)), so the names agree. Its default axis=None reduces over the whole "
+           "Keras's alpha weighs the false negatives, lossref's beta: its code sets inputs = y_true and "
+           "targets = y_pred, so its fp = sum((1 - targets) * inputs) is sum(y (1 - p)), the false negatives, "
+           "whatever its docstring says; pass alpha=beta_lossref, beta=alpha_lossref. Its default axis=None reduces over the whole "
            "batch (one index per batch), and it has no smooth: 1e-7 in the denominator only, so an empty mask "
            "predicted empty costs 1."),
         Eq("optax", "jnp.mean(optax.losses.dice_loss(logits[..., None], y[..., None], alpha=alpha, beta=beta, "
@@ -99,8 +101,9 @@ ENTRY = Entry(
         Eq("scikit-learn", "no Tversky loss", False, "scikit-learn has no Tversky index."),
     ),
     notes=(
-        "Check which weight is which before porting a setting: in lossref, Keras 3 and optax alpha weighs the "
-        "false positives sum (1 - y) p and beta the false negatives. The widely copied focal-Tversky code of "
+        "Check which weight is which before porting a setting: in lossref and optax alpha weighs the "
+        "false positives sum (1 - y) p and beta the false negatives; in Keras 3 (keras.losses.Tversky) alpha "
+        "weighs the false negatives, whatever its docstring says. The widely copied focal-Tversky code of "
         "Abraham and Khan (2019) puts alpha = 0.7 on the false negatives: its alpha is lossref's beta.",
         "alpha + beta = 1 keeps the index in [0, 1] with the Dice-like scale; alpha = beta = 0.5 is Dice with "
         "twice the smoothing, alpha = beta = 1 the soft Jaccard loss.",
