@@ -1,4 +1,7 @@
-"""The list of exercise modules: a name that is no module stops the import, and every module is listed."""
+"""The list of exercise modules: a name that is no module stops the import, and every module is listed.
+
+These read the repository's files, so they run on the CPython side only (the Pyodide run of
+tests/practice sees the installed wheel, not the source tree)."""
 
 from __future__ import annotations
 
