@@ -28,6 +28,7 @@ MODULE_SESSION = {
     "ex_choosing": 9,
     "ex_decisions": 9,
     "ex_noise": 9,
+    "ex_sequences": 10,
 }
 TITLES = (
     "Prerequisites: logarithms, the chain rule, sigmoid and softmax, entropy and KL",
@@ -40,11 +41,12 @@ TITLES = (
     "Custom losses",
     "Calibration and proper scoring rules",
     "Choosing a loss",
+    "Losses for structured outputs",
 )
 
 SHORT_TITLES = ("Prerequisites", "Loss, risk and metric", "Regression losses", "Minimisers and likelihoods",
                 "Cross-entropy", "Smoothing, focal, KL", "Margin losses", "Custom losses", "Calibration",
-                "Choosing a loss")
+                "Choosing a loss", "Structured outputs")
 # What each skill is, in a few words, for the learner's dashboard.
 SKILL_TITLES = {
     "prereq.logs": "Rules of logarithms",
@@ -111,6 +113,13 @@ SKILL_TITLES = {
     "choose.threshold": "A decision threshold from costs",
     "choose.prior_shift": "Probabilities under a new prevalence",
     "noise.robust": "Losses under label noise",
+    "nll.log_probs": "Losses on log-probabilities: NLL and categorical focal",
+    "ctc.alignment": "CTC: alignments and the forward variables",
+    "ranking.order": "Pairwise and listwise ranking losses",
+    "metric.distance": "Distances and angles: triplet, cosine and embedding losses",
+    "metric.contrastive": "Contrastive losses: NT-Xent, InfoNCE, Circle",
+    "segmentation.overlap": "Overlap losses: Dice, Tversky, generalised Dice",
+    "segmentation.boxes": "Box losses: GIoU, DIoU, CIoU",
 }
 
 
