@@ -30,6 +30,7 @@ MODULE_SESSION = {
     "ex_noise": 9,
     "ex_sequences": 10,
     "ex_embeddings": 10,
+    "ex_overlap": 10,
 }
 TITLES = (
     "Prerequisites: logarithms, the chain rule, sigmoid and softmax, entropy and KL",
