@@ -42,9 +42,11 @@ def test_every_snippet_is_shown_on_a_page():
 
 
 def test_every_snippet_has_a_test():
-    tests = "\n".join(p.read_text() for p in (ROOT / "tests" / "snippets").glob("test_*.py"))
+    # A page's examples are tested in tests/snippets/; a loss's may be tested beside the loss, in tests/losses/.
+    files = [*(ROOT / "tests" / "snippets").glob("test_*.py"), *(ROOT / "tests" / "losses").glob("test_*.py")]
+    tests = "\n".join(p.read_text() for p in files)
     untested = [name for name in _snippets() if f'"{name}"' not in tests]
-    assert not untested, f"snippets without a test in tests/snippets/: {untested}"
+    assert not untested, f"snippets without a test in tests/snippets/ or tests/losses/: {untested}"
 
 
 def test_the_block_parser_finds_examples():
