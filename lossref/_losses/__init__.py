@@ -11,7 +11,7 @@ any loss.
 
 NAMES = (
     # regression
-    "mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "poisson_nll", "gaussian_nll",
+    "mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "poisson_nll", "gaussian_nll", "msle",
     # probabilistic classification
     "bce", "bce_with_logits", "cross_entropy", "focal", "kl_divergence", "nll", "categorical_focal",
     # margin

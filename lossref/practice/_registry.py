@@ -14,7 +14,8 @@ from ._core import Exercise
 MODULES = ("ex_prerequisites", "ex_risk", "ex_risk_derivations", "ex_regression", "ex_regression_derivations",
            "ex_likelihood", "ex_probabilistic", "ex_probabilistic_derivations", "ex_stability",
            "ex_stability_derivations", "ex_margin", "ex_margin_derivations", "ex_custom", "ex_custom_derivations",
-           "ex_metric_surrogates", "ex_calibration", "ex_choosing", "ex_decisions", "ex_noise")
+           "ex_metric_surrogates", "ex_calibration", "ex_choosing", "ex_decisions", "ex_noise",
+           "ex_sequences", "ex_embeddings")
 
 
 def module_files() -> list[str]:

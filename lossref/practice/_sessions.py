@@ -28,6 +28,8 @@ MODULE_SESSION = {
     "ex_choosing": 9,
     "ex_decisions": 9,
     "ex_noise": 9,
+    "ex_sequences": 10,
+    "ex_embeddings": 10,
 }
 TITLES = (
     "Prerequisites: logarithms, the chain rule, sigmoid and softmax, entropy and KL",

@@ -269,6 +269,9 @@ def m_elementwise(loss, y, p, prm, k):
     if loss == "mae":
         r = p_ - y_
         return abs(r), m_sign(r), 1
+    if loss == "msle":
+        d = mp.log1p(p_) - mp.log1p(y_)
+        return d * d, 2 * d / (1 + p_), 1
     if loss == "huber":
         d = M(prm.get("delta", 1.0))
         r = p_ - y_
@@ -675,6 +678,20 @@ def regression_cases():
     )
     y, p = rand(18, (3, 4)), rand(19, (3, 4))
     torch_case("mae_sum_2d", "mae", y, p, lambda q: F.l1_loss(q, T(y), reduction="sum"), reduction="sum")
+    # ---- msle: no torch loss, so torch operations give the gradient; scikit-learn gives the value
+    y, p = uniform(300, 8, 0.0, 50.0), uniform(301, 8, 0.0, 50.0)
+    y[2], p[5] = 0.0, 0.0
+    _, grad = autograd(lambda q: ((torch.log1p(q) - torch.log1p(T(y))) ** 2).mean(), p)
+    add(
+        "msle_mean_sklearn", "msle", y, p, grad=grad, value=skm.mean_squared_log_error(y, p),
+        source="sklearn (value), torch (grad)",
+    )
+    y, p, w = uniform(302, (3, 4), 0.0, 1e4), uniform(303, (3, 4), 0.0, 1e4), uniform(304, 3, 0.0, 2.0)
+    torch_case(
+        "msle_row_sample_weight_sum", "msle", y, p,
+        lambda q: reduce((torch.log1p(q) - torch.log1p(T(y))) ** 2, T(w)[:, None].expand(3, 4), "sum"),
+        source="torch, converted", reduction="sum", sample_weight=w,
+    )
     # ---- huber / smooth_l1 (residuals on both sides of the threshold)
     y, p = rand(20, 10), rand(21, 10, 1.5)
     torch_case("huber_delta_0p5_mean", "huber", y, p, lambda q: F.huber_loss(q, T(y), delta=0.5),
@@ -1403,6 +1420,21 @@ def keras_cases():
             "convert them; with y = 2 y01 - 1 (the case's y) its number is Keras's.",
             formula=float(np.maximum(1 - y * s, 0).mean()), y=y01,
         ),
+    )
+    # ---- MSLE: Keras clips both arguments at epsilon (1e-7) before log(x + 1), which moves values near 0
+    # by at most 1e-7: away from 0 it is lossref's number
+    y, p = uniform(305, (4, 2), 0.5, 30.0), uniform(306, (4, 2), 0.5, 30.0)
+    keras_msle = float(np.mean((np.log(np.maximum(p, eps) + 1) - np.log(np.maximum(y, eps) + 1)) ** 2))
+    torch_case(
+        "msle_keras_mean", "msle", y, p, lambda q: ((torch.log1p(q) - torch.log1p(T(y))) ** 2).mean(),
+        source="torch, converted",
+        framework=keras_block(
+            "keras.losses.MeanSquaredLogarithmicError()(y, y_pred)",
+            lambda q: K.MeanSquaredLogarithmicError()(y, q), p,
+            "same", formula=keras_msle,
+        ),
+        note="Keras averages each row over the last axis, then over the rows: with rows of equal length that is "
+        "lossref's mean over all elements. Its clip at 1e-7 only moves values below 1e-7.",
     )
     # ---- (9) LogCosh, Poisson on the rate, CategoricalHinge
     y, p = rand(133, 8), rand(134, 8)
