@@ -333,6 +333,31 @@ def test_a_version_1_record_keeps_every_session_it_had_opened_under_the_new_numb
     assert course.merge(record["events"], course.load({"version": 1, "events": events})["events"]) == record["events"]
 
 
+def test_the_last_session_opens_from_the_one_before_it_and_old_records_need_no_migration():
+    # Sessions are appended at the end of the course: a stored log has no session count in it, so a
+    # record saved before the last session existed opens it as soon as its replay makes the session
+    # before proficient, and STORE_VERSION stays.
+    *_, before, last = lp.sessions()
+    events = [{"id": "g", "at": "2026-03-02T08:00:00Z", "type": "gate", "session": before.number}]
+    assert course.summary(events, T0)["sessions"][last.number]["reason"] == (
+        f"0 of {len(before.skills)} skills of session {before.number} proficient")
+    at = T0
+    for _ in range(4 * len(before.skills) + len(before.derivations)):  # all right: 3 a skill and a derivation
+        if course.replay(events).is_proficient(before.number):
+            break
+        at += timedelta(minutes=1)
+        learn(events, before.number, at, 1)
+    record = course.load({"version": course.STORE_VERSION, "events": events})
+    assert record["events"] == course.merge(events)
+    summary = course.summary(record["events"], at + timedelta(minutes=1))
+    assert summary["sessions"][before.number]["state"] == "proficient"
+    assert summary["sessions"][last.number]["state"] == "open"
+    # The gate test opens it too, from the skills of the session before.
+    assert [i["skill"] for i in course.gate_test([], last.number)] == list(before.skills)
+    gate = {"id": "g-last", "at": "2026-03-02T08:00:00Z", "type": "gate", "session": last.number}
+    assert course.summary([gate], T0)["sessions"][last.number]["state"] == "open"
+
+
 def test_a_version_1_record_with_a_bad_event_is_refused():
     with pytest.raises(ValueError, match="event 0 has type 'note'"):
         course.load({"version": 1, "events": [{"id": "a", "at": "2026-01-01T00:00:00Z", "type": "note"}]})
