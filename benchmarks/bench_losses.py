@@ -1,4 +1,4 @@
-"""Benchmark lossref's ``value_and_grad`` against plain NumPy and PyTorch (CPU).
+"""Benchmark lossref's ``value_and_grad`` against plain NumPy, PyTorch and optax (CPU).
 
 Run with ``make bench``, i.e.::
 
@@ -6,25 +6,44 @@ Run with ``make bench``, i.e.::
 
 What is measured
 ----------------
-Six rows: ``cross_entropy`` on logits of shape (100000, 1000) with integer labels,
-``bce_with_logits`` on 1e7 elements with 0/1 targets and ``mse`` on 1e7 elements, each in
-float32 and float64 (``--quick`` divides every size by 10 for a smoke run). Every row times
-the mean loss *and* its gradient with respect to the prediction, on the same data, with:
+Fourteen rows, each in float32 and float64 (``--quick`` divides every size, or the batch, by 10
+for a smoke run): ``cross_entropy`` on logits of shape (100000, 1000) with integer labels,
+``bce_with_logits`` on 1e7 elements with 0/1 targets and ``mse`` on 1e7 elements; and the losses
+of structured outputs: ``ctc`` on batch-first logits (N=64, T=200, C=50) with targets of S=30
+labels (reduction "sum", as torch is run), ``triplet_margin`` on three (100000, 128) arrays,
+``ntxent`` on (2048, 128) embeddings in SimCLR's layout (rows i and i + N/2 share a label,
+temperature 0.1) and ``dice`` on (32, 256, 256) probabilities with 0/1 masks. Every row times
+the loss *and* its gradient with respect to every prediction, on the same data, with:
 
 * **lossref**: ``lossref.<loss>.value_and_grad(y, pred)``.
 * **numpy**: the same maths written the obvious way in whole-array NumPy (see ``numpy_*``
   below): max-shifted log-softmax and softmax minus one-hot; ``logaddexp`` softplus and
   ``1 / (1 + exp(-x))`` sigmoid; residual, mean of squares and ``2 r / n``.
+  The structured rows have no NumPy column (n/a).
 * **torch1** / **torch**: PyTorch's fused functional (``F.cross_entropy``,
-  ``F.binary_cross_entropy_with_logits``, ``F.mse_loss``) forward plus ``.backward()`` on a
-  leaf tensor made once with ``torch.from_numpy``; ``torch1`` with
-  ``torch.set_num_threads(1)``, ``torch`` with PyTorch's default thread count. The torch
-  columns read "n/a" when torch cannot be imported.
+  ``F.binary_cross_entropy_with_logits``, ``F.mse_loss``, ``F.ctc_loss`` after
+  ``log_softmax`` and the transpose to time-first, both timed since lossref takes logits,
+  ``F.triplet_margin_loss``) forward plus ``.backward()`` on leaf tensors made once with
+  ``torch.from_numpy``. torch has no NT-Xent and no Dice: ``torch_ntxent`` (the usual SimCLR
+  code, cosine similarities over the temperature, the diagonal masked, ``cross_entropy`` at each
+  row's partner: optax's NT-Xent when every label occurs twice) and ``torch_dice`` (the same
+  formula as lossref, autograd) are written below. ``torch1`` with ``torch.set_num_threads(1)``,
+  ``torch`` with PyTorch's default thread count. The torch columns read "n/a" when torch cannot
+  be imported.
+* **optax**: where optax has the loss, ``jax.jit(jax.value_and_grad(...))`` on JAX's CPU backend
+  with one XLA thread (``XLA_FLAGS``, unless set), compiled before timing: ``optax.ctc_loss`` with
+  zero paddings, ``optax.losses.triplet_margin_loss``, ``optax.ntxent``. optax's ``dice_loss``
+  takes logits (its gradient is in the logits) and its probability path cannot be traced, so
+  dice has no optax column.
 
-Before timing, each row checks that lossref's value and gradient agree with the NumPy
-baseline and with PyTorch (relative tolerance 1e-5 in float32, 1e-10 in float64, with an
-absolute tolerance of the same relative size of the largest gradient entry, as in
-``np.allclose``); the benchmark stops with an error if they do not.
+Before timing, each row checks that lossref's value and gradients agree with the NumPy
+baseline, with PyTorch and with optax (relative tolerance 1e-5 in float32, 1e-10 in float64,
+with an absolute tolerance of the same relative size of the largest gradient entry, as in
+``np.allclose``); the benchmark stops with an error if they do not. Two rows adapt the check:
+optax's triplet loss adds eps under the root where lossref and torch add it to each component,
+so that comparison runs both with eps = 0 (the same function); and float32 CTC gradients are
+compared to 1e-3 (``CTC_GRAD_RTOL`` says why: any float32 log-space CTC is that far from the
+float64 result).
 
 Timing: one warm-up call, then the best (minimum) of at least 5 calls timed with
 ``time.perf_counter``; fast rows get more calls, within a time budget per cell. Each call
@@ -35,6 +54,7 @@ How to read the table
 * ``lossref``, ``numpy``, ``torch1``, ``torch``: best time in milliseconds.
 * ``lossref`` runs large inputs on all usable cores (``LOSSREF_NUM_THREADS``, default: the
   CPUs of the process), ``lossref1`` on one thread.
+* ``optax``: best time of optax under ``jax.jit``, one XLA thread; ``optax/torch1`` its ratio.
 * ``lossref1/torch1``, ``numpy/torch1``: time ratios against single-threaded PyTorch
   (below 1 is faster than PyTorch): one core against one core. ``torch`` shows what
   PyTorch's threads add, to compare with ``lossref``.
@@ -49,8 +69,9 @@ How to read the table
   already took about 2x the floor.
 * ``lossref mem``, ``numpy mem``: peak memory allocated during one call (tracemalloc, which
   NumPy reports its array buffers to) minus the memory in use before it, as a multiple of
-  the prediction array's size. The returned gradient alone is 1.0x.
-* Targets, checked on every row: ``lossref1/torch1 <= 1.0``; ``lossref/floor <= 2.0`` for
+  the prediction array's size (all three arrays for the triplet loss). The returned gradient
+  alone is 1.0x.
+* Targets, checked on every row: ``lossref1/torch1 <= 1.0`` (``ctc``: 2.0); ``lossref/floor <= 2.0`` for
   MSE; ``lossref mem <= 3.0``. A cell that misses its target is marked ``*`` and the rows
   that miss are listed under the table.
 """
