@@ -48,15 +48,23 @@ def unit_rows(x: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
     return x / np.maximum(n, floor)[..., None], n
 
 
-def unit_rows_backward(u: np.ndarray, n: np.ndarray, floor: float, h: np.ndarray) -> np.ndarray:
+def unit_rows_backward(u: np.ndarray, n: np.ndarray, floor: float, h: np.ndarray,
+                       overwrite: bool = False) -> np.ndarray:
     r"""Gradient in x of $\langle h, u \rangle$ for $u = x / \max(\lVert x \rVert, f)$.
 
     Where $\lVert x \rVert > f$ the Jacobian of $x / \lVert x \rVert$ is
     $(I - u u^\top) / \lVert x \rVert$; below the floor $u = x / f$ and it is $I / f$.
+    With ``overwrite=True`` the result is written over ``h`` and ``u`` is used as scratch (both are
+    then spent): no temporary of their size.
     """
-    above = (n > floor)[..., None]
-    radial = np.einsum("...k,...k->...", u, h)[..., None]
-    return np.where(above, h - u * radial, h) / np.maximum(n, floor)[..., None]
+    above = n > floor
+    radial = np.where(above, np.einsum("...k,...k->...", u, h), 0)[..., None]
+    scale = np.maximum(n, floor)[..., None]
+    if not overwrite:
+        return (h - u * radial) / scale
+    h -= np.multiply(u, radial, out=u)
+    h /= scale
+    return h
 
 
 def masked_logsumexp(z: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -13,6 +13,9 @@ from .._structured import StructuredLoss
 
 __all__ = ["NTXent", "ENTRY"]
 
+#: Similarities per block of anchor rows (128 KB of float32): the extra memory beside u and the gradient.
+_BLOCK_ENTRIES = 1 << 15
+
 
 class NTXent(StructuredLoss):
     r"""NT-Xent, the contrastive loss of SimCLR, as optax's ``ntxent`` computes it.
@@ -73,44 +76,102 @@ class NTXent(StructuredLoss):
         return labels.shape
 
     def _mean_terms(self, arrays, params):
-        labels = arrays["labels"]
-        return np.sum(labels[:, None] == labels[None, :], axis=1) - 1  # the same-label rows but itself
+        # the same-label rows but itself, counted per label: no (N, N) comparison
+        _, inverse, counts = np.unique(arrays["labels"], return_inverse=True, return_counts=True)
+        return counts[inverse.reshape(-1)] - 1
 
     def _forward(self, arrays, params, grad_weight):
-        e = arrays["embeddings"]
+        e, labels = arrays["embeddings"], arrays["labels"]
         tau = params["temperature"]
         # optax clips the squared norm at eps: max(||e||, sqrt(eps)) is the same floor on the norm
         floor = float(np.sqrt(np.finfo(e.dtype).eps))
         u, norms = unit_rows(e, floor)
-        s = (u @ u.T) / tau
-        labels = arrays["labels"]
-        same = labels[:, None] == labels[None, :]
+        g = None if grad_weight is None else np.asarray(grad_weight, dtype=e.dtype)
+        # The (N, N) similarities are never held whole: each block of anchor rows is computed, used and
+        # dropped, so the extra memory is u, the gradient and one block, not N^2 numbers.
+        lse, losses, mass = _anchor_pass(u, labels, tau, g)
+        if g is None:
+            return losses.astype(e.dtype, copy=False), None
+        grad_u = _gradient_pass(u, labels, tau, g, lse, mass)
+        return losses.astype(e.dtype, copy=False), {"embeddings": unit_rows_backward(u, norms, floor, grad_u,
+                                                                                     overwrite=True)}
+
+
+def _blocks(n: int):
+    """Slices of anchor rows holding about ``_BLOCK_ENTRIES`` similarities each."""
+    step = max(1, min(n, _BLOCK_ENTRIES // n))
+    return [slice(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+def _block(u, labels, rows, tau):
+    """``(s, same, anchor, other)`` for a block of anchors: their similarity rows ``s`` (B, N), the
+    same-label mask (the anchor itself included), and the positive pairs (local anchor, global row)."""
+    s = u[rows] @ u.T
+    s /= tau
+    same = labels[rows, None] == labels[None, :]
+    local = np.arange(rows.stop - rows.start)
+    same[local, local + rows.start] = False  # no self-pairs among the positives ...
+    anchor, other = np.nonzero(same)
+    same[local, local + rows.start] = True  # ... nor among the negatives
+    return s, same, anchor, other
+
+
+def _anchor_pass(u, labels, tau, g):
+    r"""Per anchor: $\mathrm{LSE}_i$ over its negatives, its loss $L_i$, and (with weights $g$) the mass
+    $M_i = g_i \sum_{j \in P(i)} q_{ij}$ that its negatives' softmax carries in the gradient."""
+    n = len(u)
+    lse, losses = np.empty(n, u.dtype), np.empty(n)
+    mass = None if g is None else np.empty(n, u.dtype)
+    for rows in _blocks(n):
+        s, same, anchor, other = _block(u, labels, rows, tau)
+        s_pos = s[anchor, other]
         # the negatives' log-sum-exp per anchor, shifted by the row's largest negative logit (the logits
         # reach 1/tau ~ 14 and far more for small tau); -inf for an anchor without negatives
-        shifted = np.where(same, -np.inf, s)  # the diagonal has the anchor's own label: never a negative
-        top = np.max(shifted, axis=1, keepdims=True)
+        s[same] = -np.inf
+        top = np.max(s, axis=1, keepdims=True)
         top = np.where(np.isfinite(top), top, 0)
-        np.subtract(shifted, top, out=shifted)
-        np.exp(shifted, out=shifted)  # exp(s - top) <= 1 on the negatives, 0 elsewhere
-        total = np.sum(shifted, axis=1)
+        s -= top
+        np.exp(s, out=s)
         with np.errstate(divide="ignore"):
-            lse = top[:, 0] + np.log(total)
-        # the positive pairs, few beside the N^2 entries: index them rather than mask the matrix
-        same[np.diag_indices_from(same)] = False  # no self-similarity
-        anchor, other = np.nonzero(same)
-        z = lse[anchor] - s[anchor, other]
+            block_lse = top[:, 0] + np.log(np.sum(s, axis=1))
+        lse[rows] = block_lse
         # softplus(LSE - s) = -log(e^s / (e^s + sum_neg e^s')), stable for any sign (logaddexp)
-        losses = np.bincount(anchor, weights=softplus(z), minlength=len(s)).astype(s.dtype, copy=False)
-        if grad_weight is None:
-            return losses, None
-        g = np.asarray(grad_weight, dtype=e.dtype)
-        q = g[anchor] * np.exp(-softplus(-z))  # g_i sigmoid(z) without overflow
-        # the negatives' softmax exp(s - LSE) times sum_j g_i q_ij, then -g_i q_ij at each positive
-        scale = np.bincount(anchor, weights=q, minlength=len(s)) / np.where(total > 0, total, 1)
-        grad_s = np.multiply(shifted, scale[:, None].astype(s.dtype, copy=False), out=shifted)
-        grad_s[anchor, other] -= q
-        grad_u = ((grad_s + grad_s.T) @ u) / tau
-        return losses, {"embeddings": unit_rows_backward(u, norms, floor, grad_u)}
+        z = block_lse[anchor] - s_pos
+        losses[rows] = np.bincount(anchor, weights=softplus(z), minlength=len(s))
+        if g is not None:
+            q = g[rows][anchor] * np.exp(-softplus(-z))  # g_i sigmoid(z) without overflow
+            mass[rows] = np.bincount(anchor, weights=q, minlength=len(s))
+    return lse, losses, mass
+
+
+def _gradient_pass(u, labels, tau, g, lse, mass):
+    r"""$\partial / \partial U = (G + G^\top) U / \tau$, one block of rows of $G + G^\top$ at a time.
+
+    On a negative pair $G_{ik} = M_i e^{s_{ik} - \mathrm{LSE}_i} = e^{s_{ik} + r_i}$ with
+    $r_i = \log M_i - \mathrm{LSE}_i$; since $s$ and the masks are symmetric, row $b$ of $G^\top$ is
+    $e^{s_{bk} + r_k}$ there: both need only the per-anchor $r$ of the first pass. Each exponent is
+    at most $\log M$ ($s_{ik} \le \mathrm{LSE}_i$ on a negative), so nothing overflows. On a positive
+    pair the two terms are $-g_b q_{bk} - g_k q_{kb}$.
+    """
+    with np.errstate(divide="ignore"):
+        r = np.where((mass > 0) & np.isfinite(lse), np.log(mass) - lse, -np.inf).astype(u.dtype, copy=False)
+    grad_u = np.empty_like(u)
+    for rows in _blocks(len(u)):
+        s, same, anchor, other = _block(u, labels, rows, tau)
+        s_pos = s[anchor, other]
+        h = s + r[None, :]  # G^T's row: e^{s_bk + r_k}
+        np.exp(h, out=h)
+        s += r[rows, None]  # G's row: e^{s_bk + r_b}
+        np.exp(s, out=s)
+        h += s
+        h[same] = 0
+        global_anchor = anchor + rows.start
+        q_row = g[global_anchor] * np.exp(-softplus(-(lse[global_anchor] - s_pos)))
+        q_col = g[other] * np.exp(-softplus(-(lse[other] - s_pos)))
+        h[anchor, other] = -(q_row + q_col)
+        np.matmul(h, u, out=grad_u[rows])
+    grad_u /= tau
+    return grad_u
 
 
 ENTRY = Entry(
