@@ -734,12 +734,18 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"sizes divided by {QUICK_FACTOR}, for a smoke run")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--rows", default="", metavar="LOSS[,LOSS...]",
+                        help="measure only these losses' rows, e.g. --rows ctc,dice (default: every row)")
     args = parser.parse_args(argv)
+    rows = {name for name in args.rows.split(",") if name}
+    known = {"cross_entropy", "bce_with_logits", "mse", "ctc", "triplet_margin", "ntxent", "dice"}
+    if rows - known:
+        parser.error(f"--rows: unknown row(s) {', '.join(sorted(rows - known))}; the rows are {', '.join(sorted(known))}")
 
     started = time.perf_counter()
     progress("measuring copy bandwidth")
     bandwidth = copy_bandwidth(COPY_BYTES // (QUICK_FACTOR if args.quick else 1))
-    results = [measure(case, bandwidth) for case in make_cases(args.quick)]
+    results = [measure(case, bandwidth) for case in make_cases(args.quick) if not rows or case.loss in rows]
     progress(f"done in {time.perf_counter() - started:.0f} s\n")
 
     print(environment(bandwidth, args.quick))
