@@ -55,12 +55,15 @@ class Input:
 
     ``kind`` is "prediction" (float32/float64, gets a gradient), "target" (real numbers, cast to
     the predictions' dtype), "labels" (integer class labels) or "pm1" (labels in {-1, +1}).
-    An ``optional`` input defaults to None.
+    An ``optional`` input defaults to None. ``interval``, ``(low, high, what)``, declares the
+    values a float input must hold (``probs`` of a mask: ``(0.0, 1.0, "probabilities")``); one
+    check then covers both the range and finiteness.
     """
 
     name: str
     kind: str = "prediction"
     optional: bool = False
+    interval: tuple[float, float, str] | None = None
 
 
 @dataclass(frozen=True)

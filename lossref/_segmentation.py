@@ -3,8 +3,8 @@
 Overlap losses reduce each example (or each example's class) to three sums, the soft true
 positives ``TP = sum y p``, ``sum y`` and ``sum p``; their gradient in ``p`` is then affine in
 ``y`` per row, ``a_r y + b_r``, with two coefficients per row. ``row_sums`` and
-``affine_rows`` do those two passes in blocks of rows, so that the extra memory is one block
-plus the gradient itself.
+``affine_rows`` are those two passes, with no temporary of the inputs' size beyond the
+gradient itself.
 
 The box losses share the geometry of two axis-aligned boxes ``(x1, y1, x2, y2)``: intersection,
 union, enclosing box, centre distance and aspect-ratio term, with their derivatives in the
@@ -13,77 +13,71 @@ predicted box (``box_geometry``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _validation as V
 from ._info import Input
 from ._structured import StructuredLoss
 
-__all__ = ["overlap_rows", "row_sums", "affine_rows", "tversky_terms", "overlap_forward", "box_geometry", "BoxIoULoss"]
+__all__ = ["MASK_INPUTS", "overlap_rows", "row_sums", "affine_rows", "tversky_terms", "overlap_forward", "box_geometry", "BoxIoULoss", "OverlapLoss"]
 
-_BLOCK = 1 << 18  # elements per block of rows: bounds the float32 scratch of products
+_AFFINE_BLOCK = 1 << 16  # elements per block of the gradient: its two passes meet in cache
+
+#: The inputs of the mask losses: a target mask and predicted probabilities, both in [0, 1].
+MASK_INPUTS = (
+    Input("y", "target", interval=(0.0, 1.0, "targets (masks or soft masks)")),
+    Input("probs", interval=(0.0, 1.0, "probabilities")),
+)
 
 
-def overlap_rows(y: np.ndarray, probs: np.ndarray, class_axis, loss_name: str):
-    """``(y2, p2, shape)``: the inputs as 2-D ``(rows, pixels)`` views and the shape of the rows.
+def overlap_rows(y: np.ndarray, probs: np.ndarray, class_axis):
+    """The shape of the rows, after checking the inputs' shapes (their values are checked as ``MASK_INPUTS``).
 
-    Without ``class_axis`` a row is an example (everything after the first axis); with
-    ``class_axis=1`` a row is one class of one example and ``shape`` is ``(n, C)``.
+    Without ``class_axis`` a row is an example (everything after the first axis): ``(n,)``; with
+    ``class_axis=1`` a row is one class of one example: ``(n, C)``.
     """
     V.check_same_shape(y, probs, "y", "probs")
     if class_axis is None:
         V.check_ndim(probs, "probs", 1, "(n, ...), one example per slice of the first axis")
-        shape = probs.shape[:1]
-    else:
-        V.check_ndim(probs, "probs", 2, "(n, C, ...) with classes on axis 1 (class_axis=1)")
-        shape = probs.shape[:2]
-    V.check_in_interval(y, "y", 0.0, 1.0, f"targets for {loss_name} (masks or soft masks)")
-    V.check_in_interval(probs, "probs", 0.0, 1.0, "probabilities")
-    rows = int(np.prod(shape))
-    return y.reshape(rows, -1), probs.reshape(rows, -1), shape
+        return probs.shape[:1]
+    V.check_ndim(probs, "probs", 2, "(n, C, ...) with classes on axis 1 (class_axis=1)")
+    return probs.shape[:2]
 
 
 def row_sums(y2: np.ndarray, p2: np.ndarray):
-    """``(TP, Y, P)`` per row in float64: ``sum y p``, ``sum y``, ``sum p`` over the last axis."""
-    rows, width = p2.shape
-    tp, ys, ps = np.empty(rows), np.empty(rows), np.empty(rows)
-    step = max(1, _BLOCK // max(width, 1))
-    if p2.dtype == np.float32:
-        # float32 rows are summed in float32 by NumPy's pairwise summation (a reduction along a contiguous
-        # row), whose error grows like log2(width) roundings, not width: a 65536-pixel sum keeps ~6 digits
-        # where a running float32 sum would lose ~4. The products go through one block-sized scratch.
-        scratch = np.empty((min(step, rows), width), np.float32)
-        for a in range(0, rows, step):
-            yb, pb = y2[a:a + step], p2[a:a + step]
-            tp[a:a + step] = np.multiply(yb, pb, out=scratch[:len(yb)]).sum(axis=1)
-            ys[a:a + step] = yb.sum(axis=1)
-            ps[a:a + step] = pb.sum(axis=1)
-        return tp, ys, ps
-    for a in range(0, rows, step):
-        yb, pb = y2[a:a + step], p2[a:a + step]
-        tp[a:a + step] = np.einsum("ij,ij->i", yb, pb)  # no (rows, width) temporary
-        ys[a:a + step] = yb.sum(axis=1)
-        ps[a:a + step] = pb.sum(axis=1)
-    return tp, ys, ps
+    """``(TP, Y, P)`` per row in float64: ``sum y p``, ``sum y``, ``sum p`` over the last axis.
+
+    All three are BLAS dot products (``TP`` one per row, ``Y`` and ``P`` a matrix-vector product
+    with ones): each reads its inputs once with no temporary, two to four times faster than
+    NumPy's row-wise ``sum``. BLAS keeps several partial sums in vector registers, so in float32
+    a 65536-pixel row sum is off by about 1e-7 (relative) and a 4-million-pixel one by about 1e-6.
+    """
+    ones = np.ones(p2.shape[1], dtype=p2.dtype)
+    tp = np.matmul(y2[:, None, :], p2[:, :, None]).reshape(-1)
+    return tp.astype(np.float64), (y2 @ ones).astype(np.float64), (p2 @ ones).astype(np.float64)
 
 
-def affine_rows(y2: np.ndarray, a: np.ndarray, b: np.ndarray, dtype) -> np.ndarray:
-    """``a_r y + b_r`` row by row, in ``dtype``: the gradient of an overlap loss in ``p``.
+def affine_rows(y2: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """``out = a_r y + b_r`` row by row, in ``out``'s dtype: the gradient of an overlap loss in ``p``.
 
-    ``a`` and ``b`` are float64. A row whose coefficient does not fit ``dtype`` (a float32 mask
+    ``a`` and ``b`` are float64. A row whose coefficient does not fit the dtype (a float32 mask
     whose sums are subnormal: ``1 / sum`` overflows while ``y / sum`` stays at most 1) is
     computed in float64 and rounded once.
     """
-    out = np.empty(y2.shape, dtype=dtype)
-    big = np.finfo(dtype).max
+    big = np.finfo(out.dtype).max
     wide = (np.abs(a) > big) | (np.abs(b) > big)
-    a_t = np.where(wide, 0, a).astype(dtype)[:, None]
-    b_t = np.where(wide, 0, b).astype(dtype)[:, None]
-    np.multiply(y2, a_t, out=out)
-    out += b_t
+    a_t = np.where(wide, 0, a).astype(out.dtype)[:, None]
+    b_t = np.where(wide, 0, b).astype(out.dtype)[:, None]
+    # blocks of rows small enough that the addition reads what the product has just written from cache
+    step = max(1, _AFFINE_BLOCK // max(y2.shape[1], 1))
+    for start in range(0, len(y2), step):
+        rows = slice(start, start + step)
+        np.multiply(y2[rows], a_t[rows], out=out[rows])
+        out[rows] += b_t[rows]
     for r in np.flatnonzero(wide):
         out[r] = y2[r].astype(np.float64) * a[r] + b[r]
-    return out
 
 
 def tversky_terms(tp, ys, ps, alpha, beta, smooth, loss_name: str, what_zero: str, shape=None):
@@ -200,7 +194,7 @@ def box_geometry(y: np.ndarray, boxes: np.ndarray, eps: float, want_grad: bool):
 
 
 def overlap_forward(y, probs, *, alpha, beta, smooth, class_axis, grad_weight, loss_name, what_zero,
-                    class_weight=None):
+                    weigh_classes=None):
     """Per-example Tversky-form losses and their gradient in ``probs`` (Dice is alpha = beta = 1/2).
 
     A row's loss is ``d_r = 1 - r``, ``r = (TP + s) / D``, ``D = (1 - alpha - beta) TP + alpha P
@@ -210,12 +204,14 @@ def overlap_forward(y, probs, *, alpha, beta, smooth, class_axis, grad_weight, l
                       = y_j (r (1 - alpha - beta) - 1) / D + alpha r / D,
 
     affine in ``y_j``. With ``class_axis=1`` the example's loss is the mean over its classes of
-    ``w_c d_{ic}`` (``w_c = 1`` unless ``class_weight``).
+    ``w_c d_{ic}``: ``w_c = 1``, or ``weigh_classes(f)`` of the batch's class totals
+    ``f_c = sum_i Y_ic``.
     """
     n = probs.shape[0]
     shape = (n,) if class_axis is None else probs.shape[:2]
-    rows = int(np.prod(shape))
-    y2, p2 = y.reshape(rows, -1), probs.reshape(rows, -1)
+    rows = math.prod(shape)
+    width = math.prod(probs.shape[len(shape):])
+    y2, p2 = y.reshape(rows, width), probs.reshape(rows, width)
     tp, ys, ps = row_sums(y2, p2)
     d, ratio, den = tversky_terms(tp, ys, ps, alpha, beta, smooth, loss_name, what_zero, shape)
     if class_axis is None:
@@ -223,17 +219,26 @@ def overlap_forward(y, probs, *, alpha, beta, smooth, class_axis, grad_weight, l
         losses = d
     else:
         c = shape[1]
-        w = np.ones(c) if class_weight is None else class_weight
+        w = np.ones(c) if weigh_classes is None else weigh_classes(ys.reshape(shape).sum(axis=0))
         per_row = np.broadcast_to(w / c, shape).reshape(-1)  # d loss_i / d d_ic
         losses = (d.reshape(shape) * w).mean(axis=1)
     if grad_weight is None:
         return losses, None
-    g = np.repeat(np.asarray(grad_weight, dtype=np.float64), rows // n) * per_row
+    g = np.repeat(np.asarray(grad_weight, dtype=np.float64), rows // n if n else 1) * per_row
     # r <= 1 (TP <= D since FP, FN >= 0): dividing r by D once, rather than (TP + s) by D^2, keeps
     # tiny sums from underflowing D^2 to 0
     a = g * (ratio * (1.0 - alpha - beta) - 1.0) / den
     b = g * alpha * ratio / den
-    return losses, affine_rows(y2, a, b, probs.dtype).reshape(probs.shape)
+    grad = np.empty(probs.shape, dtype=probs.dtype)
+    affine_rows(y2, a, b, grad.reshape(rows, width))
+    return losses, grad
+
+
+class OverlapLoss(StructuredLoss):
+    """Base of the mask losses (Dice, Tversky, generalised Dice): ``y`` and ``probs`` in [0, 1]."""
+
+    prediction = "probability"
+    inputs = MASK_INPUTS
 
 
 class BoxIoULoss(StructuredLoss):

@@ -8,7 +8,8 @@ whole sequence. ``StructuredLoss`` gives them the interface of every other loss 
 * the array arguments are declared in order as ``inputs`` (``lossref._info.Input``): a target
   first where there is one, then the predictions, each passed positionally or by its name;
 * every prediction is float32 or float64, all of one dtype, which is the dtype of the result;
-  targets are cast to it; NaN or infinity in any float input is an error naming it;
+  targets are cast to it; NaN or infinity in any float input is an error naming it, and so is
+  a value outside the input's declared ``interval``;
 * ``reduction`` and ``sample_weight`` mean what they mean for ``Loss`` (the weighted mean, the
   weighted sum, or the weighted per-example values, whose gradient is that of their sum);
 * ``grad`` returns the gradient with respect to the one prediction, or a tuple of gradients in
@@ -117,7 +118,7 @@ class StructuredLoss(Loss):
                 raise TypeError(
                     f"{spec.name} has dtype {arr.dtype} but {first} has {dtype}; give every prediction the same dtype"
                 )
-            V.check_finite(arr, spec.name)
+            _check_values(arr, spec)
             out[spec.name] = arr
         for spec in self.inputs:
             value = given[spec.name]
@@ -128,7 +129,7 @@ class StructuredLoss(Loss):
                 out[spec.name] = V.as_labels(value, spec.name)
             else:
                 arr = V.as_target(value, spec.name, dtype)
-                V.check_finite(arr, spec.name)
+                _check_values(arr, spec)
                 if spec.kind == "pm1":
                     V.check_pm1_labels(arr, spec.name, self._name())
                 out[spec.name] = arr
@@ -186,6 +187,14 @@ class StructuredLoss(Loss):
         names = [s.name for s in self.inputs if s.kind == "prediction" and arrays[s.name] is not None]
         out = tuple(np.asarray(grads[n], dtype=dtype).reshape(arrays[n].shape) for n in names)
         return value, out[0] if len(out) == 1 else out
+
+
+def _check_values(arr: np.ndarray, spec: Input) -> None:
+    """Finite numbers, within ``spec.interval`` when it declares one (whose check finds NaN too)."""
+    if spec.interval is None:
+        V.check_finite(arr, spec.name)
+    else:
+        V.check_in_interval(arr, spec.name, *spec.interval)
 
 
 def _keywords(params: dict) -> str:

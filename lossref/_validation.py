@@ -162,7 +162,19 @@ def check_finite(arr: np.ndarray, name: str, start: int = 0) -> None:
         )
 
 
+_UNSIGNED_VIEW = {np.dtype(np.float32): np.dtype(np.uint32), np.dtype(np.float64): np.dtype(np.uint64)}
+
+
 def check_in_interval(arr: np.ndarray, name: str, low: float, high: float, what: str, start=0) -> None:
+    """Raise unless every value of ``arr`` lies in ``[low, high]`` (NaN and infinity named as such)."""
+    if low == 0 and high > 0 and arr.dtype in _UNSIGNED_VIEW:
+        # One pass instead of two: a float whose sign bit is clear has a bit pattern that, read as an
+        # unsigned integer, is ordered as the number; negative numbers (sign bit set), NaN and inf
+        # all read as larger than high's pattern. So max(bits) <= bits(high) means 0 <= x <= high.
+        # (-0.0 reads as large too: it falls through to the exact check, which accepts it.)
+        unsigned = _UNSIGNED_VIEW[arr.dtype]
+        if arr.size == 0 or arr.view(unsigned).max() <= np.array(high, arr.dtype).view(unsigned):
+            return
     if arr.min() >= low and arr.max() <= high:  # fast path: two reductions, no temporaries
         return
     if arr.dtype.kind == "f":

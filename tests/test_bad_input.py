@@ -328,3 +328,22 @@ def test_valid_calls_after_a_failure_still_work():
         lr.huber(X3, X3, delta=-1.0)
     assert lr.huber(np.array([0.0]), np.array([3.0])) == pytest.approx(2.5)
     assert lr.huber.params == {"delta": 1.0}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("value, accepted", [
+    (0.0, True), (-0.0, True), (1.0, True), (0.5, True), (5e-45, True),  # the smallest float32 subnormal
+    (-5e-45, False), (np.nextafter(np.float32(1), np.float32(2)), False), (2.0, False),
+    (NAN, False), (INF, False), (-INF, False),
+])
+def test_probabilities_are_checked_exactly_at_the_ends_of_0_1(dtype, value, accepted):
+    """[0, 1] is checked in one pass over the bit patterns (see ``check_in_interval``): the edge
+    values must be judged as the interval says, -0.0 and subnormals included."""
+    probs = np.array([0.25, value, 0.75], dtype=dtype)
+    y = np.array([1.0, 0.0, 1.0])
+    for loss, args in ((lr.bce, (y, probs)), (lr.dice, (y[None], probs[None]))):
+        if accepted:
+            assert np.isfinite(loss(*args))
+        else:
+            with pytest.raises(ValueError, match=r"probs (must hold probabilities in \[0, 1\]; got|contains)"):
+                loss(*args)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from .. import _validation as V
-from .._info import Entry, Input, Param
+from .._info import Entry, Param
 from .._info import Equivalent as Eq
 from .._info import Properties as P
-from .._segmentation import overlap_forward, overlap_rows
-from .._structured import StructuredLoss
+from .._segmentation import OverlapLoss, overlap_forward, overlap_rows
 
 __all__ = ["Dice", "ENTRY"]
 
 
-class Dice(StructuredLoss):
+class Dice(OverlapLoss):
     r"""Soft Dice loss of a predicted mask: one minus the smoothed Dice coefficient of each example.
 
     For an example (the slice ``y[i]``, ``probs[i]``: an image, a volume) with $I = \sum_j y_j p_j$,
@@ -38,8 +37,6 @@ class Dice(StructuredLoss):
     """
 
     name = "dice"
-    prediction = "probability"
-    inputs = (Input("y", "target"), Input("probs"))
     parameters = (
         Param("smooth", 1.0,
               "Added to the numerator and the denominator (>= 0): an empty mask predicted empty then costs 0, "
@@ -51,7 +48,7 @@ class Dice(StructuredLoss):
     )
 
     def _check_inputs(self, arrays, params):
-        return overlap_rows(arrays["y"], arrays["probs"], params["class_axis"], "dice")[2][:1]
+        return overlap_rows(arrays["y"], arrays["probs"], params["class_axis"])[:1]
 
     def _forward(self, arrays, params, grad_weight):
         # Dice is Tversky with alpha = beta = 1/2 and half the smoothing: (2I + s) / S = (I + s/2) / (S/2)

@@ -5,26 +5,30 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validation as V
-from .._info import Entry, Input, Param
+from .._info import Entry, Param
 from .._info import Equivalent as Eq
 from .._info import Properties as P
-from .._segmentation import overlap_forward, overlap_rows
-from .._structured import StructuredLoss
+from .._segmentation import OverlapLoss, overlap_forward, overlap_rows
 
-__all__ = ["GeneralizedDice", "ENTRY", "class_weights"]
+__all__ = ["GeneralizedDice", "ENTRY", "class_weights", "weights_from_totals"]
 
 WEIGHT_EPS = 1e-7  # optax's: w_c = 1 / (f_c^2 + 1e-7)
 
 
 def class_weights(y: np.ndarray) -> np.ndarray:
-    """optax's weights: ``1 / (f_c^2 + 1e-7)`` from the batch's class totals, rescaled to sum to C."""
+    """optax's weights of a batch of masks ``(n, C, ...)``: ``weights_from_totals`` of its class totals."""
     axes = (0,) + tuple(range(2, y.ndim))
-    freq = np.sum(y, axis=axes, dtype=np.float64)  # float64: f^2 of a big float32 batch overflows
+    return weights_from_totals(np.sum(y, axis=axes, dtype=np.float64))
+
+
+def weights_from_totals(freq: np.ndarray) -> np.ndarray:
+    """``1 / (f_c^2 + 1e-7)`` from the class totals ``f`` (float64: f^2 of a big float32 batch overflows
+    float32), rescaled to sum to C."""
     w = 1.0 / (freq * freq + WEIGHT_EPS)
     return w / w.sum() * w.size
 
 
-class GeneralizedDice(StructuredLoss):
+class GeneralizedDice(OverlapLoss):
     r"""Generalised Dice loss (optax's ``multiclass_generalized_dice_loss``), classes on axis 1.
 
     Inputs are ``(n, C, ...)``. The batch's class totals $f_c = \sum_{i,j} y_{icj}$ give the
@@ -53,8 +57,6 @@ class GeneralizedDice(StructuredLoss):
     """
 
     name = "generalized_dice"
-    prediction = "probability"
-    inputs = (Input("y", "target"), Input("probs"))
     parameters = (
         Param("smooth", 1e-7,
               "Added to each class's Dice numerator and denominator (>= 0). optax's default is 1.0 in its own "
@@ -63,14 +65,14 @@ class GeneralizedDice(StructuredLoss):
     )
 
     def _check_inputs(self, arrays, params):
-        return overlap_rows(arrays["y"], arrays["probs"], 1, "generalized_dice")[2][:1]
+        return overlap_rows(arrays["y"], arrays["probs"], 1)[:1]
 
     def _forward(self, arrays, params, grad_weight):
-        y = arrays["y"]
         losses, grad = overlap_forward(
-            y, arrays["probs"], alpha=0.5, beta=0.5, smooth=params["smooth"] / 2, class_axis=1,
+            arrays["y"], arrays["probs"], alpha=0.5, beta=0.5, smooth=params["smooth"] / 2, class_axis=1,
             grad_weight=grad_weight, loss_name="generalized_dice",
-            what_zero="this class is all zero in both y and probs", class_weight=class_weights(y),
+            what_zero="this class is all zero in both y and probs",
+            weigh_classes=weights_from_totals,
         )
         return losses, None if grad is None else {"probs": grad}
 

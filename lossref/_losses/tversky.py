@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from .. import _validation as V
-from .._info import Entry, Input, Param
+from .._info import Entry, Param
 from .._info import Equivalent as Eq
 from .._info import Properties as P
-from .._segmentation import overlap_forward, overlap_rows
-from .._structured import StructuredLoss
+from .._segmentation import OverlapLoss, overlap_forward, overlap_rows
 
 __all__ = ["Tversky", "ENTRY"]
 
 
-class Tversky(StructuredLoss):
+class Tversky(OverlapLoss):
     r"""Tversky loss: a Dice loss that weighs false positives and false negatives separately.
 
     For an example with soft counts $\mathrm{TP} = \sum_j y_j p_j$, $\mathrm{FP} = \sum_j (1-y_j) p_j$,
@@ -41,8 +40,6 @@ class Tversky(StructuredLoss):
     """
 
     name = "tversky"
-    prediction = "probability"
-    inputs = (Input("y", "target"), Input("probs"))
     parameters = (
         Param("alpha", 0.5, "Weight of the false positives, sum (1 - y) p (>= 0).", constraint=V.Real(low=0)),
         Param("beta", 0.5, "Weight of the false negatives, sum y (1 - p) (>= 0); beta > alpha favours recall.",
@@ -56,7 +53,7 @@ class Tversky(StructuredLoss):
     )
 
     def _check_inputs(self, arrays, params):
-        return overlap_rows(arrays["y"], arrays["probs"], params["class_axis"], "tversky")[2][:1]
+        return overlap_rows(arrays["y"], arrays["probs"], params["class_axis"])[:1]
 
     def _forward(self, arrays, params, grad_weight):
         losses, grad = overlap_forward(

@@ -120,7 +120,7 @@ def test_tiny_masks_stay_finite(dtype, tiny):
 @pytest.mark.parametrize("args, kwargs, error, message", [
     (([[1.0, 0.0]], [[0.5, 0.5, 0.5]]), {}, ValueError, r"y and probs must have the same shape"),
     (([[1.0, 0.0]], [[0.5, 1.5]]), {}, ValueError, r"probs must hold probabilities in \[0, 1\]; got 1.5 at index \(0, 1\)"),
-    (([[2.0, 0.0]], [[0.5, 0.5]]), {}, ValueError, r"y must hold targets for dice .* in \[0, 1\]; got 2"),
+    (([[2.0, 0.0]], [[0.5, 0.5]]), {}, ValueError, r"y must hold targets \(masks or soft masks\) in \[0, 1\]; got 2"),
     (([1.0, 0.0], [0.5, 0.5]), {"class_axis": 1}, ValueError, r"probs must have shape \(n, C, ...\) with classes on axis 1"),
     (([[1.0, 0.0]], [[0.5, 0.5]]), {"class_axis": 2}, ValueError, r"class_axis must be one of 1; got 2"),
     (([[1.0, 0.0]], [[0.5, 0.5]]), {"smooth": -1.0}, ValueError, r"smooth must be in \[0, inf\); got -1.0"),
