@@ -53,7 +53,7 @@ How to read the table
 ---------------------
 * ``lossref``, ``numpy``, ``torch1``, ``torch``: best time in milliseconds.
 * ``lossref`` runs large inputs on all usable cores (``LOSSREF_NUM_THREADS``, default: the
-  CPUs of the process), ``lossref1`` on one thread.
+  CPUs of the process), ``lossref1`` on one thread, NumPy's BLAS included (``threadpoolctl``).
 * ``optax``: best time of optax under ``jax.jit``, one XLA thread; ``optax/torch1`` its ratio.
 * ``lossref1/torch1``, ``numpy/torch1``: time ratios against single-threaded PyTorch
   (below 1 is faster than PyTorch): one core against one core. ``torch`` shows what
@@ -91,6 +91,7 @@ from functools import partial
 from typing import Callable
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import lossref as lr
 
@@ -411,11 +412,13 @@ def peak_extra_bytes(fn: Callable) -> int:
 
 @contextlib.contextmanager
 def lossref_threads(n: int):
-    """Run lossref with ``n`` threads (its ``LOSSREF_NUM_THREADS`` setting) inside the block."""
+    """Run lossref with ``n`` threads (its ``LOSSREF_NUM_THREADS`` setting) inside the block, and
+    NumPy's BLAS (which the overlap and contrastive losses call) with as many."""
     previous = os.environ.get("LOSSREF_NUM_THREADS")
     os.environ["LOSSREF_NUM_THREADS"] = str(n)
     try:
-        yield
+        with threadpool_limits(limits=n, user_api="blas"):
+            yield
     finally:
         if previous is None:
             del os.environ["LOSSREF_NUM_THREADS"]
@@ -714,10 +717,7 @@ def environment(bandwidth: float, quick: bool) -> str:
         if var in os.environ:
             lines.append(f"{var}={os.environ[var]}")
     if "OPENBLAS_CORETYPE" in os.environ:
-        lines.append(
-            f"OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} (no effect here: these losses are "
-            "elementwise kernels and reductions, no BLAS)"
-        )
+        lines.append(f"OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} (NumPy's BLAS: dice, ntxent)")
     lines.append(f"copy bandwidth (np.copyto, read + write): {bandwidth / 1e9:.1f} GB/s")
     if hasattr(os, "getloadavg"):
         lines.append(

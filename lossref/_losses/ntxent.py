@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import _validation as V
@@ -13,7 +15,8 @@ from .._structured import StructuredLoss
 
 __all__ = ["NTXent", "ENTRY"]
 
-#: Similarities per block of anchor rows (128 KB of float32): the extra memory beside u and the gradient.
+#: Similarities per block of anchor rows, at least (128 KB of float32): the extra memory beside u and the
+#: gradient.
 _BLOCK_ENTRIES = 1 << 15
 
 
@@ -89,51 +92,96 @@ class NTXent(StructuredLoss):
         g = None if grad_weight is None else np.asarray(grad_weight, dtype=e.dtype)
         # The (N, N) similarities are never held whole: each block of anchor rows is computed, used and
         # dropped, so the extra memory is u, the gradient and one block, not N^2 numbers.
-        lse, losses, mass = _anchor_pass(u, labels, tau, g)
+        pairs = _positive_pairs(labels)
+        lse, losses, mass = _anchor_pass(u, pairs, tau, g)
         if g is None:
             return losses.astype(e.dtype, copy=False), None
-        grad_u = _gradient_pass(u, labels, tau, g, lse, mass)
+        grad_u = _gradient_pass(u, pairs, tau, g, lse, mass)
         return losses.astype(e.dtype, copy=False), {"embeddings": unit_rows_backward(u, norms, floor, grad_u,
                                                                                      overwrite=True)}
 
 
-def _blocks(n: int):
-    """Slices of anchor rows holding about ``_BLOCK_ENTRIES`` similarities each."""
-    step = max(1, min(n, _BLOCK_ENTRIES // n))
+def _blocks(u: np.ndarray):
+    """Slices of anchor rows whose similarities (B, N) hold ``max(_BLOCK_ENTRIES, u.size / 4)`` numbers:
+    the two block-sized arrays of the gradient pass are then at most half the size of the embeddings."""
+    n = len(u)
+    step = max(1, min(n, max(_BLOCK_ENTRIES, u.size // 4) // n))
     return [slice(start, min(start + step, n)) for start in range(0, n, step)]
 
 
-def _block(u, labels, rows, tau):
-    """``(s, same, anchor, other)`` for a block of anchors: their similarity rows ``s`` (B, N), the
-    same-label mask (the anchor itself included), and the positive pairs (local anchor, global row)."""
-    s = u[rows] @ u.T
-    s /= tau
-    same = labels[rows, None] == labels[None, :]
+def _positive_pairs(labels: np.ndarray):
+    """``(anchor, other, start)``: every ordered pair of distinct rows with one label, sorted by anchor;
+    the pairs of anchor ``i`` are ``start[i]:start[i + 1]``. Built from the label groups, with no
+    (N, N) comparison: a SimCLR batch has 2 pairs per label, not N^2 entries to scan."""
+    n = len(labels)
+    order = np.argsort(labels, kind="stable")
+    _, group_of_sorted, counts = np.unique(labels[order], return_inverse=True, return_counts=True)
+    group_start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    group = np.empty(n, dtype=np.intp)
+    group[order] = group_of_sorted.reshape(-1)
+    size = counts[group]  # each anchor's group, itself included
+    first = np.concatenate(([0], np.cumsum(size)[:-1]))
+    anchor = np.repeat(np.arange(n), size)
+    # the k-th member of anchor i's group is order[group_start + k]
+    other = order[np.repeat(group_start[group], size) + np.arange(len(anchor)) - np.repeat(first, size)]
+    keep = other != anchor
+    start = np.concatenate(([0], np.cumsum(size - 1)))
+    return anchor[keep], other[keep], start
+
+
+def _block(u, pairs, rows, tau):
+    """``(s, anchor, other)`` for a block of anchors: their similarity rows ``s`` (B, N) and their
+    positive pairs as (local anchor, global row)."""
+    # the transpose of u @ (u[rows] / tau).T, s being symmetric: BLAS then packs the small block, not
+    # all of u, for each product (twice as fast for blocks of a few rows), and 1/tau scales B x D
+    # numbers rather than B x N
+    s = (u @ (u[rows] / tau).T).T
+    anchor, other, start = pairs
+    pair_rows = slice(start[rows.start], start[rows.stop])
+    return s, anchor[pair_rows] - rows.start, other[pair_rows]
+
+
+def _diagonal(rows):
+    """Indices of the anchors' self-similarities in their block of similarity rows."""
     local = np.arange(rows.stop - rows.start)
-    same[local, local + rows.start] = False  # no self-pairs among the positives ...
-    anchor, other = np.nonzero(same)
-    same[local, local + rows.start] = True  # ... nor among the negatives
-    return s, same, anchor, other
+    return local, local + rows.start
 
 
-def _anchor_pass(u, labels, tau, g):
+# A block s is the transpose of a C-ordered (N, B) array: its rows are that array's columns, and NumPy's
+# reductions over them walk N rows of only B numbers. The two below read the array as it lies.
+def _row_max(s: np.ndarray) -> np.ndarray:
+    """Max of each row of a block ``s`` (B, N): over axis 0 of ``s.T``, folded so that each step spans
+    up to 16 of its rows (4x faster than ``s.max(axis=1)`` for blocks of 32 rows)."""
+    t = s.T
+    n, b = t.shape
+    fold = math.gcd(n, 16)
+    return t.reshape(n // fold, fold * b).max(axis=0).reshape(fold, b).max(axis=0)
+
+
+def _row_sum(s: np.ndarray) -> np.ndarray:
+    """Sum of each row of a block ``s`` (B, N) as a BLAS product ``1^T s^T`` (5x faster than ``s.sum(axis=1)``)."""
+    return np.ones(s.shape[1], dtype=s.dtype) @ s.T
+
+
+def _anchor_pass(u, pairs, tau, g):
     r"""Per anchor: $\mathrm{LSE}_i$ over its negatives, its loss $L_i$, and (with weights $g$) the mass
     $M_i = g_i \sum_{j \in P(i)} q_{ij}$ that its negatives' softmax carries in the gradient."""
     n = len(u)
     lse, losses = np.empty(n, u.dtype), np.empty(n)
     mass = None if g is None else np.empty(n, u.dtype)
-    for rows in _blocks(n):
-        s, same, anchor, other = _block(u, labels, rows, tau)
+    for rows in _blocks(u):
+        s, anchor, other = _block(u, pairs, rows, tau)
         s_pos = s[anchor, other]
         # the negatives' log-sum-exp per anchor, shifted by the row's largest negative logit (the logits
         # reach 1/tau ~ 14 and far more for small tau); -inf for an anchor without negatives
-        s[same] = -np.inf
-        top = np.max(s, axis=1, keepdims=True)
+        s[anchor, other] = -np.inf
+        s[_diagonal(rows)] = -np.inf
+        top = _row_max(s)[:, None]
         top = np.where(np.isfinite(top), top, 0)
         s -= top
         np.exp(s, out=s)
         with np.errstate(divide="ignore"):
-            block_lse = top[:, 0] + np.log(np.sum(s, axis=1))
+            block_lse = top[:, 0] + np.log(_row_sum(s))
         lse[rows] = block_lse
         # softplus(LSE - s) = -log(e^s / (e^s + sum_neg e^s')), stable for any sign (logaddexp)
         z = block_lse[anchor] - s_pos
@@ -141,35 +189,38 @@ def _anchor_pass(u, labels, tau, g):
         if g is not None:
             q = g[rows][anchor] * np.exp(-softplus(-z))  # g_i sigmoid(z) without overflow
             mass[rows] = np.bincount(anchor, weights=q, minlength=len(s))
+        del s  # before the next block's is made
     return lse, losses, mass
 
 
-def _gradient_pass(u, labels, tau, g, lse, mass):
+def _gradient_pass(u, pairs, tau, g, lse, mass):
     r"""$\partial / \partial U = (G + G^\top) U / \tau$, one block of rows of $G + G^\top$ at a time.
 
     On a negative pair $G_{ik} = M_i e^{s_{ik} - \mathrm{LSE}_i} = e^{s_{ik} + r_i}$ with
     $r_i = \log M_i - \mathrm{LSE}_i$; since $s$ and the masks are symmetric, row $b$ of $G^\top$ is
     $e^{s_{bk} + r_k}$ there: both need only the per-anchor $r$ of the first pass. Each exponent is
-    at most $\log M$ ($s_{ik} \le \mathrm{LSE}_i$ on a negative), so nothing overflows. On a positive
-    pair the two terms are $-g_b q_{bk} - g_k q_{kb}$.
+    at most $\log M$ ($s_{ik} \le \mathrm{LSE}_i$ on a negative), so nothing overflows there (on the
+    positive pairs and the diagonal, which are overwritten, it may). On a positive pair the two
+    terms are $-g_b q_{bk} - g_k q_{kb}$.
     """
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # log 0 and -inf - -inf, where np.where drops them
         r = np.where((mass > 0) & np.isfinite(lse), np.log(mass) - lse, -np.inf).astype(u.dtype, copy=False)
     grad_u = np.empty_like(u)
-    for rows in _blocks(len(u)):
-        s, same, anchor, other = _block(u, labels, rows, tau)
+    for rows in _blocks(u):
+        s, anchor, other = _block(u, pairs, rows, tau)
         s_pos = s[anchor, other]
         h = s + r[None, :]  # G^T's row: e^{s_bk + r_k}
         np.exp(h, out=h)
         s += r[rows, None]  # G's row: e^{s_bk + r_b}
         np.exp(s, out=s)
         h += s
-        h[same] = 0
+        h[_diagonal(rows)] = 0
         global_anchor = anchor + rows.start
         q_row = g[global_anchor] * np.exp(-softplus(-(lse[global_anchor] - s_pos)))
         q_col = g[other] * np.exp(-softplus(-(lse[other] - s_pos)))
         h[anchor, other] = -(q_row + q_col)
         np.matmul(h, u, out=grad_u[rows])
+        del s, h  # before the next block's are made: one block's arrays alive at a time
     grad_u /= tau
     return grad_u
 

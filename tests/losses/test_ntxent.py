@@ -155,3 +155,22 @@ def test_extremes_in_float32(scale):
 def test_bad_input_is_named(args, kwargs, error, message):
     with pytest.raises(error, match=message):
         loss(*args, **kwargs)
+
+
+def test_blocks_of_anchors_give_the_result_of_one_block(monkeypatch):
+    """Large batches are processed a few anchor rows at a time; with unequal groups (one label alone,
+    one in seven rows) and weights, every block size gives the one-block numbers."""
+    import lossref._losses.ntxent as module
+
+    rng = np.random.default_rng(11)
+    labels = np.array([0] * 7 + [1] * 2 + [2] + [3] * 3 + [4] * 2 + [5] * 25)
+    rng.shuffle(labels)
+    e = rng.normal(size=(len(labels), 4))
+    w = rng.uniform(0.5, 2.0, size=len(labels))
+    whole = loss.value_and_grad(labels, e, temperature=0.2, sample_weight=w)
+    monkeypatch.setattr(module, "_BLOCK_ENTRIES", 1)  # max(1, u.size // 4) // n: one anchor per block
+    assert len(module._blocks(e)) == len(labels)
+    blocked = loss.value_and_grad(labels, e, temperature=0.2, sample_weight=w)
+    assert blocked[0] == pytest.approx(whole[0], rel=1e-13)
+    np.testing.assert_allclose(blocked[1], whole[1], rtol=1e-12, atol=1e-15)
+    assert mp_ntxent(labels, e, 0.2, w)[0] == pytest.approx(blocked[0], rel=1e-12)
