@@ -21,6 +21,15 @@ Debian's Chromium through Playwright, the site served gzipped by ``static_server
    scored again (levels, gates and the next problem, by Python from the whole saved log), for a
    new learner and for learners with 500 and 2000 saved answers. The baseline is the plain check
    latency of item 2 (bce.grad), measured in the same run.
+6. Over a modelled link (``static_server.Link``: one shared pipe for every connection, a wait
+   before each response; text and WebAssembly gzipped), at 20 Mbit/s with 40 ms per request and
+   at 5 Mbit/s with 100 ms: a first visitor (fresh profile) opens /losses/bce/ and clicks "Check"
+   on its first exercise as soon as the page has loaded; navigation to the verdict, and the
+   bytes fetched until then. The floor, measured over the same link in the same run, is bare
+   Pyodide: a page whose module worker runs ``loadPyodide()`` and nothing else, navigation to
+   Python ready. Targets at 20 Mbit/s: verdict <= 1.6x the floor, <= 8 MB fetched. And a
+   returning visitor over the fast link (the browser restarted on the same profile after that
+   first visit): navigation to "Python is ready", target <= 1.0 s.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
-from static_server import serve  # noqa: E402
+from static_server import FAST_LINK, SLOW_LINK, Link, serve  # noqa: E402
 
 import lossref.practice as lp  # noqa: E402
 
@@ -262,9 +271,102 @@ def read_only_bytes(browser, base: str, path: str):
     return result
 
 
+LINK_RUNS = 3
+LINK_PAGE = "losses/bce/"
+
+
+def link_floor(browser, base: str) -> float:
+    """ms from navigation to bare Pyodide ready (``loadPyodide()`` in a module worker), fresh profile."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "bench-baseline.html")
+    page.wait_for_function("window.bootMs !== undefined", timeout=TIMEOUT)
+    ms = page.evaluate("performance.now()")
+    context.close()
+    return ms
+
+
+def link_first_visit(playwright, base: str, profile: Path):
+    """A first visit to LINK_PAGE on a fresh persistent profile: Check clicked once the page has loaded.
+    Returns (ms from navigation to the verdict, MB fetched until then); the profile is kept for the
+    returning visit."""
+    context = playwright.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=CHROME_FLAGS)
+    recorder = Recorder(context)
+    page = context.new_page()
+    page.goto(base + LINK_PAGE)  # returns at the load event
+    ex, exercise = _first_exercise(page)
+    page.evaluate(TIMER, ex.element_handle())
+    _enter(page, ex, exercise.generate(0).answer.kind, exercise.solution(exercise.generate(0)).answer)
+    _timed_check(page, ex)
+    at = page.evaluate("window.verdictAt")
+    mb = recorder.total_kb / 1024
+    # Let the page finish what it does after the verdict (a background download for the next visit)
+    # before the browser is closed, as a reader who stays a while would.
+    page.wait_for_timeout(15_000)
+    context.close()
+    return at, mb
+
+
+def link_returning_visit(playwright, base: str, profile: Path) -> float:
+    """ms from navigation to "Python is ready" with the browser restarted on the first visit's profile."""
+    context = playwright.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=CHROME_FLAGS)
+    page = context.new_page()
+    page.goto(base + LINK_PAGE)
+    page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'ready'", timeout=TIMEOUT)
+    ready = page.evaluate("performance.now()")
+    context.close()
+    return ready
+
+
+def over_links(playwright, site: Path, tmp: Path) -> dict:
+    """Item 6 for each link: floors, first verdicts, MB and (fast link only) returning visits."""
+    results = {}
+    for mbit, latency in (FAST_LINK, SLOW_LINK):
+        link = Link(mbit, latency)
+        server = serve(str(site), 0, link)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
+        floors, firsts, mbs, returning = [], [], [], []
+        for run in range(LINK_RUNS):  # interleaved, so that both see the same machine load
+            floors.append(link_floor(browser, base))
+            profile = tmp / f"link-{mbit:g}-{run}"
+            at, mb = link_first_visit(playwright, base, profile)
+            firsts.append(at)
+            mbs.append(mb)
+            if (mbit, latency) == FAST_LINK:
+                returning.append(link_returning_visit(playwright, base, profile))
+        browser.close()
+        server.shutdown()
+        results[str(link)] = (floors, firsts, mbs, returning)
+    return results
+
+
+def print_links(links: dict) -> None:
+    print(f"\n## Over a modelled link: first visit to /{LINK_PAGE}, Check clicked once the page has loaded "
+          f"({LINK_RUNS} runs)\n")
+    print("| link | floor: bare Pyodide ready (s) | verdict (s) | verdict / floor | MB fetched | "
+          "returning visitor ready (s) | targets (20 Mbit/s) |")
+    print("|---|---|---|---|---|---|---|")
+    for label, (floors, firsts, mbs, returning) in links.items():
+        floor, first, mb = statistics.median(floors), statistics.median(firsts), statistics.median(mbs)
+        ratio = first / floor
+        ret = f"{statistics.median(returning) / 1000:.2f} (worst {max(returning) / 1000:.2f})" if returning else "n/a"
+        targets = ""
+        if returning:  # the fast link
+            targets = (f"verdict <= 1.6x floor: {_met(ratio <= 1.6)}; <= 8 MB: {_met(max(mbs) <= 8)}; "
+                       f"returning <= 1.0 s: {_met(max(returning) <= 1000)}")
+        print(f"| {label} | {floor / 1000:.2f} | {first / 1000:.2f} | {ratio:.2f} | {mb:.2f} | {ret} | {targets} |")
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site", type=Path, help="an existing build (default: build one)")
+    parser.add_argument("--links-only", action="store_true", help="only item 6, the modelled links")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -277,6 +379,10 @@ def main() -> None:
             _build(site)
         (site / "bench-baseline.html").write_text(BASELINE_HTML)
         (site / "bench-baseline-worker.mjs").write_text(BASELINE_WORKER)
+        if args.links_only:
+            with sync_playwright() as p:
+                print_links(over_links(p, site, tmp))
+            return
         server = serve(str(site), 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -303,7 +409,8 @@ def main() -> None:
                      for path in ("losses/bce/", "losses/cross-entropy/", "guides/stability/")}
             browser.close()
             returning = [returning_visit(p, base, tmp / f"profile{i}") for i in range(3)]
-        server.shutdown()
+            server.shutdown()
+            links = over_links(p, site, tmp)
 
     b = statistics.median(baselines)
     f = statistics.median(firsts)
@@ -350,7 +457,7 @@ def main() -> None:
     print(f"| /practice/, navigation to first verdict (median of {RUNS}) | | {statistics.median(bytes_first):.0f} | yes |")
     for path, (kb, n, python) in reads.items():
         print(f"| /{path} only read (no scroll, 5 s idle) | {n} | {kb:.1f} | {'YES' if python else 'no'} |")
-
+    print_links(links)
 
 if __name__ == "__main__":
     main()

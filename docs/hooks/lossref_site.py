@@ -11,6 +11,9 @@
 * Practice exercises (``practice_assets.py``): loss and guide pages end with theirs, every
   ``<lossref-exercise>`` gets its first problem rendered at build time, and the built site gets the
   widget's bundle, Pyodide's core, the lossref wheel and a Pyodide lock file that lists it.
+* Offline use (``offline_assets.py``): every page links the web app manifest and loads the module
+  that registers the service worker on the course's pages; the worker, written last, lists every
+  file of the build.
 """
 
 from __future__ import annotations
@@ -33,7 +36,12 @@ KATEX_SITE_DIR = "assets/katex"
 
 if str(HOOKS_DIR) not in sys.path:  # for practice_assets, and the pages' lossdocs helpers
     sys.path.insert(0, str(HOOKS_DIR))
+import offline_assets  # noqa: E402
 import practice_assets  # noqa: E402
+
+def on_startup(command, dirty) -> None:
+    offline_assets.on_startup(command)
+
 
 # ----------------------------------------------------------------------------------- fresh lossref
 def on_pre_build(config) -> None:
@@ -163,6 +171,7 @@ def on_post_build(config) -> None:
     index_url = config["extra"]["lossref_pyodide_index_url"]
     snapshot_sha256 = practice_assets.install_pyodide(site, index_url)
     practice_assets.bundle(site, index_url, snapshot_sha256)
+    offline_assets.build(site)  # last: its worker lists every file of the build
 
 
 def on_post_page(output: str, page, config) -> str:
@@ -175,7 +184,7 @@ def on_post_page(output: str, page, config) -> str:
     leftover = re.search(r'class="arithmatex">(?!<span class="katex)(.{0,80})', output, re.S)
     if leftover:  # anything arithmatex marked but not typeset would reach readers as raw TeX
         raise PluginError(f"{page.file.src_uri}: math left untypeset near {leftover[1]!r}")
-    return _with_interactive_plots(_with_exercises(output, page), page)
+    return offline_assets.page_head(_with_interactive_plots(_with_exercises(output, page), page), page)
 
 
 def on_shutdown() -> None:

@@ -84,6 +84,12 @@ def practice_assets():
     module.close()
 
 
+@pytest.fixture(scope="session")
+def offline_assets():
+    """The build hook's service-worker module (docs/hooks/offline_assets.py)."""
+    return _hooks_module("offline_assets")
+
+
 class _StaticHandler(http.server.SimpleHTTPRequestHandler):
     """A static host: JavaScript modules and WebAssembly with their MIME types, and (when asked)
     the CORS header that lets another origin's page load the site's scripts and Pyodide."""

@@ -294,23 +294,6 @@ def test_a_returning_visitor_gets_python_as_the_page_loads(page, base_url):
     assert page.evaluate("window.scrollY") == 0
 
 
-def test_python_resumes_from_its_snapshot(page, base_url):
-    page.goto(base_url + "practice/")
-    ex = page.locator("lossref-exercise").first
-    page.wait_for_function("el => el.dataset.engine === 'ready'", arg=ex.element_handle(), timeout=BOOT)
-    assert ex.evaluate("el => el.practice.bootPhases.snapshot") is True
-
-
-def test_a_damaged_snapshot_is_refused_and_python_starts_anyway(page, base_url):
-    page.route("**/python-snapshot.bin.gz", lambda route: route.fulfill(status=200, body=b"\x1f\x8b not a snapshot"))
-    page.goto(base_url + "practice/")
-    ex = exercise(page, "bce.grad")
-    ex.scroll_into_view_if_needed()
-    status = check(ex, "-0.7311")
-    expect(status).to_have_attribute("data-tone", "correct")
-    assert ex.evaluate("el => el.practice.bootPhases.snapshot") is False
-
-
 def test_python_boots_when_idle_without_long_tasks(page, base_url):
     page.add_init_script("""
         window.__longTasks = [];

@@ -93,7 +93,9 @@ export class PracticeClient extends EventTarget {
       this._fail(worker, event.message || "the practice worker could not be loaded");
     };
     const { indexURL, lockFileURL, snapshotURL, snapshotSHA256 } = this.config;
-    worker.postMessage({ type: "boot", indexURL, lockFileURL, snapshotURL, snapshotSHA256 });
+    // The page's Save-Data preference: the worker then fetches nothing it can do without.
+    const saveData = Boolean(navigator.connection?.saveData);
+    worker.postMessage({ type: "boot", indexURL, lockFileURL, snapshotURL, snapshotSHA256, saveData });
   }
 
   _fail(worker, message) {
