@@ -7,7 +7,7 @@ An exercise is a generator plus a checker::
 
     problem = exercise.generate(seed)        # the same seed always gives the same problem
     verdict = exercise.check(problem, answer)
-    verdict.correct, verdict.message, verdict.mistake
+    verdict.correct, verdict.lead, verdict.detail, verdict.mistake
 
 Numeric checkers compare within a stated tolerance and then against the exercise's catalogue of
 usual wrong answers (the dropped 1/2, a log in the wrong base, a flipped sign, ...), so a wrong
@@ -79,14 +79,24 @@ class Problem:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The result of a check: right or not, what to tell the learner, the mistake recognised (if any)."""
+    """The result of a check: right or not, what to tell the learner, the mistake recognised (if any).
+
+    The learner reads ``lead``, the verdict in a short sentence ("Correct." or "Not correct.", from
+    ``correct`` unless given), then ``detail`` (Markdown; may be empty): the mistake named, the case
+    that failed, what to do. The page shows the two apart, so a detail never repeats the lead.
+    """
 
     correct: bool
-    message: str
+    detail: str = ""
     mistake: str | None = None
+    lead: str = ""
+
+    def __post_init__(self):
+        if not self.lead:
+            object.__setattr__(self, "lead", "Correct." if self.correct else "Not correct.")
 
     def to_dict(self) -> dict:
-        return {"correct": self.correct, "message": self.message, "mistake": self.mistake}
+        return {"correct": self.correct, "lead": self.lead, "detail": self.detail, "mistake": self.mistake}
 
 
 @dataclass(frozen=True)
@@ -323,7 +333,7 @@ class NumericExercise(Exercise):
             return Verdict(False, f"Your answer could not be read: {exc}. Write it like {example}.", "format")
         target = self.correct(problem.params)
         if same(value, target, fmt):
-            return Verdict(True, "Correct.")
+            return Verdict(True)
         for mistake in self.mistakes(problem.params):
             if same(value, mistake.value, fmt):
                 return Verdict(False, mistake.message, mistake.id)
@@ -332,8 +342,8 @@ class NumericExercise(Exercise):
     def generic_feedback(self, problem: Problem, value) -> str:
         target = self.correct(problem.params)
         if not isinstance(target, (list, tuple)) and target != 0 and value != 0 and (value > 0) != (target > 0):
-            return "Not correct, and the sign is wrong too. Ask for a hint."
-        return "Not correct. Check each step, or ask for a hint."
+            return "The sign is wrong too. Ask for a hint."
+        return "Check each step, or ask for a hint."
 
 
 # ---------------------------------------------------------------------------------- choice
@@ -381,7 +391,7 @@ class ChoiceExercise(Exercise):
         key = str(answer).strip().lower()
         for row_key, _, mistake, feedback in rows:
             if key == row_key:
-                return Verdict(True, f"Correct. {feedback}".strip()) if mistake is None else Verdict(False, feedback, mistake)
+                return Verdict(mistake is None, feedback, mistake)
         keys = ", ".join(row[0] for row in rows)
         return Verdict(False, f"Choose one of {keys}; got {answer!r}.", "format")
 
@@ -495,8 +505,8 @@ class CodeExercise(Exercise):
             return Verdict(False, f"Your code has a syntax error on line {exc.lineno}: {exc.msg}.", "syntax")
         try:
             exec(code, namespace)  # the learner's own code, in the learner's own browser tab
-        except Exception as exc:  # noqa: BLE001  (any error in learner code is feedback)
-            return Verdict(False, f"Running your code raised {type(exc).__name__}: {exc}.", "error")
+        except LEARNER_ERRORS as exc:  # any error in learner code is feedback
+            return Verdict(False, f"Running your code raised {raised(exc)}.", "error")
         fn = namespace.get(task.function)
         if not callable(fn):
             return Verdict(False, f"Define a function named {task.function}: {task.signature.strip()}", "missing")
@@ -504,19 +514,33 @@ class CodeExercise(Exercise):
         for case in cases:
             try:
                 got = fn(*_copy(case.args))
-            except Exception as exc:  # noqa: BLE001  (any error in learner code is feedback)
+            except LEARNER_ERRORS as exc:  # any error in learner code is feedback
                 # An arithmetic error at an extreme input (math.log(0), math.exp(1000), 1/0) is a formula
                 # that is not stable there; the exception's text differs between Python versions.
                 if case.extreme and isinstance(exc, (OverflowError, ZeroDivisionError, ValueError)):
                     return Verdict(False, f"For {case.description} your function raised {type(exc).__name__}: {exc}. "
                                           "In floating point the formula overflows or takes the log of 0 there: "
                                           "rewrite it in a stable form.", "unstable")
-                return Verdict(False, f"For {case.description} your function raised {type(exc).__name__}: {exc}.",
-                               "error")
+                return Verdict(False, f"For {case.description} your function raised {raised(exc)}.", "error")
             if not _matches(got, case.expected, self.rtol, self.atol):
                 mistake, message = self.diagnose(problem.params, case, got)
                 return Verdict(False, message, mistake)
-        return Verdict(True, f"Correct: your function passes all {len(cases)} hidden tests.")
+        return Verdict(True, f"Your function passes all {len(cases)} hidden tests.")
+
+
+# What a learner's code may raise: any Exception, and also the two BaseExceptions a program can
+# raise on its own, SystemExit (exit(), sys.exit()) and KeyboardInterrupt. Uncaught, those would
+# not be feedback but the end of the check (and, in the browser, of the worker's request).
+LEARNER_ERRORS = (Exception, SystemExit, KeyboardInterrupt)
+
+
+def raised(exc: BaseException) -> str:
+    """What a learner's code raised, for a message: the exception's type and its text."""
+    if isinstance(exc, SystemExit):
+        return ("SystemExit: your code calls exit() or sys.exit(), which would stop Python. The hidden tests "
+                "call your function: let it return its value, and leave out the exit")
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 _FAILED = object()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from . import _math as M
-from ._core import ChoiceExercise, CodeCase, CodeExercise, CodeTask, Mistake, NumericExercise, Verdict, fmt_number as f
+from ._core import (LEARNER_ERRORS, ChoiceExercise, CodeCase, CodeExercise, CodeTask, Mistake, NumericExercise, Verdict,
+                    fmt_number as f, raised)
 
 __all__ = ["WeightedBCE", "ClassWeightedMean", "MultiTaskTotal", "LabelSmoothingTarget", "ChooseSurrogate",
            "PseudoHuberCode"]
@@ -628,8 +629,8 @@ class PseudoHuberCode(CodeExercise):
             try:
                 g = float(grad(y, q))
                 fd = (float(loss(y, q + h)) - float(loss(y, q - h))) / (2 * h)
-            except Exception as exc:  # noqa: BLE001  (any error in learner code is feedback)
-                return Verdict(False, f"For {where} your loss raised {type(exc).__name__}: {exc}.", "error")
+            except LEARNER_ERRORS as exc:  # any error in learner code is feedback
+                return Verdict(False, f"For {where} your loss raised {raised(exc)}.", "error")
             if not (math.isfinite(fd) and abs(fd - g) <= 1e-5 + 1e-4 * abs(g)):
                 return Verdict(False, f"For {where} your grad returns {g:.6g}, but the central difference of your "
                                       f"loss, (loss(p + h) - loss(p - h)) / 2h with h = {h:g}, is {fd:.6g}. Your "
@@ -641,8 +642,8 @@ class PseudoHuberCode(CodeExercise):
             try:
                 value = float(loss(y, q))
                 at_zero = float(loss(1.0, 1.0))
-            except Exception as exc:  # noqa: BLE001
-                return Verdict(False, f"For {where} your loss raised {type(exc).__name__}: {exc}.", "error")
+            except LEARNER_ERRORS as exc:
+                return Verdict(False, f"For {where} your loss raised {raised(exc)}.", "error")
             expected = _ph_loss(y, q, d)
             if not (math.isfinite(value) and abs(value - expected) <= 1e-9 + 1e-6 * abs(expected)):
                 if abs(at_zero) > 1e-9 and abs((value - at_zero) - expected) <= 1e-6 + 1e-6 * abs(expected):
@@ -652,7 +653,7 @@ class PseudoHuberCode(CodeExercise):
                                    "loss_offset")
                 return Verdict(False, f"For {where} your loss returned {value:.6g}; expected {expected:.6g}.", None)
         n = len(self.cases(problem.params))
-        return Verdict(True, f"Correct: your grad passes all {n} hidden tests, agrees with central differences of "
+        return Verdict(True, f"Your grad passes all {n} hidden tests, agrees with central differences of "
                              f"your loss at {len(points)} points, and your loss values are right.")
 
     def hints(self, problem):

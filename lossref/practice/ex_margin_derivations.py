@@ -294,7 +294,7 @@ class CalibrationTest(ChoiceExercise):
         _, slope, why = _family(p["kind"], p["a"])
         calibrated = slope is not None and slope < 0
         kink = slope is None
-        right = f"Right: {why}"
+        right = why  # the page says "Correct." before it
         if calibrated:
             not_for_that = (f"The loss is calibrated, but not for that reason: {why} A negative slope at 0 is what "
                             "makes it calibrated.")

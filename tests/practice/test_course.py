@@ -294,7 +294,7 @@ def test_the_bridge_scores_a_record_and_gives_the_next_problem():
 def test_the_bridge_reports_what_is_wrong_with_a_course_request():
     assert bridge.handle({"op": "course", "record": {"version": 2, "events": []}}) == {"error": "the request needs 'at'"}
     assert "not JSON" in bridge.handle({"op": "load", "record": "{"})["error"]
-    assert "got 'x'" in bridge.handle({"op": "gate_result", "results": "x"})["error"]
+    assert "got a string, 'x'" in bridge.handle({"op": "gate_result", "results": "x"})["error"]
     assert bridge.handle({"op": "gate_test", "opens": 3})["items"][0]["skill"] == lp.sessions()[2].skills[0]
     assert bridge.handle({"op": "gate_result", "results": [{"correct": True, "hinted": False, "revealed": False}]})["passed"]
 

@@ -47,7 +47,7 @@ def test_the_solution_passes_the_check(ex):
         problem = ex.generate(seed)
         answer = ex.solution(problem).answer
         verdict = ex.check(problem, answer)
-        assert verdict.correct, f"seed {seed}: the solution {answer!r} was rejected: {verdict.message}"
+        assert verdict.correct, f"seed {seed}: the solution {answer!r} was rejected: {verdict.detail}"
         assert verdict.mistake is None
 
 
@@ -60,7 +60,7 @@ def test_each_catalogued_mistake_is_recognised(ex):
             verdict = ex.check(problem, mistake.value)
             assert not verdict.correct and verdict.mistake == mistake.id, (
                 f"seed {seed}: {mistake.id} ({mistake.value!r}) gave {verdict}")
-            assert verdict.message == mistake.message
+            assert verdict.detail == mistake.message
             named.add(mistake.id)
     assert len(named) >= 2, f"{ex.id} names fewer than two usual mistakes: {named}"
 
@@ -113,7 +113,7 @@ def test_code_exercises_diagnose_known_wrong_programs(ex):
         for source, mistake in ex.known_wrong(problem.params):
             verdict = ex.check(problem, source)
             assert not verdict.correct and verdict.mistake == mistake, f"seed {seed}: {verdict}"
-            assert "For " in verdict.message, "the message names the failing case"
+            assert "For " in verdict.detail, "the message names the failing case"
 
 
 # ----------------------------------------------------------------------------------- every problem new
@@ -186,7 +186,7 @@ def test_the_kl_route_of_the_solution_is_accepted_when_followed_with_its_roundin
         lse, log_q, log_y, terms = ex.route(problem.params)
         assert f"{lse:.5f}" in ex.solution(problem).steps[0]
         verdict = ex.check(problem, f"{sum(terms):.4g}")
-        assert verdict.correct, f"seed {seed}: the worked route gives {sum(terms):.4g}: {verdict.message}"
+        assert verdict.correct, f"seed {seed}: the worked route gives {sum(terms):.4g}: {verdict.detail}"
 
 
 def test_the_kl_terms_to_four_significant_digits_are_accepted():
@@ -196,7 +196,7 @@ def test_the_kl_terms_to_four_significant_digits_are_accepted():
         p, q = problem.params["p"], problem.params["q"]
         terms = [float(f"{a * math.log(a / b):.4g}") for a, b in zip(p, q)]
         verdict = ex.check(problem, f"{sum(terms):.4g}")
-        assert verdict.correct, f"seed {seed}: the terms to 4 digits give {sum(terms):.4g}: {verdict.message}"
+        assert verdict.correct, f"seed {seed}: the terms to 4 digits give {sum(terms):.4g}: {verdict.detail}"
 
 
 @pytest.mark.parametrize("answer, message", [
@@ -205,7 +205,7 @@ def test_the_kl_terms_to_four_significant_digits_are_accepted():
 def test_unreadable_answers_say_so(answer, message):
     ex = lp.get("bce.grad")
     verdict = ex.check(ex.generate(0), answer)
-    assert not verdict.correct and verdict.mistake == "format" and message in verdict.message
+    assert not verdict.correct and verdict.mistake == "format" and message in verdict.detail
 
 
 @pytest.mark.parametrize("answer", ["-0.7311", "−0.7311", "-0,7311", " -0.73 ", "-7311/10000", -0.7311])
@@ -231,3 +231,33 @@ def test_bad_seeds_and_foreign_problems_are_refused():
         ex.check(lp.get("bce.value").generate(0), "1")
     with pytest.raises(KeyError, match="no exercise 'nope'"):
         lp.get("nope")
+
+
+# ----------------------------------------------------------------------------------- the verdict's words
+_REPEATS_A_LEAD = re.compile(r"^\W*(correct|not correct|right|wrong|incorrect)\b", re.I)
+
+
+def _answers_to_try(ex, problem) -> list:
+    """The solution, every catalogued mistake or choice, a known wrong program, and a generic wrong answer."""
+    answers = [ex.solution(problem).answer]
+    if isinstance(ex, NumericExercise):
+        answers += [m.value for m in ex.mistakes(problem.params)] + ["12345", "-12345", "?"]
+    elif isinstance(ex, ChoiceExercise):
+        answers += [key for key, _ in problem.answer.choices] + ["z"]
+    else:
+        answers += [source for source, _ in ex.known_wrong(problem.params)][:2] + ["def f(:"]
+    return answers
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+def test_the_verdict_is_a_lead_and_a_detail_that_does_not_repeat_it(ex):
+    """The page shows the lead ("Correct." / "Not correct.") and then the detail: a detail that opened
+    with a verdict of its own would have the learner read it twice."""
+    for seed in range(6):
+        problem = ex.generate(seed)
+        for answer in _answers_to_try(ex, problem):
+            verdict = ex.check(problem, answer)
+            assert verdict.lead == ("Correct." if verdict.correct else "Not correct."), verdict
+            assert not _REPEATS_A_LEAD.match(verdict.detail), f"seed {seed}, {answer!r}: {verdict.detail!r}"
+            assert verdict.to_dict() == {"correct": verdict.correct, "lead": verdict.lead,
+                                         "detail": verdict.detail, "mistake": verdict.mistake}

@@ -8,6 +8,7 @@ from lossref.practice.course run on the same answers.
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 from datetime import datetime, timedelta, timezone
@@ -16,7 +17,7 @@ from playwright.sync_api import expect
 
 import lossref.practice as lp
 from lossref.practice import _mastery as lp_mastery
-from lossref.practice import course
+from lossref.practice import bridge, course
 from lossref.practice._sessions import SHORT_TITLES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,6 +96,39 @@ def _hash(exercise) -> str:
     from lossref.practice.bridge import content_hash
 
     return content_hash(exercise)
+
+
+def fail_requests(page, ex, op: str, times: int, message: str = "the worker was stopped") -> None:
+    """Make the next ``times`` requests ``op`` of the page's worker client fail with ``message``, as
+    when the worker is stopped or Python cannot start; the requests after them go through."""
+    ex.evaluate("""(el, [op, times, message]) => {
+        const client = el.practice;
+        const request = client.request.bind(client);
+        let left = times;
+        client.request = (r) => r.op === op && left-- > 0 ? Promise.reject(new Error(message)) : request(r);
+    }""", [op, times, message])
+
+
+def big_log(n: int) -> dict:
+    """A learner's log of ``n`` answers, as the course makes them: every skill in turn, each problem
+    a fresh seed of its exercise, right four times in five, a hint or a shown solution now and then,
+    one answer every ten minutes from 2024 on."""
+    rng = random.Random(13)
+    catalogue = bridge.catalogue()
+    skills = [skill for session in lp.sessions() for skill in session.skills]
+    of_skill = {skill: [e for e in catalogue if e["skill"] == skill] for skill in skills}
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    seeds: dict[str, int] = {}
+    events = []
+    for i in range(n):
+        skill = skills[i % len(skills)]
+        entry = of_skill[skill][(i // len(skills)) % len(of_skill[skill])]
+        seeds[entry["id"]] = seeds.get(entry["id"], 0) + 1
+        at = (start + timedelta(minutes=10 * i)).isoformat().replace("+00:00", "Z")
+        events.append({"id": f"e{i:06d}", "at": at, "type": "answer", "exercise": entry["id"], "skill": skill,
+                       "seed": seeds[entry["id"]], "hash": entry["hash"], "correct": rng.random() < 0.8,
+                       "hinted": rng.random() < 0.1, "revealed": rng.random() < 0.02})
+    return {"version": course.STORE_VERSION, "events": events}
 
 
 def dashboard_levels(page) -> dict[str, str]:
@@ -476,3 +510,148 @@ def test_the_course_text_states_the_rules_python_applies(built_site):
     assert f"at least {course.GATE_PASS_SHARE:.0%} right" in text
     assert f"at most {course.MAX_REVIEWS}." in text
     assert f"{lp_mastery.DESIRED_RETENTION:.0%} chance" in text
+
+
+# ----------------------------------------------------------------------------------- no stuck states
+def test_a_failed_first_check_of_the_saved_progress_is_tried_again(page, base_url):
+    page.goto(base_url + "learn/")  # a new visitor's dashboard: no Python yet
+    save(page, json.dumps({"version": course.STORE_VERSION, "events": events_for_session_0(datetime.now(timezone.utc))}))
+    failures = {"left": 1}
+
+    def python_fails_once(route):
+        if failures["left"]:
+            failures["left"] -= 1
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/pyodide/pyodide.mjs", python_fails_once)
+    page.goto(base_url + "learn/session-1/")
+    session = page.locator("lossref-session")
+    status = course_status(session)
+    expect(status).to_contain_text("The course could not start: Python could not start", timeout=BOOT)
+    assert failures["left"] == 0
+    # The first check of the saved log failed with Python; asked again, it is made again.
+    session.get_by_role("button", name="Try again").click()
+    current_exercise(session)
+    expect(session).to_have_attribute("data-state", "open")
+    expect(session).to_have_attribute("data-events", "18")
+
+
+def test_next_problem_after_a_failed_scoring_tries_again_then_says_what_to_do(page, base_url):
+    page.goto(base_url + "learn/session-0/")
+    session = page.locator("lossref-session")
+    ex = current_exercise(session)
+    shown = (ex.get_attribute("data-exercise"), ex.get_attribute("data-seed"))
+    fail_requests(page, ex, "course", 2)  # the scoring after the answer, and its first retry
+    old = ex.element_handle()
+    answer(ex)
+    status = course_status(session)
+    expect(status).to_contain_text("Your answer was saved, but could not be scored yet: the worker was stopped. "
+                                   "“Next problem” tries again.", timeout=BOOT)
+    assert len(stored(page)["events"]) == 1
+    next_button = page.get_by_role("button", name="Next problem")
+    next_button.click()  # the scoring is tried again, and fails again: the learner is told what to do
+    expect(status).to_contain_text("The next problem could not be chosen: the worker was stopped. Your answers are "
+                                   "saved: press “Next problem” to try again, or reload the page.", timeout=BOOT)
+    assert old.evaluate("el => el.isConnected"), "the problem answered is still shown"
+    next_button.click()  # and again: this time the scoring works
+    page.wait_for_function("el => !el.isConnected", arg=old, timeout=BOOT)
+    ex = current_exercise(session)
+    assert (ex.get_attribute("data-exercise"), ex.get_attribute("data-seed")) != shown
+    expect(session).to_have_attribute("data-events", "1")
+    expect(status).to_have_text("")
+    assert page.errors == []
+
+
+def test_changing_the_session_attribute_starts_that_session(page, base_url):
+    page.goto(base_url + "learn/session-0/")
+    session = page.locator("lossref-session")
+    current_exercise(session)
+    expect(session).to_have_attribute("data-state", "open")
+    session.evaluate("el => el.setAttribute('session', '1')")
+    expect(session).to_have_attribute("data-state", "locked", timeout=BOOT)
+    expect(session.locator(".lossref-course__state")).to_contain_text(
+        f"Locked: 0 of {len(lp.sessions()[0].skills)} skills of session 0 proficient")
+    expect(session.locator("lossref-gate")).to_have_attribute("opens", "1")
+    expect(session.locator("lossref-exercise")).to_have_count(0)
+    session.evaluate("el => el.setAttribute('session', '0')")
+    ex = current_exercise(session)
+    assert lp.get(ex.get_attribute("data-exercise")).skill in lp.sessions()[0].skills
+    expect(session).to_have_attribute("data-state", "open")
+    assert page.errors == []
+
+
+def test_elements_that_leave_the_page_stop_listening(page, base_url):
+    """The session makes a new exercise element per problem: the ones it replaced no longer hear the
+    worker's client; a session element taken out of the page no longer rescores on another tab's
+    answers, and put back it does again."""
+    page.goto(base_url + "learn/session-0/")
+    session = page.locator("lossref-session")
+    replaced = []
+    for _ in range(2):
+        replaced.append(current_exercise(session).element_handle())
+        answer_in_session(page)
+        page.get_by_role("button", name="Next problem").click()
+        page.wait_for_function("el => !el.isConnected", arg=replaced[-1], timeout=BOOT)
+    current = current_exercise(session).element_handle()
+    current.evaluate("el => el.practice.dispatchEvent(new CustomEvent('state', {detail: {state: 'failed', error: 'a probe'}}))")
+    assert current.evaluate("el => el.dataset.engine") == "failed"
+    assert [old.evaluate("el => el.dataset.engine") for old in replaced] == ["ready", "ready"], \
+        "replaced exercise elements still listen to the worker's client"
+    current.evaluate("el => el.practice.dispatchEvent(new CustomEvent('state', {detail: {state: 'ready'}}))")
+
+    other = page.context.new_page()
+    other.goto(base_url + "api/")  # another tab of the site, which adds an answer to the saved log
+
+    def answer_in_other_tab(n):
+        record = stored(other)
+        event = {**record["events"][-1], "id": f"other-{n}", "at": datetime.now(timezone.utc).isoformat()}
+        save(other, json.dumps({**record, "events": record["events"] + [event]}))
+        return len(record["events"]) + 1
+
+    element = session.element_handle()
+    element.evaluate("el => el.remove()")
+    answer_in_other_tab(1)
+    page.wait_for_timeout(2000)  # time enough to score a short log a few times over
+    assert element.evaluate("el => el.dataset.events") == "2", "a session taken out of the page still rescores"
+    element.evaluate("el => document.querySelector('article').append(el)")
+    expect(session).to_have_attribute("data-events", "3", timeout=BOOT)  # what changed while it was away
+    expect(session).to_have_attribute("data-events", str(answer_in_other_tab(2)), timeout=BOOT)
+    assert page.errors == []
+
+
+def test_scoring_the_longest_log_is_not_stopped(page, base_url):
+    """A log of course.MAX_EVENTS answers, scored in the page's worker: each scoring request
+    (check and upgrade, the dashboard's summary with the next problem, a gate test) answers within
+    its time limit, with room to spare."""
+    page.goto(base_url + "learn/session-0/")
+    ex = current_exercise(page.locator("lossref-session"))  # Python is ready
+    record = big_log(course.MAX_EVENTS)
+    now = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    requests = [{"op": "load"}, {"op": "course", "at": now, "dayEnd": now, "session": 3, "reviewsDone": 0},
+                {"op": "gate_test", "opens": 4}]
+    timed = ex.evaluate("""async (el, [text, requests]) => {
+        const client = el.practice;
+        const record = JSON.parse(text);
+        const out = [];
+        for (const request of requests) {
+          const started = performance.now();
+          try {
+            const reply = await client.request({...request, record});
+            out.push({op: request.op, ms: performance.now() - started, error: reply.error ?? null,
+                      events: (reply.record ?? {events: []}).events.length, items: (reply.items ?? []).length});
+          } catch (err) {
+            out.push({op: request.op, ms: performance.now() - started, error: `${err.name}: ${err.message}`});
+          }
+        }
+        return {out, limit: client.limits.scoring, restarts: client.restarts};
+    }""", [json.dumps(record), requests])
+    print("scoring", course.MAX_EVENTS, "events in the page's worker:",
+          ", ".join(f"{t['op']} {t['ms'] / 1000:.1f} s" for t in timed["out"]), f"(limit {timed['limit'] / 1000:g} s)")
+    assert [t["error"] for t in timed["out"]] == [None, None, None], timed
+    assert timed["restarts"] == 0
+    assert timed["out"][0]["events"] == timed["out"][1]["events"] == course.MAX_EVENTS
+    assert timed["out"][2]["items"] == len(lp.sessions()[3].skills)
+    # The limit keeps a margin for a slower machine (or a busier one) than this.
+    assert max(t["ms"] for t in timed["out"]) < timed["limit"] / 2, timed

@@ -68,10 +68,34 @@ def test_the_verdict_is_said_once(page, base_url):
     problem = problem_of(ex)
     engine = lp.get("bce.grad")
     wrong = 5.0  # not a catalogued mistake, and the wrong sign: the engine's generic message
-    message = engine.check(problem, str(wrong)).message
-    assert message.startswith("Not correct, and the sign is wrong too")
+    verdict = engine.check(problem, str(wrong))
+    assert (verdict.lead, verdict.detail) == ("Not correct.", "The sign is wrong too. Ask for a hint.")
     status = check(ex, str(wrong))
-    expect(status).to_have_text("Not correct, and the sign is wrong too. Ask for a hint.")
+    expect(status).to_have_text("Not correct. The sign is wrong too. Ask for a hint.")
+    expect(status.locator("strong")).to_have_text("Not correct.")  # the lead, in bold
+    status = check(ex, engine.solution(problem).answer)
+    expect(status).to_have_text("Correct.")
+
+
+def test_a_hint_after_a_wrong_answer_keeps_the_verdict_and_its_diagnosis(page, base_url):
+    page.goto(base_url + "losses/bce/")
+    ex = exercise(page, "bce.grad")
+    ex.scroll_into_view_if_needed()
+    problem = problem_of(ex)
+    engine = lp.get("bce.grad")
+    flipped = next(m for m in engine.mistakes(problem.params) if m.id == "sign_flipped")
+    hints = engine.hints(problem)
+    status = check(ex, fmt_number(flipped.value))
+    ex.get_by_role("button", name="Hint").click()
+    expect(ex.locator(".lossref-ex__hints li")).to_have_count(1)
+    # What the learner sees after Check (wrong) then Hint: the verdict, its diagnosis, and a line
+    # saying where the hint is; the hint itself below.
+    expect(status).to_have_text(f"Not correct. {flipped.message} Hint 1 of {len(hints)} is shown below.")
+    expect(status).to_have_attribute("data-tone", "wrong")
+    expect(status).to_have_attribute("data-mistake", "sign_flipped")
+    ex.get_by_role("button", name="Hint").click()
+    expect(status).to_have_text(f"Not correct. {flipped.message} Hint 2 of {len(hints)} is shown below.")
+    # A check after the hints gives a new verdict, alone.
     status = check(ex, engine.solution(problem).answer)
     expect(status).to_have_text("Correct.")
 
@@ -141,6 +165,70 @@ def test_new_problem_changes_the_parameters(page, base_url):
     expect(status).to_have_attribute("data-tone", "correct")
 
 
+def test_changing_an_exercises_attributes_loads_the_problem_they_name(page, base_url):
+    page.goto(base_url + "practice/")
+    exercise(page, "mse.value").evaluate("el => { el.id = 'probe'; }")
+    ex = page.locator("#probe")
+    ex.scroll_into_view_if_needed()
+    expect(ex).to_have_attribute("data-seed", "0")
+    ex.evaluate("el => el.setAttribute('seed', '5')")
+    expect(ex).to_have_attribute("data-seed", "5", timeout=BOOT)
+    assert problem_of(ex).params == lp.get("mse.value").generate(5).params
+    # Two attributes changed at once name one problem: that one is shown, and checked.
+    ex.evaluate("el => { el.setAttribute('exercise', 'huber.grad'); el.setAttribute('seed', '3'); }")
+    expect(ex).to_have_attribute("data-exercise", "huber.grad", timeout=BOOT)
+    expect(ex).to_have_attribute("data-seed", "3")
+    wait_idle(ex)
+    status = check(ex, lp.get("huber.grad").solution(lp.get("huber.grad").generate(3)).answer)
+    expect(status).to_have_attribute("data-tone", "correct")
+    # A skill instead of an exercise, and no seed: the skill's first exercise at seed 0.
+    ex.evaluate("el => { el.removeAttribute('exercise'); el.removeAttribute('seed'); el.setAttribute('skill', 'bce.grad'); }")
+    expect(ex).to_have_attribute("data-exercise", lp.exercises("bce.grad")[0].id, timeout=BOOT)
+    expect(ex).to_have_attribute("data-seed", "0")
+    assert not page.errors, page.errors
+
+
+def test_an_exercise_that_leaves_the_page_stops_listening_and_one_moved_keeps_working(page, base_url):
+    page.goto(base_url + "practice/")
+    ex = exercise(page, "mse.value")
+    ex.scroll_into_view_if_needed()
+    # A state the worker's client announces reaches the elements on the page, and only those.
+    announce = """(el, state) => {
+        el.practice.dispatchEvent(new CustomEvent("state", {detail: {state, error: "a probe"}}));
+        return el.dataset.engine ?? null;
+    }"""
+    restore = "el => el.practice.dispatchEvent(new CustomEvent('state', {detail: {state: el.practice.state}}))"
+    handle = ex.element_handle()
+    handle.evaluate("el => el.remove()")
+    assert handle.evaluate(announce, "failed") != "failed", "a removed element still listens to the worker"
+    handle.evaluate(restore)
+    handle.evaluate("el => document.querySelector('lossref-exercise').before(el)")  # back, elsewhere
+    assert handle.evaluate(announce, "failed") == "failed", "a moved element no longer listens to the worker"
+    handle.evaluate(restore)
+    moved = page.locator("lossref-exercise").first
+    assert moved.get_attribute("exercise") == "mse.value"
+    status = check(moved, lp.get("mse.value").solution(problem_of(moved)).answer)
+    expect(status).to_have_attribute("data-tone", "correct")
+
+
+def test_a_timeout_that_is_not_the_learners_code_is_not_blamed_on_it(page, base_url):
+    page.goto(base_url + "practice/")
+    ex = exercise(page, "mse.value")
+    ex.scroll_into_view_if_needed()
+    page.wait_for_function("el => el.dataset.engine === 'ready'", arg=ex.element_handle(), timeout=BOOT)
+    limits = ex.evaluate("el => ({...el.practice.limits})")
+    assert limits["code"] == 5000, "a learner's code is stopped after 5 s"
+    assert limits["scoring"] > limits["content"] > limits["code"]
+    ex.evaluate("el => { el.practice.limits.content = 1; }")  # the next problem cannot be made in 1 ms
+    ex.get_by_role("button", name="New problem").click()
+    status = ex.get_by_role("status")
+    expect(status).to_contain_text("Python took more than 0.001 s and was stopped.", timeout=BOOT)
+    expect(status).not_to_contain_text("code")
+    ex.evaluate("(el, ms) => { el.practice.limits.content = ms; }", limits["content"])
+    ex.get_by_role("button", name="New problem").click()  # a fresh Python makes it
+    expect(status).to_contain_text("A new problem is shown.", timeout=BOOT)
+
+
 def test_seed_in_the_address_fixes_the_problems(page, base_url):
     page.goto(base_url + "practice/?seed=7")
     ex = exercise(page, "kl.soft_target")
@@ -196,7 +284,7 @@ def test_endless_loop_timing(page, base_url):
     page.keyboard.insert_text("def logsumexp(z):\n    while True:\n        pass\n")
     started = page.evaluate("performance.now()")
     ex.get_by_role("button", name="Check").click()
-    expect(ex.get_by_role("status")).to_contain_text("was stopped", timeout=10_000)
+    expect(ex.get_by_role("status")).to_contain_text("Your code ran for more than 5 s and was stopped.", timeout=10_000)
     elapsed = page.evaluate("performance.now()") - started
     assert 5000 <= elapsed < 10_000, elapsed
 

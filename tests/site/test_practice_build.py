@@ -113,12 +113,13 @@ def test_every_text_of_every_exercise_typesets(practice_assets):
 def test_learner_text_is_escaped(practice_assets):
     renderer = practice_assets.NodeRenderer("practice_render.mjs")
     try:
-        reply = renderer.ask({"verdict": {"correct": False, "mistake": None,
-                                          "message": "could not read '<img src=x onerror=alert(1)>'"}})
+        reply = renderer.ask({"verdict": {"correct": False, "mistake": None, "lead": "Not <b>correct</b>.",
+                                          "detail": "could not read '<img src=x onerror=alert(1)>'"}})
     finally:
         renderer.close()
-    assert "<img" not in reply["verdict"]["messageHtml"]
-    assert html.escape("<img") in reply["verdict"]["messageHtml"]
+    assert "<img" not in reply["verdict"]["detailHtml"]
+    assert html.escape("<img") in reply["verdict"]["detailHtml"]
+    assert reply["verdict"]["leadHtml"] == "Not &lt;b&gt;correct&lt;/b&gt;."
 
 
 # ----------------------------------------------------------------------------------- Pyodide

@@ -1,11 +1,31 @@
 // The page's side of the practice worker: one worker per page, shared by every exercise on it.
 //
-// Requests go to the worker one at a time. Each one has TIME_LIMIT_MS to answer once Python is
-// ready; a request that runs longer (a learner's endless loop) terminates the worker, fails with
-// a TimeoutError, and a fresh worker boots for the requests that follow.
+// Requests go to the worker one at a time (the protocol is described in worker.js). Each one has
+// the time limit of its kind (REQUEST_KINDS) to answer once Python is ready; a request that runs
+// longer (a learner's endless loop) terminates the worker, fails with a TimeoutError of that
+// kind, and a fresh worker boots for the requests that follow.
 
-export const TIME_LIMIT_MS = 5000;
+// The kinds of request, by the bridge's op, and how long each may run. Python in a worker cannot
+// be interrupted: a request that overruns costs a fresh worker (seconds), so a limit is a bound on
+// what the request can legitimately take, not a target.
+export const REQUEST_KINDS = {
+  // Checking an answer runs the learner's code: an endless loop is stopped after 5 s.
+  code: { ops: ["check"], limitMs: 5_000 },
+  // Scoring replays the whole progress log, an FSRS review per answer. The longest log Python
+  // reads (lossref.practice.course.MAX_EVENTS, 100,000 answers) took 24 s for "course" (4 s for
+  // "load" or "gate_test") in this worker on a busy 2-core machine; the limit is five times that,
+  // for a slower one (tests/site/test_course_browser.py times it and keeps that margin).
+  scoring: { ops: ["load", "course", "gate_test"], limitMs: 120_000 },
+  // The engine's own work: a catalogue, a problem, hints, a solution, a gate test's result.
+  content: { ops: ["catalogue", "problem", "hints", "solution", "gate_result"], limitMs: 20_000 },
+};
 const BOOT_LIMIT_MS = 120000;
+
+/** The kind of a request (a key of REQUEST_KINDS), from its op; an op not listed is content. */
+export function requestKind(request) {
+  const op = request && request.op;
+  return Object.keys(REQUEST_KINDS).find((kind) => REQUEST_KINDS[kind].ops.includes(op)) ?? "content";
+}
 
 /** A module worker for `url`, also when the script was loaded from another origin (an embedding
  * site): a worker must come from the page's own origin, so a one-line module that imports the
@@ -16,10 +36,20 @@ function spawnModuleWorker(url) {
   return new Worker(URL.createObjectURL(trampoline), { type: "module" });
 }
 
+// What was stopped, in the words of each kind of request.
+const STOPPED = {
+  code: (s) => `your code ran for more than ${s} s and was stopped`,
+  scoring: (s) => `scoring your progress took more than ${s} s and was stopped`,
+  content: (s) => `Python took more than ${s} s to answer and was stopped`,
+};
+
+/** A request stopped at its time limit: `kind` (a key of REQUEST_KINDS) and `limitMs` say which. */
 export class TimeoutError extends Error {
-  constructor(ms) {
-    super(`stopped after ${ms / 1000} s`);
+  constructor(kind, ms) {
+    super(STOPPED[kind](ms / 1000));
     this.name = "TimeoutError";
+    this.kind = kind;
+    this.limitMs = ms;
   }
 }
 
@@ -33,12 +63,16 @@ export class PracticeClient extends EventTarget {
       snapshotURL: String(snapshotURL),
       snapshotSHA256,
     };
+    // Each kind's time limit, for this client: a copy of REQUEST_KINDS' limits, so that a page
+    // (or a test) can change them without changing them for every client.
+    this.limits = Object.fromEntries(Object.entries(REQUEST_KINDS).map(([kind, { limitMs }]) => [kind, limitMs]));
     this.state = "idle"; // idle -> booting -> ready; failed when Python cannot start
     this.bootSeconds = null;
+    this.error = null;
     this.restarts = 0;
     this._worker = null;
     this._pending = []; // requests waiting for their turn: {request, resolve, reject}
-    this._current = null; // the request the worker is running: {id, resolve, reject, timer}
+    this._current = null; // the request the worker is running: {id, kind, resolve, reject, timer}
     this._nextId = 1;
   }
 
@@ -58,6 +92,7 @@ export class PracticeClient extends EventTarget {
 
   _setState(state, detail = {}) {
     this.state = state;
+    this.error = detail.error ?? null; // why Python could not start, when it failed
     this.dispatchEvent(new CustomEvent("state", { detail: { state, ...detail } }));
   }
 
@@ -112,8 +147,10 @@ export class PracticeClient extends EventTarget {
     if (this.state !== "ready" || this._current !== null || this._pending.length === 0) return;
     const job = this._pending.shift();
     const id = this._nextId++;
-    const timer = setTimeout(() => this._timeout(), TIME_LIMIT_MS);
-    this._current = { id, timer, resolve: job.resolve, reject: job.reject };
+    const kind = requestKind(job.request);
+    const limitMs = this.limits[kind];
+    const timer = setTimeout(() => this._timeout(), limitMs);
+    this._current = { id, kind, limitMs, timer, resolve: job.resolve, reject: job.reject };
     this._worker.postMessage({ id, request: job.request });
   }
 
@@ -123,7 +160,7 @@ export class PracticeClient extends EventTarget {
     this._worker.terminate();
     this._worker = null;
     this.restarts += 1;
-    job.reject(new TimeoutError(TIME_LIMIT_MS));
+    job.reject(new TimeoutError(job.kind, job.limitMs));
     this._spawn(); // a fresh Python for whatever comes next
   }
 }

@@ -52,7 +52,9 @@ async function ask(request) {
 
 let checked = null;
 /** Once per page: Python checks the saved log in depth (and upgrades an older version). A log it
- * cannot read is backed up and replaced, as the store does for one that is not even JSON. */
+ * cannot read is backed up and replaced, as the store does for one that is not even JSON. A check
+ * that could not be made (Python did not start, the worker was stopped) is forgotten, so that the
+ * next caller tries again instead of failing with it. */
 async function checkSaved() {
   checked ??= (async () => {
     const store = progressStore();
@@ -61,7 +63,10 @@ async function checkSaved() {
     const reply = await practiceClient().request({ op: "load", record });
     if (reply.error) store.quarantine(JSON.stringify(record), `Your saved progress could not be read: ${reply.error}.`);
     else store.merge(reply.record);
-  })();
+  })().catch((err) => {
+    checked = null;
+    throw err;
+  });
   return checked;
 }
 
@@ -139,19 +144,46 @@ function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
+/** A button that says what it does and does it: the way forward after something failed. */
+function actionButton(text, onClick) {
+  const button = el("button", { type: "button", className: "md-button", textContent: text });
+  button.addEventListener("click", onClick, { once: true });
+  return button;
+}
+
 // ------------------------------------------------------------------------------ shared: elements
 /** A course element: set up once, after the page has been parsed (the script is async), with a
- * status line of its own. */
+ * status line of its own. What it listens to on the page's progress store is added each time it
+ * is connected and removed when it leaves the page (`listen`). */
 class CourseElement extends HTMLElement {
   connectedCallback() {
-    if (this.ui) return;
+    this.connection = new AbortController();
+    const { signal } = this.connection;
     if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", () => this.isConnected && this.connectedCallback(), { once: true });
+      document.addEventListener("DOMContentLoaded", () => this.connect(signal), { once: true, signal });
       return;
     }
-    this.data = courseData();
-    this.setUp();
+    this.connect(signal);
   }
+
+  disconnectedCallback() {
+    this.connection?.abort();
+    this.connection = null;
+  }
+
+  connect(signal) {
+    const first = !this.ui;
+    if (first) {
+      this.data = courseData();
+      this.setUp();
+    }
+    this.listen(progressStore(), signal, first);
+  }
+
+  /** Subclasses: listen(store, signal, first) listens to `store` until `signal` aborts; `first` is
+   * false when the element comes back to the page (after a move) and must catch up with what
+   * changed meanwhile. */
+  listen() {}
 
   /** Say `text` (and any nodes after it, such as a link) in the element's status line. */
   say(tone, text, ...nodes) {
@@ -177,14 +209,18 @@ export class LossrefDashboard extends CourseElement {
       el("h2", { id: "sessions", textContent: "Sessions" }), this.ui.sessions,
       el("h2", { id: "skills", textContent: "Skills" }), this.ui.skills,
       el("h2", { id: "your-progress", textContent: "Your progress" }), this.ui.file);
-    store.addEventListener("problem", ({ detail }) => this.say("error", detail.message));
-    store.addEventListener("change", () => this.refresh());
     if (store.problem) this.say("error", store.problem.message);
     const quick = quickSummary(this.data);
     if (quick) this.draw(quick);
     else this.say("pending", "Loading your progress…");
     // A learner with answers needs Python to score them (levels change with time: reviews fall due).
     if (store.size > 0) this.refresh();
+  }
+
+  listen(store, signal, first) {
+    store.addEventListener("problem", ({ detail }) => this.say("error", detail.message), { signal });
+    store.addEventListener("change", () => this.refresh(), { signal });
+    if (!first) this.refresh();
   }
 
   async refresh() {
@@ -195,9 +231,12 @@ export class LossrefDashboard extends CourseElement {
     try {
       const { summary } = await courseState();
       this.draw(summary);
-      if (this.ui.status.dataset.tone === "pending") this.say("", "");
+      // The waiting notice, or the failure of an earlier scoring, is over (a store's problem stays).
+      if (this.ui.status.dataset.tone === "pending" || this.scoringFailed) this.say("", "");
+      this.scoringFailed = false;
     } catch (err) {
-      this.say("error", `Your progress could not be scored: ${err.message}`);
+      this.scoringFailed = true;
+      this.say("error", `Your progress could not be scored: ${err.message}.`, actionButton("Try again", () => this.refresh()));
     }
   }
 
@@ -306,6 +345,20 @@ function courseExercise(item, onAnswer) {
 
 // ------------------------------------------------------------------------------ session practice
 export class LossrefSession extends CourseElement {
+  // A change of `session` after set-up starts a sitting of the session it names.
+  static observedAttributes = ["session"];
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (!this.ui || oldValue === newValue) return;
+    this.number = Number(newValue);
+    this.reviewsDone = 0;
+    this.item = null;
+    this.upcoming = null;
+    this.pending = null;
+    this.ui.body.replaceChildren();
+    this.begin();
+  }
+
   setUp() {
     this.number = Number(this.getAttribute("session"));
     this.reviewsDone = 0;
@@ -318,14 +371,18 @@ export class LossrefSession extends CourseElement {
     this.ui.status.setAttribute("role", "status");
     this.replaceChildren(this.ui.state, this.ui.skills, this.ui.body, this.ui.status);
     const store = progressStore();
-    store.addEventListener("problem", ({ detail }) => this.say("error", detail.message));
     if (store.problem) this.say("error", store.problem.message);
-    // Another tab's answers change levels here too.
-    store.addEventListener("change", (event) => event.detail?.external && this.item && this.rescore());
     const quick = quickSummary(this.data);
     if (quick) this.drawState(quick);
     practiceClient().start();
     this.begin();
+  }
+
+  listen(store, signal, first) {
+    store.addEventListener("problem", ({ detail }) => this.say("error", detail.message), { signal });
+    // Another tab's answers change levels here too (and may have while this element was away).
+    store.addEventListener("change", (event) => event.detail?.external && this.item && this.rescoreQuietly(), { signal });
+    if (!first && this.item) this.rescoreQuietly();
   }
 
   drawState(summary) {
@@ -350,14 +407,19 @@ export class LossrefSession extends CourseElement {
   }
 
   async begin() {
+    // Only the latest sitting goes on: `session` may change while one is starting.
+    const sitting = (this.sittings = (this.sittings ?? 0) + 1);
     this.say("pending", "Python is starting: your first problem is on its way…");
     let reply;
     try {
       reply = await courseState({ session: this.number, reviewsDone: this.reviewsDone });
     } catch (err) {
-      this.say("error", `The course could not start: ${err.message}`);
+      if (sitting === this.sittings) {
+        this.say("error", `The course could not start: ${err.message}.`, actionButton("Try again", () => this.begin()));
+      }
       return;
     }
+    if (sitting !== this.sittings) return;
     if (this.ui.status.dataset.tone === "pending") this.say("", "");
     const state = this.drawState(reply.summary);
     if (state === "locked") {
@@ -393,7 +455,11 @@ export class LossrefSession extends CourseElement {
     progressStore().add(event);
     if (item.review) this.reviewsDone += 1;
     this.nextButton.hidden = false;
-    this.pending = this.rescore();
+    this.upcoming = null; // chosen before this answer: no longer the next problem
+    this.pending = this.rescore().catch((err) => {
+      this.say("error", `Your answer was saved, but could not be scored yet: ${err.message}. “Next problem” tries again.`);
+      return null;
+    });
     const reply = await this.pending;
     if (!reply) return;
     const info = reply.summary.skills[item.skill];
@@ -408,24 +474,42 @@ export class LossrefSession extends CourseElement {
 
   /** Score the log again (after an answer here or in another tab); keeps the next problem. */
   async rescore() {
-    try {
-      const reply = await courseState({ session: this.number, reviewsDone: this.reviewsDone });
-      this.drawState(reply.summary);
-      this.upcoming = reply.next;
-      return reply;
-    } catch (err) {
-      this.say("error", `Your answer was saved, but could not be scored: ${err.message}`);
-      return null;
-    }
+    const reply = await courseState({ session: this.number, reviewsDone: this.reviewsDone });
+    this.drawState(reply.summary);
+    this.upcoming = reply.next;
+    return reply;
   }
 
+  /** Rescore for another tab's answers: a failure leaves this tab's levels as they were drawn. */
+  rescoreQuietly() {
+    this.rescore().catch((err) => console.warn("lossref: answers from another tab could not be scored", err));
+  }
+
+  /** "Next problem": the problem the last scoring chose; if that scoring failed, it is tried again,
+   * and if it fails again the learner is told so, and how to go on. */
   async next() {
-    if (this.pending) await this.pending;
-    if (!this.upcoming) return;
-    this.say("", "");
-    this.show(this.upcoming);
-    this.upcoming = null;
-    this.host.focus();
+    if (this.advancing) return; // a second click while the first is at work
+    this.advancing = true;
+    try {
+      if (this.pending) await this.pending;
+      let failure = null;
+      if (!this.upcoming) {
+        this.say("pending", "Scoring your answers again…");
+        this.pending = this.rescore().catch((err) => { failure = err; return null; });
+        await this.pending;
+      }
+      if (!this.upcoming) {
+        this.say("error", `The next problem could not be chosen: ${failure?.message ?? "the scoring gave none"}. `
+          + "Your answers are saved: press “Next problem” to try again, or reload the page.");
+        return;
+      }
+      this.say("", "");
+      this.show(this.upcoming);
+      this.upcoming = null;
+      this.host.focus();
+    } finally {
+      this.advancing = false;
+    }
   }
 }
 
@@ -475,11 +559,17 @@ export class LossrefGate extends CourseElement {
       this.say("", `${plural(this.results.length - left, "problem")} of ${this.results.length} answered.`);
       return;
     }
+    await this.score();
+  }
+
+  /** Score the finished test (again, when the learner asks after a failure). */
+  async score() {
     let result;
     try {
       result = await ask({ op: "gate_result", results: this.results });
     } catch (err) {
-      this.say("error", `The test could not be scored: ${err.message}`);
+      this.say("error", `The test could not be scored: ${err.message}. Your answers are kept.`,
+        actionButton("Score the test again", () => this.score()));
       return;
     }
     this.dataset.result = result.passed ? "passed" : "failed";

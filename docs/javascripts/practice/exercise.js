@@ -14,8 +14,9 @@
 // Each checked answer is announced with a bubbling "lossref-verdict" event: {exercise, skill,
 // seed, hash, correct, mistake, hinted, solutionShown}; a shown solution with "lossref-reveal":
 // {exercise, skill, seed, hash}. A `seed="N"` attribute fixes the element's problem, and a
-// `course` attribute hides "New problem" (the course picks the problems).
-import { PracticeClient, TIME_LIMIT_MS, TimeoutError } from "./client.js";
+// `course` attribute hides "New problem" (the course picks the problems). Changing `exercise`,
+// `skill` or `seed` later loads the problem they now name.
+import { PracticeClient, TimeoutError } from "./client.js";
 
 // Set by the site build: "" serves Pyodide from this site, else the CDN's address; the sha256 of
 // the Python snapshot next to the lock file.
@@ -110,19 +111,63 @@ const idleBoot = new IntersectionObserver((entries) => {
 }, { rootMargin: "800px 0px" });
 
 export class LossrefExercise extends HTMLElement {
+  // A change of these after the element is set up loads the problem they name.
+  static observedAttributes = ["exercise", "skill", "seed"];
+
   /** The page's practice worker client: its state, boot time and restarts. */
   get practice() {
     return practiceClient();
   }
 
   connectedCallback() {
-    if (this.ui) return;
+    // What this element listens to on shared objects (the client, the document) is added here and
+    // removed when it leaves the page: the course makes a new element per problem, and an element
+    // moved in the page is disconnected and connected again.
+    this.connection = new AbortController();
+    const { signal } = this.connection;
     // The script is async: it may run while the page is still being parsed, when an element's
     // first problem (its children) has not arrived yet.
     if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", () => this.isConnected && this.connectedCallback(), { once: true });
+      document.addEventListener("DOMContentLoaded", () => this.connect(signal), { once: true, signal });
       return;
     }
+    this.connect(signal);
+  }
+
+  disconnectedCallback() {
+    this.connection?.abort();
+    this.connection = null;
+    idleBoot.unobserve(this);
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    // Before set-up the attributes are read by connect(); after it, a change names a new problem.
+    // Attributes changed together (exercise and seed) load one problem, once they are all set.
+    if (!this.ui || oldValue === newValue || this.reloadQueued) return;
+    this.reloadQueued = true;
+    queueMicrotask(() => {
+      this.reloadQueued = false;
+      this.readAttributes();
+      if (this.isConnected) this.loadProblem(this.seed);
+      else this.stale = true; // loaded when it is connected again
+    });
+  }
+
+  connect(signal) {
+    const client = practiceClient();
+    if (!this.ui) {
+      this.setUp();
+    } else if (this.stale) {
+      this.stale = false;
+      this.loadProblem(this.seed);
+    } else if (this.waitsForIdle && client.state === "idle") {
+      idleBoot.observe(this);
+    }
+    client.addEventListener("state", (event) => this.onWorkerState(event.detail), { signal });
+    if (client.state !== "idle") this.onWorkerState({ state: client.state, seconds: client.bootSeconds, error: client.error });
+  }
+
+  setUp() {
     ensureStylesheets();
     const prerendered = this.querySelector("script.lossref-ex__problem");
     const initial = prerendered ? JSON.parse(prerendered.textContent) : null;
@@ -130,26 +175,29 @@ export class LossrefExercise extends HTMLElement {
     const statement = this.querySelector(".lossref-ex__statement");
     this.replaceChildren();
     this.build(statement);
+    this.readAttributes();
+    // In the course, the course chooses the next problem: no "New problem" button.
+    this.ui.next.hidden = this.hasAttribute("course");
+    this.addEventListener("focusin", () => practiceClient().start(), { once: true });
+    this.addEventListener("pointerdown", () => practiceClient().start(), { once: true });
+    if (initial && statement && initial.problem.seed === this.seed) {
+      this.show(initial);
+      this.waitsForIdle = !navigator.connection?.saveData;
+      if (this.waitsForIdle) idleBoot.observe(this);
+    } else {
+      this.loadProblem(this.seed); // needs Python now: an embedding page, or ?seed=N
+    }
+  }
+
+  /** The problem the attributes name: `exercise` (or any exercise of `skill`) and `seed`. */
+  readAttributes() {
     this.skill = this.getAttribute("skill");
     this.exerciseIds = this.getAttribute("exercise") ? [this.getAttribute("exercise")] : null;
     // A `seed` attribute fixes this element's problem (the course picks problems that way);
     // otherwise the page's ?seed=N, if any.
     const ownSeed = this.getAttribute("seed");
     this.fixedSeed = ownSeed !== null && /^\d{1,9}$/.test(ownSeed) ? Number(ownSeed) : pageSeed();
-    // In the course, the course chooses the next problem: no "New problem" button.
-    this.ui.next.hidden = this.hasAttribute("course");
     this.seed = this.fixedSeed ?? 0;
-    this.addEventListener("focusin", () => practiceClient().start(), { once: true });
-    this.addEventListener("pointerdown", () => practiceClient().start(), { once: true });
-    const client = practiceClient();
-    client.addEventListener("state", (event) => this.onWorkerState(event.detail));
-    if (client.state !== "idle") this.onWorkerState({ state: client.state, seconds: client.bootSeconds });
-    if (initial && statement && initial.problem.seed === this.seed) {
-      this.show(initial);
-      if (!navigator.connection?.saveData) idleBoot.observe(this);
-    } else {
-      this.loadProblem(this.seed); // needs Python now: an embedding page, or ?seed=N
-    }
   }
 
   build(statement) {
@@ -187,20 +235,24 @@ export class LossrefExercise extends HTMLElement {
 
   // ------------------------------------------------------------------------------ problems
   async loadProblem(seed) {
+    // Only the latest load shows its problem: an attribute may change while one is on its way.
+    const load = (this.loads = (this.loads ?? 0) + 1);
+    const latest = () => load === this.loads;
     this.setFeedback("pending", "Loading a problem…");
     this.setBusy(true);
     try {
       const ids = this.exerciseIds ?? await exercisesOfSkill(this.skill);
       const exercise = ids[seed % ids.length];
       const reply = await this.ask({ op: "problem", exercise, seed });
+      if (!latest()) return false;
       this.show(reply);
       this.setFeedback("", "");
       return true;
     } catch (err) {
-      this.report(err);
+      if (latest()) this.report(err);
       return false;
     } finally {
-      this.setBusy(false);
+      if (latest()) this.setBusy(false);
     }
   }
 
@@ -300,12 +352,8 @@ export class LossrefExercise extends HTMLElement {
     this.setBusy(true);
     try {
       const { verdict } = await this.ask({ op: "check", exercise: this.problem.exercise, seed: this.seed, answer });
-      // The engine's message may open with the verdict too ("Not correct, and the sign is wrong
-      // too."): say it once, in the engine's words when it has them.
-      const opening = verdict.messageHtml.match(/^<p>(Correct|Not correct)([.:,])\s*/);
-      const lead = opening ? `${opening[1]}${opening[2] === "," ? "," : "."}` : verdict.correct ? "Correct." : "Not correct.";
-      const body = opening ? `<p>${verdict.messageHtml.slice(opening[0].length)}` : verdict.messageHtml;
-      this.setFeedback(verdict.correct ? "correct" : "wrong", lead, body.replace(/^<p><\/p>\s*$/, "") || null);
+      // The engine says the verdict in its lead ("Not correct.") and the rest in its detail.
+      this.setFeedback(verdict.correct ? "correct" : "wrong", { html: verdict.leadHtml }, verdict.detailHtml || null);
       if (verdict.mistake) this.ui.feedback.dataset.mistake = verdict.mistake;
       this.dispatchEvent(new CustomEvent("lossref-verdict", {
         bubbles: true,
@@ -328,8 +376,9 @@ export class LossrefExercise extends HTMLElement {
         this.setBusy(true);
         this.hintList = (await this.ask({ op: "hints", exercise: this.problem.exercise, seed: this.seed })).hintsHtml;
       }
+      // A hint adds to the feedback: the verdict of the last check (and its diagnosis) stays.
       if (this.hintsShown === this.hintList.length) {
-        this.setFeedback("hint", "There are no more hints.", "“Show solution” works the problem through.");
+        this.addNote("There are no more hints: “Show solution” works the problem through.");
         return;
       }
       const item = el("li");
@@ -337,7 +386,7 @@ export class LossrefExercise extends HTMLElement {
       this.ui.hints.append(item);
       this.ui.hints.hidden = false;
       this.hintsShown += 1;
-      this.setFeedback("hint", `Hint ${this.hintsShown} of ${this.hintList.length} is shown below.`);
+      this.addNote(`Hint ${this.hintsShown} of ${this.hintList.length} is shown below.`);
     } catch (err) {
       this.report(err);
     } finally {
@@ -363,7 +412,7 @@ export class LossrefExercise extends HTMLElement {
       this.ui.worked.replaceChildren(el("p", { className: "lossref-ex__solution-title", textContent: "Solution" }), steps, answer);
       this.ui.worked.hidden = false;
       this.solutionShown = true;
-      this.setFeedback("hint", "The solution is shown below the exercise.");
+      this.addNote("The solution is shown below the exercise.");
       this.dispatchEvent(new CustomEvent("lossref-reveal", {
         bubbles: true,
         detail: { exercise: this.problem.exercise, skill: this.problem.skill, seed: this.seed, hash: this.hash },
@@ -389,26 +438,43 @@ export class LossrefExercise extends HTMLElement {
   }
 
   report(err) {
-    if (err instanceof TimeoutError) {
-      this.setFeedback("wrong", `Your code ran for more than ${TIME_LIMIT_MS / 1000} s and was stopped.`,
+    // Only a check of code runs the learner's code: only then is the time theirs.
+    if (err instanceof TimeoutError && err.kind === "code" && this.problem?.answer.kind === "code") {
+      this.setFeedback("wrong", `Your code ran for more than ${err.limitMs / 1000} s and was stopped.`, null,
         "Is there a loop that never ends? A fresh Python is starting; fix the code and check again.");
+    } else if (err instanceof TimeoutError) {
+      this.setFeedback("error", `Python took more than ${err.limitMs / 1000} s and was stopped.`, null,
+        "A fresh Python is starting; try again in a moment.");
     } else {
       this.setFeedback("error", "Something went wrong.", null, err.message);
     }
   }
 
+  /** Replace the feedback: a bold lead (text, or `{html}` rendered by the worker), then HTML
+   * and/or text after it. */
   setFeedback(tone, lead, html = null, text = null) {
     const box = this.ui.feedback;
     box.dataset.tone = tone;
     delete box.dataset.mistake;
     box.replaceChildren();
-    if (lead) box.append(el("strong", { textContent: lead }));
+    if (lead?.html) box.append(Object.assign(el("strong"), { innerHTML: lead.html }));
+    else if (lead) box.append(el("strong", { textContent: lead }));
     if (html) {
       const body = el("div");
       body.innerHTML = html;
       box.append(" ", body);
     }
     if (text) box.append(" ", el("span", { textContent: text }));
+  }
+
+  /** Add a line to the feedback (a hint or the solution shown), after the verdict of the last
+   * check, which stays; it replaces the line added before it, and feedback of another kind
+   * (a notice, an error). */
+  addNote(text) {
+    const box = this.ui.feedback;
+    if (box.dataset.tone !== "correct" && box.dataset.tone !== "wrong") this.setFeedback("hint", "");
+    box.querySelector(":scope > .lossref-ex__note")?.remove();
+    box.append(el("p", { className: "lossref-ex__note", textContent: text }));
   }
 
   // While a request runs the buttons say so but stay focusable: disabling the focused button
@@ -425,7 +491,8 @@ export class LossrefExercise extends HTMLElement {
     const messages = {
       booting: "Python is starting in the background.",
       ready: `Python is ready${seconds ? ` (started in ${seconds.toFixed(1)} s)` : ""}. Answers are checked in this browser; nothing is sent anywhere.`,
-      failed: `Python could not start: ${error}. Reload the page to try again.`,
+      // The client starts a fresh worker for the next request: checking again is trying again.
+      failed: `Python could not start: ${error}. Checking again tries again, and so does reloading the page.`,
     };
     this.ui.engine.textContent = messages[state] ?? "";
     this.dataset.engine = state;

@@ -67,7 +67,7 @@ export function renderCode(code) {
 
 /**
  * Every text of a bridge reply rendered: statement and instructions, the choices, hints, the
- * steps of a solution and a verdict's message. Fields keep their names with an `Html` suffix;
+ * steps of a solution and a verdict's lead and detail. Fields keep their names with an `Html` suffix;
  * KaTeX's complaints are listed in `errors` (empty when all went well).
  */
 export function renderReply(reply) {
@@ -93,7 +93,11 @@ export function renderReply(reply) {
       answerHtml: s.answer.includes("\n") ? renderCode(s.answer) : inline(s.answer),
     };
   }
-  if (reply.verdict) out.verdict = { ...reply.verdict, messageHtml: block(reply.verdict.message) };
+  if (reply.verdict) {
+    // The lead ("Correct.") is one sentence, shown in bold; the detail is Markdown, maybe empty.
+    const { lead, detail } = reply.verdict;
+    out.verdict = { ...reply.verdict, leadHtml: inline(lead), detailHtml: detail ? block(detail) : "" };
+  }
   out.errors = errors;
   return out;
 }

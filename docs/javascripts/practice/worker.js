@@ -4,11 +4,16 @@
 // saveData} once, then requests
 // {id, request}, where request is what lossref.practice.bridge.handle takes ({op: "problem",
 // exercise, seed}, {op: "check", ..., answer}, ...). Each reply is {id, reply} with the texts
-// rendered to HTML (render.js), or {id, error} when something outside the bridge failed. Boot
-// progress is posted as {type: "ready", seconds} or {type: "failed", error}.
+// rendered to HTML (render.js: a verdict's lead and detail as leadHtml and detailHtml), or
+// {id, error} when something outside the bridge failed; a bad request is a reply
+// {id, reply: {error}}, naming the field. Boot progress is posted as {type: "ready", seconds,
+// phases} or {type: "failed", error}.
 //
-// A learner's code runs here, synchronously: an endless loop blocks this worker and nothing
-// else. The page notices the missing reply and terminates the worker (client.js).
+// Time limits. The worker answers one request at a time, and the page gives each the limit of
+// its kind (client.js, REQUEST_KINDS: learner code 5 s, scoring a progress log longer, the rest
+// in between). A learner's code runs here, synchronously: an endless loop blocks this worker and
+// nothing else. The page notices the missing reply at the limit and terminates the worker.
+//
 // The renderer (markdown-it and KaTeX, most of this worker's code) loads while Python starts,
 // not before: the worker begins fetching Pyodide as soon as it runs.
 const rendering = import("./render.js");
