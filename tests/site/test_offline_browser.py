@@ -72,6 +72,7 @@ def test_the_worker_lists_every_page_and_python_with_content_hashes(built_site, 
 def test_a_learner_who_opened_the_course_works_offline(page, base_url):
     page.goto(base_url + "learn/")
     wait_until_offline_ready(page)
+    expect(page.locator(".lossref-course__offline")).to_contain_text("keep working offline")
     page.context.set_offline(True)
     page.goto(base_url + "learn/session-0/")  # never visited
     expect(page.locator("h1")).to_contain_text("Session 0")
@@ -106,6 +107,7 @@ def test_a_new_build_replaces_the_cache_whole_and_the_page_says_so(built_site, s
 
 
 # ----------------------------------------------------------------------------------- the snapshot
+@pytest.mark.first_visit
 def test_a_first_visit_starts_python_without_waiting_for_the_snapshot(page, base_url):
     page.goto(base_url + "practice/")
     ex = page.locator("lossref-exercise").first
@@ -125,6 +127,7 @@ def test_a_first_visit_starts_python_without_waiting_for_the_snapshot(page, base
     assert ex.evaluate("el => el.practice.bootPhases.snapshot") is True
 
 
+@pytest.mark.first_visit
 def test_a_damaged_snapshot_is_not_kept_and_python_starts_anyway(page, base_url):
     page.route(f"**/{SNAPSHOT}", lambda route: route.fulfill(status=200, body=b"\x1f\x8b not a snapshot"))
     page.goto(base_url + "practice/")
@@ -141,12 +144,14 @@ def test_a_damaged_snapshot_is_not_kept_and_python_starts_anyway(page, base_url)
     assert ex.evaluate("el => el.practice.bootPhases.snapshot") is False
 
 
+@pytest.mark.first_visit
 @pytest.mark.parametrize("path", ["learn/", "practice/"])
 def test_saving_data_fetches_nothing_optional(page, base_url, path):
     page.add_init_script(SAVE_DATA)
     page.goto(base_url + path)
     if path == "learn/":  # the course would keep the site offline, and says why it does not
         page.wait_for_function("document.documentElement.dataset.offline === 'declined'", timeout=10_000)
+        expect(page.locator(".lossref-course__offline")).to_contain_text("asks to save data")
     else:  # Python starts when asked for, but no snapshot follows it
         ex = page.locator("lossref-exercise").first
         ex.scroll_into_view_if_needed()

@@ -202,13 +202,14 @@ export class LossrefDashboard extends CourseElement {
       sessions: el("ol", { className: "lossref-course__sessions" }),
       skills: el("div", { className: "lossref-course__skill-groups" }),
       file: this.fileControls(),
+      offline: el("p", { className: "lossref-course__offline" }),
     };
     this.ui.status.setAttribute("role", "status");
     this.replaceChildren(
       el("h2", { id: "today", textContent: "Today" }), this.ui.status, this.ui.today,
       el("h2", { id: "sessions", textContent: "Sessions" }), this.ui.sessions,
       el("h2", { id: "skills", textContent: "Skills" }), this.ui.skills,
-      el("h2", { id: "your-progress", textContent: "Your progress" }), this.ui.file);
+      el("h2", { id: "your-progress", textContent: "Your progress" }), this.ui.file, this.ui.offline);
     if (store.problem) this.say("error", store.problem.message);
     const quick = quickSummary(this.data);
     if (quick) this.draw(quick);
@@ -220,7 +221,19 @@ export class LossrefDashboard extends CourseElement {
   listen(store, signal, first) {
     store.addEventListener("problem", ({ detail }) => this.say("error", detail.message), { signal });
     store.addEventListener("change", () => this.refresh(), { signal });
+    // Whether this browser keeps the site for offline use (offline.js, on <html data-offline>).
+    addEventListener("lossref-offline", ({ detail }) => this.drawOffline(detail.state), { signal });
+    this.drawOffline(document.documentElement.dataset.offline);
     if (!first) this.refresh();
+  }
+
+  drawOffline(state) {
+    this.ui.offline.textContent = {
+      caching: "Saving the course, the reference and Python in this browser, for use offline…",
+      ready: "The course, the reference and Python are saved in this browser: they keep working offline.",
+      declined: "Your connection asks to save data, so the site is not saved in this browser for use offline.",
+    }[state] ?? "";
+    this.ui.offline.dataset.state = state ?? "";
   }
 
   async refresh() {
