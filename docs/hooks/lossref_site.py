@@ -7,7 +7,13 @@
 * mkdocs-jupyter's MathJax loader, which points at a CDN, is removed from every page; notebook
   Markdown goes through the same arithmatex + KaTeX pipeline as the other pages.
 * Material's JavaScript bundle loads on the reader's first interaction, and the search index
-  when a search starts (``javascripts/on-demand.js``): pages are static until then.
+  when a search starts (``javascripts/on-demand.js``): pages are static until then. Code blocks
+  get their copy buttons here (Material's ``content.code.copy`` is taken over from its bundle), so
+  the first click copies.
+* No page has an inline script: the site is served with a strict Content-Security-Policy (see the
+  README). Material's inline snippets are files through the theme override
+  (``docs/overrides/partials/javascripts/``), mkdocs-jupyter's copy-button script becomes
+  ``assets/javascripts/notebook-copy.js``, and the build fails on any inline script left.
 * Practice exercises (``practice_assets.py``): loss and guide pages end with theirs, every
   ``<lossref-exercise>`` gets its first problem rendered at build time, and the built site gets the
   widget's bundle, Pyodide's core, the lossref wheel and a Pyodide lock file that lists it.
@@ -19,6 +25,7 @@
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 import sys
@@ -108,6 +115,57 @@ def _bundle_on_demand(output: str, page) -> str:
     return output[:match.start()] + loader + output[match.end():]
 
 
+# ----------------------------------------------------------------------------------- copy buttons
+_CODE_BLOCK = "<pre><span></span><code>"  # Pygments' code blocks (pymdownx.highlight, mkdocstrings)
+_CONFIG_JSON = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
+COPY_FEATURE = "content.code.copy"
+
+
+def _copy_buttons(output: str, page) -> str:
+    """Material's copy button (the markup its bundle makes, titled in the page's language) on every
+    code block; ``javascripts/on-demand.js`` copies on click, with or without the bundle."""
+    config = _CONFIG_JSON.search(output)
+    if config is None:
+        raise PluginError(f"{page.file.src_uri}: Material's #__config was not found; has the theme changed?")
+    title = html.escape(json.loads(config[1])["translations"]["clipboard.copy"])
+    button = f'<nav class="md-code__nav"><button class="md-code__button" title="{title}" data-md-type="copy"></button></nav>'
+    return output.replace(_CODE_BLOCK, _CODE_BLOCK.replace("<code>", button + "<code>"))
+
+
+# ----------------------------------------------------------------------------------- no inline script
+# mkdocs-jupyter writes its copy-button element (clipboard.umd.js) and the listener that shows
+# "Copied!" inline on every notebook page; they become one file, the same for every notebook.
+_JUPYTER_CLIPBOARD = re.compile(
+    r"<script>(?P<element>\s*\(function \(global, factory\).*?ClipboardCopyElement.*?)</script>\s*"
+    r"<script>(?P<listener>\s*document\.addEventListener\('clipboard-copy'.*?)</script>", re.S)
+NOTEBOOK_COPY_JS = "assets/javascripts/notebook-copy.js"
+_notebook_copy_js: dict[str, str] = {}  # the file's text, taken from the first notebook page
+# A script the browser would run that is not a file: no src, and not a JSON data block.
+_INLINE_SCRIPT = re.compile(r'<script(?![^>]*\ssrc=)(?![^>]*\stype="application/(?:[\w.+-]+\+)?json")[^>]*>', re.I)
+_INLINE_HANDLER = re.compile(r'<[a-z][^<>]*?\s(on[a-z]+)\s*=|href="javascript:', re.I)
+
+
+def _notebook_scripts_as_file(output: str, page) -> str:
+    """A notebook page loads mkdocs-jupyter's two inline scripts from one file (written after the build)."""
+    match = _JUPYTER_CLIPBOARD.search(output)
+    if match is None:
+        return output
+    text = f"{match['element'].strip()}\n{match['listener'].strip()}\n"
+    if _notebook_copy_js.setdefault("text", text) != text:
+        raise PluginError(f"{page.file.src_uri}: mkdocs-jupyter's copy-button script differs from another notebook's")
+    base = "../" * page.url.count("/")
+    return output[:match.start()] + f'<script src="{base}{NOTEBOOK_COPY_JS}"></script>' + output[match.end():]
+
+
+def _no_inline_script(output: str, where: str) -> None:
+    """Fail the build on script a strict Content-Security-Policy would refuse to run."""
+    found = _INLINE_SCRIPT.search(output) or _INLINE_HANDLER.search(output)
+    if found:
+        near = output[found.start():found.start() + 120]
+        raise PluginError(f"{where}: inline script, which the site's Content-Security-Policy refuses to run: "
+                          f"{near!r}. Move it into a file (theme override or build hook).")
+
+
 def _tex(escaped: str) -> str:
     """The TeX source inside an arithmatex element. Notebook Markdown arrives escaped twice
     (``&amp;lt;``), so unescape until nothing changes; TeX itself never contains entities."""
@@ -119,6 +177,13 @@ def _tex(escaped: str) -> str:
 # ----------------------------------------------------------------------------------- practice
 def on_config(config):
     config["extra"]["lossref_pyodide_index_url"] = practice_assets.pyodide_index_url(config)
+    # The copy buttons are made at build time (_copy_buttons), not by Material's bundle. (mkdocs
+    # serve passes the same config to every rebuild: the feature is gone from the second on.)
+    features = config["theme"]["features"]
+    if COPY_FEATURE in features:
+        features.remove(COPY_FEATURE)
+        config["extra"]["lossref_copy_buttons"] = True
+    config["extra"].setdefault("lossref_copy_buttons", False)
     return config
 
 
@@ -171,12 +236,19 @@ def on_post_build(config) -> None:
     index_url = config["extra"]["lossref_pyodide_index_url"]
     snapshot_sha256 = practice_assets.install_pyodide(site, index_url)
     practice_assets.bundle(site, index_url, snapshot_sha256)
+    if "text" in _notebook_copy_js:
+        target = site / NOTEBOOK_COPY_JS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_notebook_copy_js["text"], encoding="utf-8")
     offline_assets.build(site)  # last: its worker lists every file of the build
 
 
 def on_post_page(output: str, page, config) -> str:
     output = _JUPYTER_MATHJAX.sub("", output)
     output = _bundle_on_demand(output, page)
+    output = _notebook_scripts_as_file(output, page)
+    if config["extra"]["lossref_copy_buttons"]:
+        output = _copy_buttons(output, page)
     output = _DISPLAY_MATH.sub(
         lambda m: '<div class="arithmatex">' + _katex.render(_tex(m[1]), True) + "</div>", output)
     output = _INLINE_MATH.sub(
@@ -184,7 +256,16 @@ def on_post_page(output: str, page, config) -> str:
     leftover = re.search(r'class="arithmatex">(?!<span class="katex)(.{0,80})', output, re.S)
     if leftover:  # anything arithmatex marked but not typeset would reach readers as raw TeX
         raise PluginError(f"{page.file.src_uri}: math left untypeset near {leftover[1]!r}")
-    return offline_assets.page_head(_with_interactive_plots(_with_exercises(output, page), page), page)
+    output = offline_assets.page_head(_with_interactive_plots(_with_exercises(output, page), page), page)
+    _no_inline_script(output, page.file.src_uri)
+    return output
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    """The theme's own pages (404.html) are held to the same policy as the others."""
+    if template_name.endswith(".html"):
+        _no_inline_script(output, template_name)
+    return output
 
 
 def on_shutdown() -> None:

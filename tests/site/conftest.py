@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -77,6 +78,12 @@ def lossdocs():
 
 
 @pytest.fixture(scope="session")
+def site_hooks():
+    """The build hook (docs/hooks/lossref_site.py)."""
+    return _hooks_module("lossref_site")
+
+
+@pytest.fixture(scope="session")
 def practice_assets():
     """The build hook's practice module (docs/hooks/practice_assets.py)."""
     module = _hooks_module("practice_assets")
@@ -90,19 +97,43 @@ def offline_assets():
     return _hooks_module("offline_assets")
 
 
+# The policy the README asks hosts to send: scripts and workers only from the site's own files
+# (no inline script, no eval; WebAssembly may be compiled), inline styles allowed.
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self'; worker-src 'self'; connect-src 'self'; object-src 'none'; "
+       "base-uri 'self'")
+CSP_REPORTS = "/csp-report"
+
+
 class _StaticHandler(http.server.SimpleHTTPRequestHandler):
     """A static host: JavaScript modules and WebAssembly with their MIME types, and (when asked)
-    the CORS header that lets another origin's page load the site's scripts and Pyodide."""
+    the CORS header that lets another origin's page load the site's scripts and Pyodide, or a
+    Content-Security-Policy on every response whose violation reports it collects."""
 
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
                       ".json": "application/json", ".woff2": "font/woff2"}
     cors = False
+    csp = None  # the policy, sent with report-uri CSP_REPORTS
+    reports = None  # the reports POSTed to CSP_REPORTS, as the browser sent them
 
     def end_headers(self):
         if self.cors:
             self.send_header("Access-Control-Allow-Origin", "*")
+        if self.csp:
+            self.send_header("Content-Security-Policy", f"{self.csp}; report-uri {CSP_REPORTS}")
         super().end_headers()
+
+    def do_POST(self):
+        """A violation report: the browser posts ``{"csp-report": {...}}`` (also from workers, whose
+        violations no listener in the page sees)."""
+        if self.reports is None or urlsplit(self.path).path != CSP_REPORTS:
+            self.send_error(404)
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.reports.append(json.loads(body).get("csp-report", {}))
+        self.send_response(204)
+        self.end_headers()
 
     def log_message(self, *args):
         pass
@@ -110,11 +141,13 @@ class _StaticHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def serve():
-    """``serve(directory, cors=False)`` serves a directory on 127.0.0.1 and returns its base URL."""
+    """``serve(directory, cors=False, csp=None, reports=None)`` serves a directory on 127.0.0.1 and
+    returns its base URL; with ``csp``, every response carries that policy and the violation
+    reports are appended to the list ``reports``."""
     servers = []
 
-    def start(directory: Path, cors: bool = False) -> str:
-        handler = type("Handler", (_StaticHandler,), {"cors": cors})
+    def start(directory: Path, cors: bool = False, csp: str | None = None, reports: list | None = None) -> str:
+        handler = type("Handler", (_StaticHandler,), {"cors": cors, "csp": csp, "reports": reports})
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -153,6 +186,20 @@ SNAPSHOT_SEED = """async url => {
   const cache = await caches.open("lossref-tests-kept-snapshot");
   await cache.add(url);
 }"""
+
+
+@pytest.fixture(scope="session")
+def csp() -> str:
+    """The site's Content-Security-Policy (``CSP``)."""
+    return CSP
+
+
+@pytest.fixture(scope="module")
+def strict_site(built_site, serve) -> tuple[str, list]:
+    """The built site served with the policy ``CSP`` on every response: its base URL, and the list
+    the browser's violation reports arrive in."""
+    reports = []
+    return serve(built_site, csp=CSP, reports=reports), reports
 
 
 @pytest.fixture

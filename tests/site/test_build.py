@@ -255,3 +255,50 @@ def test_serve_hook_reloads_lossref():
         assert not [name for name in sys.modules if name == "lossref" or name.startswith("lossref.")]
     finally:
         sys.modules.update(saved)
+
+
+# ----------------------------------------------------------------------------------- Content-Security-Policy
+class _Scripts(HTMLParser):
+    """What a policy without 'unsafe-inline' refuses: scripts with no src (but for JSON data),
+    event handler attributes and javascript: URLs."""
+
+    def __init__(self):
+        super().__init__()
+        self.inline = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and "src" not in attrs and not (attrs.get("type") or "").endswith("json"):
+            self.inline.append(f"<script {attrs}>")
+        self.inline += [f"<{tag} {name}=...>" for name in attrs if name.startswith("on")]
+        self.inline += [f"<{tag} {name}={value}>" for name, value in attrs.items()
+                        if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:")]
+
+
+def test_no_page_has_an_inline_script(built_site):
+    found = []
+    for page in _html_pages(built_site):
+        parser = _Scripts()
+        parser.feed(page.read_text())
+        found += [(page.relative_to(built_site).as_posix(), what) for what in parser.inline]
+    assert not found, found[:10]
+
+
+@pytest.mark.parametrize("markup", [
+    "<script>document.title = 'x'</script>",
+    '<script type="text/javascript">x()</script>',
+    '<button onclick="x()">Go</button>',
+    '<a href="javascript:x()">Go</a>',
+])
+def test_the_build_refuses_an_inline_script(site_hooks, markup):
+    from mkdocs.exceptions import PluginError
+
+    with pytest.raises(PluginError, match="inline script"):
+        site_hooks._no_inline_script(f"<html><body><p>Text</p>{markup}</body></html>", "page.md")
+
+
+def test_the_build_lets_files_and_data_through(site_hooks):
+    site_hooks._no_inline_script("""<script src="a.js"></script><script type="module" async src="b.js"></script>
+        <script type="application/json" id="__config">{"a": 1}</script>
+        <script type="application/vnd.jupyter.widget-state+json">{}</script>
+        <p>Write onclick="..." in your HTML, never javascript: URLs.</p>""", "page.md")

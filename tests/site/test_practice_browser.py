@@ -415,9 +415,17 @@ def test_no_serious_accessibility_violations(page, base_url, path):
 
 
 # ----------------------------------------------------------------------------------- embedding
-def test_another_site_embeds_an_exercise(browser, built_site, serve, tmp_path):
-    """What the README tells other sites to do: one script from this site, then the element."""
-    lossref_url = serve(built_site, cors=True)
+def test_another_site_embeds_an_exercise(browser, built_site, serve, csp, tmp_path):
+    """What the README tells other sites to do: one script from this site, then the element; the
+    embedding page has the Content-Security-Policy the README says it needs (and this site its own)."""
+    reports = []  # violation reports of both sites
+    lossref_url = serve(built_site, cors=True, csp=csp, reports=reports)
+    lossref = lossref_url.rstrip("/")
+    # The worker is a blob: stub whose static import of the real worker is fetched as a worker
+    # script (worker-src), Pyodide's modules are imported (script-src) and its files fetched.
+    embedder_policy = (f"default-src 'self'; script-src 'self' {lossref} 'wasm-unsafe-eval'; "
+                       f"worker-src blob: {lossref}; connect-src {lossref}; "
+                       f"style-src 'self' {lossref} 'unsafe-inline'; font-src {lossref}")
     other = tmp_path / "other"
     other.mkdir()
     (other / "index.html").write_text(textwrap.dedent(f"""\
@@ -429,7 +437,7 @@ def test_another_site_embeds_an_exercise(browser, built_site, serve, tmp_path):
         <lossref-exercise skill="bce.grad"></lossref-exercise>
         </main></body></html>
         """))
-    other_url = serve(other)
+    other_url = serve(other, csp=embedder_policy, reports=reports)
     assert urlsplit(other_url).port != urlsplit(lossref_url).port  # another origin
     context = browser.new_context()
     requests = []
@@ -451,3 +459,4 @@ def test_another_site_embeds_an_exercise(browser, built_site, serve, tmp_path):
     assert {urlsplit(url).hostname for url in requests if not url.startswith("blob:")} == {"127.0.0.1"}
     assert not errors, errors
     context.close()
+    assert reports == [], reports
