@@ -16,7 +16,7 @@ PYTHON311 ?= $(shell for p in python3.11 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/
 
 NODE_DEPS := node_modules/.installed
 
-.PHONY: help venv serve build test test-fast bench bench-site bench-practice reference lock clean
+.PHONY: help venv serve build test test-fast bench bench-site bench-practice bench-lighthouse reference lock clean
 
 help:
 	@echo "make serve      build the site and serve it on http://127.0.0.1:8000"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench      benchmark lossref against NumPy and PyTorch"
 	@echo "make bench-site site build time, page weight and Lighthouse scores"
 	@echo "make bench-practice  first feedback, check latency, return visit and bytes of the exercises"
+	@echo "make bench-lighthouse  Lighthouse (mobile) on every page, light and dark"
 	@echo "make reference  regenerate tests/data/reference.json (PyTorch, Keras 3, optax, scikit-learn, mpmath)"
 
 $(BIN)/.installed: requirements/dev.txt pyproject.toml
@@ -70,6 +71,9 @@ bench-site: venv
 
 bench-practice: venv
 	$(BIN)/python benchmarks/bench_practice.py
+
+bench-lighthouse: venv
+	$(BIN)/python benchmarks/bench_lighthouse.py
 
 reference: $(REF_VENV)/.installed
 	PYTHONPATH=$(CURDIR) $(REF_VENV)/bin/python tests/data/make_reference.py
