@@ -43,7 +43,8 @@ def pages(site: Path, only: str | None) -> list[str]:
     """Every page of the build, as paths below the site root ("" for the home page)."""
     found = sorted(p.parent.relative_to(site).as_posix() for p in site.rglob("index.html"))
     paths = ["" if p == "." else p + "/" for p in found]
-    return [p for p in paths if only is None or p.startswith(only)]
+    prefixes = None if only is None else [prefix.strip().strip("/") for prefix in only.split(",")]
+    return [p for p in paths if prefixes is None or any(p.startswith(prefix) for prefix in prefixes)]
 
 
 def lighthouse(binary: Path, url: str, scheme: str, out: Path) -> dict:
@@ -94,7 +95,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site", type=Path, help="an existing build (default: build one)")
     parser.add_argument("--runs", type=int, default=3, help="runs per page and scheme (default 3)")
-    parser.add_argument("--pages", help="only the pages whose path starts with this (e.g. losses/)")
+    parser.add_argument("--pages", help="only the pages whose path starts with one of these, comma-separated (e.g. losses/,learn/)")
+    parser.add_argument("--keep", type=Path, help="write every run's Lighthouse report (JSON) into this folder")
     args = parser.parse_args()
     binary = _lighthouse_bin()
     with tempfile.TemporaryDirectory() as name:
@@ -111,7 +113,13 @@ def main() -> None:
         for path in pages(site, args.pages):
             per_scheme = {}
             for scheme in SCHEMES:
-                runs = [lighthouse(binary, base + path, scheme, tmp / "lh.json") for _ in range(args.runs)]
+                runs = []
+                for run in range(args.runs):
+                    runs.append(lighthouse(binary, base + path, scheme, tmp / "lh.json"))
+                    if args.keep:
+                        args.keep.mkdir(parents=True, exist_ok=True)
+                        name = (path.strip("/").replace("/", "_") or "home") + f".{scheme}.{run}.json"
+                        shutil.copy(tmp / "lh.json", args.keep / name)
                 per_scheme[scheme] = summarise(runs)
             results[path] = per_scheme
             print(f"measured /{path}", file=sys.stderr)

@@ -14,6 +14,9 @@
   README). Material's inline snippets are files through the theme override
   (``docs/overrides/partials/javascripts/``), mkdocs-jupyter's copy-button script becomes
   ``assets/javascripts/notebook-copy.js``, and the build fails on any inline script left.
+* Below the first heading, each top-level ``h2`` or ``h3`` section of a page becomes a ``<section
+  class="lossref-section">``, which the stylesheet lays out only when it nears the viewport
+  (``content-visibility: auto``): a long page's formulas, code and plots cost nothing at load.
 * Practice exercises (``practice_assets.py``): loss and guide pages end with theirs, every
   ``<lossref-exercise>`` gets its first problem rendered at build time, and the built site gets the
   widget's bundle, Pyodide's core, the lossref wheel and a Pyodide lock file that lists it.
@@ -174,6 +177,86 @@ def _tex(escaped: str) -> str:
     return tex
 
 
+# ----------------------------------------------------------------------------------- sections
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
+_RAW_TEXT = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)  # their text holds no tags
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_SECTION_HEADINGS = frozenset({"h2", "h3"})
+
+
+def _top_level_headings(body: str) -> list[int]:
+    """Offsets in ``body`` of the ``<h2`` and ``<h3`` tags not nested in any other element."""
+    blanked = _RAW_TEXT.sub(lambda m: " " * len(m[0]), body)  # same offsets, no tags inside
+    depth, found = 0, []
+    for tag in _TAG.finditer(blanked):
+        closing, name, self_closing = tag[1], tag[2].lower(), tag[3]
+        if closing:
+            depth -= 1
+        elif name in _SECTION_HEADINGS and depth == 0:
+            found.append(tag.start())
+            depth += 1
+        elif name not in _VOID and not self_closing:
+            depth += 1
+    return found if depth == 0 else []  # markup this scan cannot follow: leave the page as it is
+
+
+# What a section holds, and the height each thing takes at most on a 412 px-wide phone (px): an
+# upper bound fitted on the site's own sections (``benchmarks/bench_sections.py`` measures every
+# section in Chromium and prints the worst ratio of height to estimate; a browser test keeps it
+# below 1). A skipped section is exactly as tall as its estimate, and content taller than that
+# would spill over the next section for whoever asks where things are (Lighthouse's contrast and
+# tap-target checks do): the estimate errs high.
+_SECTION_CODE_LINE_PX = 23  # per line of a code block
+_SECTION_PARTS = {
+    "display_math": (re.compile(r'<div class="arithmatex">'), 74),
+    "figure": (re.compile(r"<svg\b[^>]*viewBox"), 54),
+    "table_row": (re.compile(r"<tr\b"), 124),
+    "list_item": (re.compile(r"<li\b"), 15),
+    "heading": (re.compile(r"<h[2-6]\b"), 44),
+    "admonition": (re.compile(r'class="admonition\b|<details\b'), 5),
+    "exercise": (re.compile(r"<lossref-exercise\b"), 375),
+}
+_SECTION_TEXT_PX = 0.6  # per character of running text
+_SECTION_BASE_PX = 121
+_SECTION_MARGIN = 1.2  # room for what the fit has not seen
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S)
+_NOT_TEXT = re.compile(r"<pre\b.*?</pre>|<math\b.*?</math>|<(script|style)\b.*?</\1>|<[^>]+>", re.S)
+# Elements whose content the page's JavaScript draws (the course): their height is unknown here.
+_DRAWN = re.compile(r"<lossref-(?:session|gate|dashboard)\b")
+
+
+def _section_height(section: str) -> int:
+    """An upper bound of the section's height (px) on a phone, from what its HTML holds."""
+    text = len(html.unescape(_NOT_TEXT.sub("", section)))
+    code_lines = sum(block.count("\n") + 1 for block in _PRE.findall(section))
+    px = _SECTION_BASE_PX + _SECTION_TEXT_PX * text + _SECTION_CODE_LINE_PX * code_lines
+    px += sum(weight * len(pattern.findall(section)) for pattern, weight in _SECTION_PARTS.values())
+    return round(_SECTION_MARGIN * px)
+
+
+def _section(body: str) -> str:
+    if _DRAWN.search(body):  # laid out as any other content: its size is the script's to say
+        return f'<section class="lossref-section lossref-section--drawn">{body}</section>'
+    return (f'<section class="lossref-section" '
+            f'style="contain-intrinsic-size: auto {_section_height(body)}px">{body}</section>')
+
+
+def _sections(output: str) -> str:
+    """Wrap each top-level ``h2`` or ``h3`` and what follows it, up to the next, in a section that is
+    laid out only near the viewport (``.lossref-section`` in ``lossref.css``)."""
+    article = _ARTICLE.search(output)
+    if article is None:
+        return output
+    body = article[1]
+    starts = _top_level_headings(body)
+    if not starts:
+        return output
+    cuts = [*starts, len(body)]
+    wrapped = body[:starts[0]] + "".join(_section(body[a:b]) for a, b in zip(cuts, cuts[1:]))
+    return output[:article.start(1)] + wrapped + output[article.end(1):]
+
+
 # ----------------------------------------------------------------------------------- practice
 def on_config(config):
     config["extra"]["lossref_pyodide_index_url"] = practice_assets.pyodide_index_url(config)
@@ -243,6 +326,20 @@ def on_post_build(config) -> None:
     offline_assets.build(site)  # last: its worker lists every file of the build
 
 
+# The faces nearly every formula uses. Fetched early, they are there when the text is first laid
+# out, so the lines that hold math do not reflow (and shift what follows) when they arrive.
+KATEX_EARLY_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
+
+
+def _preload_math_fonts(output: str, page) -> str:
+    if 'class="katex' not in output:
+        return output
+    base = "../" * page.url.count("/")
+    tags = "".join(f'<link rel="preload" href="{base}{KATEX_SITE_DIR}/fonts/{name}" as="font" type="font/woff2" '
+                   'crossorigin>\n' for name in KATEX_EARLY_FONTS)
+    return output.replace("</head>", tags + "</head>", 1)
+
+
 def on_post_page(output: str, page, config) -> str:
     output = _JUPYTER_MATHJAX.sub("", output)
     output = _bundle_on_demand(output, page)
@@ -257,6 +354,7 @@ def on_post_page(output: str, page, config) -> str:
     if leftover:  # anything arithmatex marked but not typeset would reach readers as raw TeX
         raise PluginError(f"{page.file.src_uri}: math left untypeset near {leftover[1]!r}")
     output = offline_assets.page_head(_with_interactive_plots(_with_exercises(output, page), page), page)
+    output = _preload_math_fonts(_sections(output), page)
     _no_inline_script(output, page.file.src_uri)
     return output
 

@@ -66,7 +66,7 @@
       document.dispatchEvent(new Event("DOMContentLoaded"));
       ready = true;
       replay(first);
-      setTimeout(markScrollable);
+      setTimeout(watchScrollers); // the table wrappers the bundle has just made
     });
     document.body.appendChild(script);
   };
@@ -75,31 +75,41 @@
   // A box that scrolls sideways must be reachable with the keyboard (to scroll it with the arrow
   // keys), so it joins the tab order: Material's table wrappers (made by its bundle), code blocks
   // and display math wider than the column. Which boxes scroll changes with the window's width
-  // and the content tab shown.
+  // and the content tab shown. A ResizeObserver reports each box once it is laid out (a section
+  // far below is laid out only when it nears the window) and whenever its size changes, so no
+  // box is measured before the browser has laid it out anyway.
   const SCROLLERS = [
     [".md-typeset__scrollwrap", "Table, scrolls sideways"],
     [".md-typeset pre > code", "Code, scrolls sideways"],
     [".md-typeset div.arithmatex", "Formula, scrolls sideways"],
   ];
-  function markScrollable() {
-    for (const [selector, label] of SCROLLERS) {
+  const scrollers = new ResizeObserver((entries) => {
+    const measured = entries.map(({ target: box }) => [box, box.scrollWidth > box.clientWidth + 1]);
+    for (const [box, scrolls] of measured) { // every read before any write: one layout
+      const label = SCROLLERS.find(([selector]) => box.matches(selector))[1];
+      if (scrolls) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", label);
+      } else if (box.getAttribute("aria-label") === label) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  });
+  const observedScrollers = new WeakSet();
+  function watchScrollers() {
+    for (const [selector] of SCROLLERS) {
       for (const box of document.querySelectorAll(selector)) {
-        if (box.scrollWidth > box.clientWidth + 1) {
-          box.tabIndex = 0;
-          box.setAttribute("role", "region");
-          box.setAttribute("aria-label", label);
-        } else if (box.getAttribute("aria-label") === label) {
-          box.removeAttribute("tabindex");
-          box.removeAttribute("role");
-          box.removeAttribute("aria-label");
-        }
+        if (observedScrollers.has(box)) continue;
+        observedScrollers.add(box);
+        scrollers.observe(box);
       }
     }
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markScrollable, { once: true });
-  else markScrollable();
-  addEventListener("resize", markScrollable, { passive: true });
-  addEventListener("change", () => setTimeout(markScrollable));
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watchScrollers, { once: true });
+  else watchScrollers();
   if (sharedSearch) load(new Event("navigation"));
 
   // ------------------------------------------------------------------ content tabs
@@ -190,7 +200,14 @@
     const first = main?.firstElementChild;
     const offset = (header?.offsetHeight ?? 0) + (first ? 0.8 * (first.offsetTop - main.offsetTop) : 0);
     const bottom = scrollY + innerHeight >= Math.floor(document.body.offsetHeight);
+    // At the top, no heading is passed (none lies above the header) unless the page ends on
+    // screen: measuring the headings would lay out every section of a long page.
+    const atTop = scrollY === 0 && !bottom;
     for (const links of tocs) {
+      if (atTop) {
+        for (const [link] of links) link.classList.remove("md-nav__link--passed", "md-nav__link--active");
+        continue;
+      }
       const passed = links.map(([link, heading]) => [link, offsetTop(heading)])
         .filter(([, top]) => bottom || top - offset < scrollY)
         .sort(([, a], [, b]) => a - b); // by position, as Material orders them (a stable sort)
