@@ -53,6 +53,38 @@ def on_startup(command, dirty) -> None:
     offline_assets.on_startup(command)
 
 
+# ----------------------------------------------------------------------------------- failing examples
+class _FailedExamples(logging.Handler):
+    """markdown-exec's warnings: each is an executed block that raised, or printed to stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+_MARKDOWN_EXEC_LOG = logging.getLogger("mkdocs.plugins.markdown_exec")
+for _handler in [h for h in _MARKDOWN_EXEC_LOG.handlers if type(h).__name__ == "_FailedExamples"]:
+    _MARKDOWN_EXEC_LOG.removeHandler(_handler)  # the one an earlier load of this module (mkdocs serve) added
+_failed_examples = _FailedExamples()
+_MARKDOWN_EXEC_LOG.addHandler(_failed_examples)
+
+
+def on_page_content(output: str, page, config, files) -> str:
+    """A strict build stops at the first page whose executed example failed (markdown-exec only
+    warns, and a strict build would otherwise go on through every page before it gives up), and
+    any build at the first page that names an exercise that does not exist."""
+    if _failed_examples.messages:
+        first = _failed_examples.messages[0]
+        _failed_examples.messages.clear()
+        if config["strict"]:
+            raise PluginError(f"{page.file.src_uri}: an executed example failed, so the build stops here:\n{first}")
+    practice_assets.check_elements(output, page.file.src_uri)
+    return output
+
+
 # ----------------------------------------------------------------------------------- fresh lossref
 def on_pre_build(config) -> None:
     """Forget every imported ``lossref`` and ``lossdocs`` module, so edits show on the next build."""

@@ -303,6 +303,22 @@ _ELEMENT = re.compile(
     r'(?:<p>)?<lossref-exercise (?P<attr>exercise|skill)="(?P<value>[^"]+)"\s*></lossref-exercise>(?:</p>)?')
 
 
+def check_elements(output: str, where: str) -> None:
+    """Every ``<lossref-exercise>`` of a page names an exercise, or a skill some exercise trains.
+    Checked as each page is converted, so a build with a wrong name stops at once; the problems
+    themselves are rendered later (``prerender``)."""
+    practice = _practice()
+    for match in _ELEMENT.finditer(output):
+        if match["attr"] == "skill" and not practice.exercises(match["value"]):
+            raise PluginError(f"{where}: no exercise trains the skill {match['value']!r}; "
+                              f"skills: {', '.join(practice.skills())}")
+        if match["attr"] == "exercise":
+            try:
+                practice.get(match["value"])
+            except KeyError as error:
+                raise PluginError(f"{where}: <lossref-exercise exercise={match['value']!r}>: {error.args[0]}") from None
+
+
 def first_problem(attr: str, value: str, where: str) -> dict:
     """The rendered reply for an element's first problem (seed 0), as the worker would send it."""
     from lossref.practice import bridge

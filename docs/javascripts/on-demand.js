@@ -84,9 +84,14 @@
     [".md-typeset div.arithmatex", "Formula, scrolls sideways"],
   ];
   const scrollers = new ResizeObserver((entries) => {
-    const measured = entries.map(({ target: box }) => [box, box.scrollWidth > box.clientWidth + 1]);
-    for (const [box, scrolls] of measured) { // every read before any write: one layout
-      const label = SCROLLERS.find(([selector]) => box.matches(selector))[1];
+    const measured = [];
+    for (const { target: box } of entries) {
+      // A box an exercise has replaced is gone from the page (and matches no selector any more).
+      const scroller = box.isConnected && SCROLLERS.find(([selector]) => box.matches(selector));
+      if (scroller) measured.push([box, scroller[1], box.scrollWidth > box.clientWidth + 1]);
+      else scrollers.unobserve(box);
+    }
+    for (const [box, label, scrolls] of measured) { // every read before any write: one layout
       if (scrolls) {
         box.tabIndex = 0;
         box.setAttribute("role", "region");

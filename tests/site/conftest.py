@@ -53,6 +53,10 @@ def project_copy(tmp_path) -> Path:
     shutil.copy2(ROOT / "tests" / "data" / "reference.json", copy / "tests" / "data" / "reference.json")
     (copy / "node_modules").symlink_to(ROOT / "node_modules")
     (copy / "lossref").symlink_to(ROOT / "lossref")  # mkdocs.yml watches it
+    # The build's cache (browser wheels, Pyodide's lock file and memory snapshot, each named by the
+    # hash of its inputs) is the checkout's: a broken copy does not make them all again.
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    (copy / ".cache").symlink_to(ROOT / ".cache")
     return copy
 
 
@@ -188,6 +192,19 @@ SNAPSHOT_SEED = """async url => {
 }"""
 
 
+def _keep_snapshot(page, base: str) -> None:
+    """Put Python's memory snapshot in the profile's Cache Storage for the site at ``base``, as a
+    browser holds it after a first visit (the worker looks for it in every cache)."""
+    page.goto(base + "404.html")  # Cache Storage belongs to the site's origin
+    page.evaluate(SNAPSHOT_SEED, base + "pyodide/python-snapshot.bin.gz")
+
+
+@pytest.fixture(scope="session")
+def keep_snapshot():
+    """``keep_snapshot(page, base)``: the profile of ``page`` keeps Python's snapshot for ``base``."""
+    return _keep_snapshot
+
+
 @pytest.fixture(scope="session")
 def csp() -> str:
     """The site's Content-Security-Policy (``CSP``)."""
@@ -215,9 +232,7 @@ def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     if "base_url" in request.fixturenames and request.node.get_closest_marker("first_visit") is None:
-        base = request.getfixturevalue("base_url")
-        page.goto(base + "404.html")  # Cache Storage belongs to the site's origin
-        page.evaluate(SNAPSHOT_SEED, base + "pyodide/python-snapshot.bin.gz")
+        _keep_snapshot(page, request.getfixturevalue("base_url"))
     page.requests = []
     page.errors = []
     page.hosts = lambda: hosts(page.requests)

@@ -189,11 +189,13 @@ def test_two_builds_give_identical_html(built_site, mkdocs_build, tmp_path):
 
 
 def test_a_failing_example_fails_the_build(project_copy, mkdocs_build, tmp_path):
-    snippet = project_copy / "snippets" / "losses" / "mse.py"
+    """The build stops at the page whose example failed (the home page, built first), naming it."""
+    snippet = project_copy / "snippets" / "home" / "quickstart.py"
     snippet.write_text(snippet.read_text() + "\nprint('ratio:', 1 / (len(y) - len(y)))  # deliberately broken\n")
     result = mkdocs_build(project_copy, tmp_path / "site")
     assert result.returncode != 0, "a snippet raising ZeroDivisionError did not fail the build"
     assert "ZeroDivisionError" in result.stdout
+    assert "index.md: an executed example failed, so the build stops here" in result.stdout
     assert "Aborted with" in result.stdout
 
 

@@ -36,10 +36,11 @@ def described(reports: list) -> list[str]:
             f"at {r.get('source-file')}:{r.get('line-number')} {r.get('script-sample', '')!r}" for r in reports]
 
 
-def test_every_page_and_the_practice_work_under_the_policy(page, built_site, strict_site):
+def test_every_page_and_the_practice_work_under_the_policy(page, built_site, strict_site, keep_snapshot):
     base_url, reports = strict_site
     pages = site_pages(built_site)
     assert {"", "learn/session-0/", "practice/", "notebooks/regression/", "404.html"} <= set(pages)
+    keep_snapshot(page, base_url)  # a returning learner: Python resumes from the kept snapshot
     reports.clear()
 
     # The policy is on and its reports arrive: an inline script, refused.

@@ -198,8 +198,9 @@ def test_the_cdn_switch(practice_assets, tmp_path):
 
 
 def test_an_unknown_exercise_fails_the_build(project_copy, mkdocs_build, tmp_path):
-    page = project_copy / "docs" / "losses" / "mse.md"
+    """At the page that names it (the home page, converted first), before any other page."""
+    page = project_copy / "docs" / "index.md"
     page.write_text(page.read_text() + '\n<lossref-exercise exercise="mse.nope"></lossref-exercise>\n')
     result = mkdocs_build(project_copy, tmp_path / "site")
     assert result.returncode != 0
-    assert "no exercise 'mse.nope'" in result.stdout
+    assert "index.md: <lossref-exercise exercise='mse.nope'>: no exercise 'mse.nope'" in result.stdout
