@@ -303,35 +303,35 @@ _ELEMENT = re.compile(
     r'(?:<p>)?<lossref-exercise (?P<attr>exercise|skill)="(?P<value>[^"]+)"\s*></lossref-exercise>(?:</p>)?')
 
 
-def check_elements(output: str, where: str) -> None:
-    """Every ``<lossref-exercise>`` of a page names an exercise, or a skill some exercise trains.
-    Checked as each page is converted, so a build with a wrong name stops at once; the problems
-    themselves are rendered later (``prerender``)."""
-    practice = _practice()
-    for match in _ELEMENT.finditer(output):
-        if match["attr"] == "skill" and not practice.exercises(match["value"]):
-            raise PluginError(f"{where}: no exercise trains the skill {match['value']!r}; "
-                              f"skills: {', '.join(practice.skills())}")
-        if match["attr"] == "exercise":
-            try:
-                practice.get(match["value"])
-            except KeyError as error:
-                raise PluginError(f"{where}: <lossref-exercise exercise={match['value']!r}>: {error.args[0]}") from None
-
-
-def first_problem(attr: str, value: str, where: str) -> dict:
-    """The rendered reply for an element's first problem (seed 0), as the worker would send it."""
-    from lossref.practice import bridge
-
+def named_exercise(attr: str, value: str, where: str) -> str:
+    """The id of the exercise an element names: ``exercise="id"``, or the first exercise of
+    ``skill="name"``; a name that is not in the catalogue fails the build."""
     practice = _practice()
     if attr == "skill":
         candidates = practice.exercises(value)
         if not candidates:
             raise PluginError(f"{where}: no exercise trains the skill {value!r}; "
                               f"skills: {', '.join(practice.skills())}")
-        exercise_id = candidates[0].id
-    else:
-        exercise_id = value
+        return candidates[0].id
+    try:
+        return practice.get(value).id
+    except KeyError as error:
+        raise PluginError(f"{where}: <lossref-exercise {attr}={value!r}>: {error.args[0]}") from None
+
+
+def check_elements(output: str, where: str) -> None:
+    """Every ``<lossref-exercise>`` of a page names an exercise, or a skill some exercise trains.
+    Checked as each page is converted, so a build with a wrong name stops at once; the problems
+    themselves are rendered later (``prerender``)."""
+    for match in _ELEMENT.finditer(output):
+        named_exercise(match["attr"], match["value"], where)
+
+
+def first_problem(attr: str, value: str, where: str) -> dict:
+    """The rendered reply for an element's first problem (seed 0), as the worker would send it."""
+    from lossref.practice import bridge
+
+    exercise_id = named_exercise(attr, value, where)
     reply = bridge.handle({"op": "problem", "exercise": exercise_id, "seed": 0})
     if "error" in reply:
         raise PluginError(f"{where}: <lossref-exercise {attr}={value!r}>: {reply['error']}")
