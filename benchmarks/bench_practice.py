@@ -6,7 +6,7 @@
 Debian's Chromium through Playwright, the site served gzipped by ``static_server.py`` on
 127.0.0.1, caching as GitHub Pages does (10 minutes).
 
-1. First feedback on a fresh profile: open /practice/, type an answer into the first exercise
+1. First feedback on a fresh profile: open /practice/session-0/, type an answer into the first exercise
    and press "Check" at once; time from the click to the verdict (Python starts meanwhile).
    Times are taken inside the page: the click event to the verdict shown.
    Target: at most 4 s. The baseline row, measured in the same run, is bare Pyodide
@@ -129,7 +129,7 @@ def first_feedback(browser, base: str):
     context = browser.new_context()
     recorder = Recorder(context)
     page = context.new_page()
-    page.goto(base + "practice/")
+    page.goto(base + "practice/session-0/")
     ex, exercise = _first_exercise(page)
     field = ex.get_by_label("Answer", exact=True)
     page.evaluate(TIMER, ex.element_handle())
@@ -250,7 +250,7 @@ def returning_visit(playwright, base: str, profile: Path) -> float:
         context = playwright.chromium.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, args=CHROME_FLAGS)
         page = context.new_page()
-        page.goto(base + "practice/")
+        page.goto(base + "practice/session-0/")
         page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'ready'", timeout=TIMEOUT)
         ready = page.evaluate("performance.now()")  # the time origin is the navigation's start
         started = page.evaluate("performance.getEntriesByName('lossref-practice:worker-start')[0].startTime")
@@ -454,7 +454,7 @@ def main() -> None:
     print("\n## Bytes transferred (gzipped as served)\n")
     print("| visit | requests | KB | Python downloaded |")
     print("|---|---|---|---|")
-    print(f"| /practice/, navigation to first verdict (median of {RUNS}) | | {statistics.median(bytes_first):.0f} | yes |")
+    print(f"| /practice/session-0/, navigation to first verdict (median of {RUNS}) | | {statistics.median(bytes_first):.0f} | yes |")
     for path, (kb, n, python) in reads.items():
         print(f"| /{path} only read (no scroll, 5 s idle) | {n} | {kb:.1f} | {'YES' if python else 'no'} |")
     print_links(links)

@@ -17,8 +17,9 @@
 * Below the first heading, each top-level ``h2`` or ``h3`` section of a page becomes a ``<section
   class="lossref-section">``, which the stylesheet lays out only when it nears the viewport
   (``content-visibility: auto``): a long page's formulas, code and plots cost nothing at load.
-* Practice exercises (``practice_assets.py``): loss and guide pages end with theirs, every
-  ``<lossref-exercise>`` gets its first problem rendered at build time, and the built site gets the
+* Practice exercises (``practice_assets.py``): loss and guide pages end with theirs, each session
+  of the course has a practice page with its exercises (generated, under ``practice/``, and added
+  to the nav after the practice index), every ``<lossref-exercise>`` gets its first problem rendered at build time, and the built site gets the
   widget's bundle, Pyodide's core, the lossref wheel and a Pyodide lock file that lists it.
 * Offline use (``offline_assets.py``): every page links the web app manifest and loads the module
   that registers the service worker on the course's pages; the worker, written last, lists every
@@ -99,7 +100,11 @@ def on_pre_build(config) -> None:
 
 # ----------------------------------------------------------------------------------- KaTeX assets
 def on_files(files: Files, config) -> Files:
-    """Serve KaTeX's stylesheet and fonts from the site (``assets/katex/``)."""
+    """Serve KaTeX's stylesheet and fonts from the site (``assets/katex/``); add the practice page
+    of each session."""
+    for session in practice_assets.practice_sessions():
+        files.append(File.generated(config, practice_assets.practice_page(session),
+                                    content=practice_assets.session_practice_page(session)))
     if not (KATEX_DIST / "katex.min.css").is_file():
         raise PluginError(f"KaTeX is not installed: {KATEX_DIST} is missing. Run `npm ci` in {ROOT}.")
     assets = [KATEX_DIST / "katex.min.css", *sorted((KATEX_DIST / "fonts").glob("*.woff2"))]
@@ -299,12 +304,25 @@ def on_config(config):
         features.remove(COPY_FEATURE)
         config["extra"]["lossref_copy_buttons"] = True
     config["extra"].setdefault("lossref_copy_buttons", False)
+    _practice_nav(config["nav"])
     return config
 
 
+def _practice_nav(nav: list) -> None:
+    """The practice index in mkdocs.yml's nav becomes a section: the index, then each session's page.
+    (Done once: the entry it leaves holds the index as a plain path.)"""
+    for i, entry in enumerate(nav):
+        if isinstance(entry, dict):
+            (title, target), = entry.items()
+            if target == practice_assets.PRACTICE_INDEX:
+                nav[i] = {title: [target, *practice_assets.practice_nav()]}
+            elif isinstance(target, list):
+                _practice_nav(target)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Loss and guide pages end with their exercises; the practice page lists every exercise; the API
-    page gets one section per built-in loss from the registry."""
+    """Loss and guide pages end with their exercises; the practice index has a table of the
+    sessions' practice pages; the API page gets one section per built-in loss from the registry."""
     src = page.file.src_uri
     if src == "api.md":
         import lossdocs
@@ -312,10 +330,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if lossdocs.API_MARKER not in markdown:
             raise PluginError(f"{src} lost its marker {lossdocs.API_MARKER}")
         markdown = markdown.replace(lossdocs.API_MARKER, lossdocs.api_sections())
-    if src == "practice/index.md":
-        if practice_assets.ALL_EXERCISES_MARKER not in markdown:
-            raise PluginError(f"{src} lost its marker {practice_assets.ALL_EXERCISES_MARKER}")
-        return markdown.replace(practice_assets.ALL_EXERCISES_MARKER, practice_assets.all_exercises())
+    if src == practice_assets.PRACTICE_INDEX:
+        if practice_assets.PRACTICE_SESSIONS_MARKER not in markdown:
+            raise PluginError(f"{src} lost its marker {practice_assets.PRACTICE_SESSIONS_MARKER}")
+        return markdown.replace(practice_assets.PRACTICE_SESSIONS_MARKER, practice_assets.practice_sessions_table())
     if practice_assets.is_course_page(src):
         return practice_assets.course_page(markdown, page)
     return markdown + practice_assets.practice_section(src)

@@ -112,7 +112,7 @@ def practice_section(src_uri: str) -> str:
     elements = "\n".join(element(i) for i in ids)
     return ("\n\n## Practice\n\nFresh problems with feedback on your answer; they are checked in "
             "your browser, and nothing you type leaves it. All exercises are on the "
-            "[practice page](../practice/index.md).\n\n" + elements + "\n")
+            "[practice pages](../practice/index.md).\n\n" + elements + "\n")
 
 
 def element(exercise_id: str) -> str:
@@ -120,25 +120,63 @@ def element(exercise_id: str) -> str:
     return f'<div class="lossref-ex-host"><lossref-exercise exercise="{exercise_id}"></lossref-exercise></div>'
 
 
-ALL_EXERCISES_MARKER = "<!-- lossref: every exercise -->"
+# The practice pages: an index (practice/index.md, written by hand around the table of sessions)
+# and one generated page per session with that session's exercises, by skill.
+PRACTICE_INDEX = "practice/index.md"
+PRACTICE_SESSIONS_MARKER = "<!-- lossref: practice sessions -->"
 
 
-def all_exercises() -> str:
-    """Markdown for the practice page: every exercise, by session (lossref.practice.sessions())
-    and then by skill."""
+def practice_page(session: int) -> str:
+    """The source path of the practice page of one session (generated: no file in docs/)."""
+    return f"practice/session-{session}.md"
+
+
+def practice_sessions() -> list[int]:
+    return [s.number for s in _practice().sessions()]
+
+
+def _exercises_by_session() -> dict[int, list]:
     from lossref.practice._sessions import session_of
 
-    practice = _practice()
-    titles = {s.number: s.title for s in practice.sessions()}
-    parts: list[str] = []
-    session = skill = None
-    for ex in sorted(practice.exercises(), key=session_of):  # stable: course order within a session
-        if session_of(ex) != session:
-            session = session_of(ex)
-            parts.append(f"## Session {session}: {titles[session]}\n")
+    by_session: dict[int, list] = {s.number: [] for s in _practice().sessions()}
+    for ex in _practice().exercises():  # course order within a session
+        by_session[session_of(ex)].append(ex)
+    return by_session
+
+
+def practice_nav() -> list[dict[str, str]]:
+    """The practice section's entries after its index: one per session, titled as in the course."""
+    from lossref.practice._sessions import SHORT_TITLES
+
+    return [{f"{s.number} · {SHORT_TITLES[s.number]}": practice_page(s.number)} for s in _practice().sessions()]
+
+
+def practice_sessions_table() -> str:
+    """Markdown for the practice index: each session's page, its skills and how many exercises."""
+    from lossref.practice._sessions import SHORT_TITLES, SKILL_TITLES
+
+    rows = ["| Session | Skills | Exercises |", "|---|---|---:|"]
+    for number, exercises in _exercises_by_session().items():
+        skills = list(dict.fromkeys(ex.skill for ex in exercises))
+        link = f"[{number} · {SHORT_TITLES[number]}](session-{number}.md)"
+        rows.append(f"| {link} | {'; '.join(SKILL_TITLES[s] for s in skills)} | {len(exercises)} |")
+    return "\n".join(rows)
+
+
+def session_practice_page(number: int) -> str:
+    """Markdown for the practice page of session ``number``: its exercises, one section per skill."""
+    from lossref.practice._sessions import SKILL_TITLES
+
+    session = _practice().sessions()[number]
+    parts = [f"# Practice · session {number}: {session.title}\n",
+             f"The exercises of [session {number}](../learn/session-{number}.md) of the course, free to "
+             "practise in any order: answers here are not recorded as course progress. How problems are "
+             "made and checked, and the other sessions' exercises: [Practice](index.md).\n"]
+    skill = None
+    for ex in _exercises_by_session()[number]:
         if ex.skill != skill:
             skill = ex.skill
-            parts.append(f"### `{skill}`\n")
+            parts.append(f"## {SKILL_TITLES[skill]}\n\nSkill `{skill}`.\n")
         parts.append(element(ex.id) + "\n")
     return "\n".join(parts)
 
@@ -357,13 +395,14 @@ def prerender(output: str, where: str) -> tuple[str, bool]:
         # the problem from JSON inside <script> ("<" escaped, so no text can close it early).
         data = {**reply, "problem": {k: v for k, v in reply["problem"].items() if k != "statementHtml"}}
         data = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
-        return (f'<lossref-exercise {match["attr"]}="{html.escape(match["value"])}">'
+        # The box the element's script fills in (it adds the answer field, buttons and feedback).
+        return (f'<lossref-exercise {match["attr"]}="{html.escape(match["value"])}"><section class="lossref-ex">'
                 f'<p class="lossref-ex__title">{reply["problem"]["label"]} · {html.escape(reply["problem"]["title"])}</p>'
                 f'<div class="lossref-ex__statement" data-exercise="{reply["problem"]["exercise"]}" data-seed="0">'
                 f'{statement_html}</div>'
                 '<p class="lossref-ex__noscript">Checking an answer needs JavaScript.</p>'
                 f'<script type="application/json" class="lossref-ex__problem">{data}</script>'
-                "</lossref-exercise>")
+                "</section></lossref-exercise>")
 
     return _ELEMENT.sub(fill, output), found
 

@@ -236,6 +236,7 @@ def page(browser, request):
     page.requests = []
     page.errors = []
     page.hosts = lambda: hosts(page.requests)
+    page.read_through = lambda: read_through(page)
     context.on("request", lambda request: page.requests.append(request.url))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("console", lambda msg: msg.type == "error" and page.errors.append(msg.text))
@@ -246,3 +247,18 @@ def page(browser, request):
 def hosts(urls) -> set[str]:
     """The host names of the http(s) URLs."""
     return {urlsplit(url).hostname for url in urls if urlsplit(url).scheme in ("http", "https")}
+
+
+def read_through(page) -> None:
+    """Scroll through the page as a reader does, then back to the top. Each section is laid out,
+    its wide boxes made focusable and its exercises set up as it nears the screen: an audit that
+    looks into every section at once (axe) sees the page as a reader who has been there does."""
+    page.evaluate("""async () => {
+      const frame = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight / 2) {
+        scrollTo(0, y);
+        await frame();
+      }
+      scrollTo(0, 0);
+      await frame();
+    }""")

@@ -405,17 +405,7 @@ def test_a_failed_gate_test_says_what_was_needed_and_offers_new_problems(page, b
 # ----------------------------------------------------------------------------------- accessibility
 def test_the_course_pages_have_no_serious_accessibility_violations(page, base_url):
     def audit():
-        # As a reader meets it: each section is laid out (and its wide boxes made focusable) as it
-        # nears the screen, so scroll through the page first; axe looks into every section at once.
-        page.evaluate("""async () => {
-          const frame = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-          for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight / 2) {
-            scrollTo(0, y);
-            await frame();
-          }
-          scrollTo(0, 0);
-          await frame();
-        }""")
+        page.read_through()
         page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])

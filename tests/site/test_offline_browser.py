@@ -109,7 +109,7 @@ def test_a_new_build_replaces_the_cache_whole_and_the_page_says_so(built_site, s
 # ----------------------------------------------------------------------------------- the snapshot
 @pytest.mark.first_visit
 def test_a_first_visit_starts_python_without_waiting_for_the_snapshot(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + "practice/session-0/")
     ex = page.locator("lossref-exercise").first
     ex.scroll_into_view_if_needed()
     page.wait_for_function("el => el.dataset.engine === 'ready'", arg=ex.element_handle(), timeout=BOOT)
@@ -130,7 +130,7 @@ def test_a_first_visit_starts_python_without_waiting_for_the_snapshot(page, base
 @pytest.mark.first_visit
 def test_a_damaged_snapshot_is_not_kept_and_python_starts_anyway(page, base_url):
     page.route(f"**/{SNAPSHOT}", lambda route: route.fulfill(status=200, body=b"\x1f\x8b not a snapshot"))
-    page.goto(base_url + "practice/")
+    page.goto(base_url + "practice/session-0/")
     ex = page.locator("lossref-exercise").first
     ex.scroll_into_view_if_needed()
     page.wait_for_function("el => el.dataset.engine === 'ready'", arg=ex.element_handle(), timeout=BOOT)
@@ -145,7 +145,7 @@ def test_a_damaged_snapshot_is_not_kept_and_python_starts_anyway(page, base_url)
 
 
 @pytest.mark.first_visit
-@pytest.mark.parametrize("path", ["learn/", "practice/"])
+@pytest.mark.parametrize("path", ["learn/", "practice/session-0/"])
 def test_saving_data_fetches_nothing_optional(page, base_url, path):
     page.add_init_script(SAVE_DATA)
     page.goto(base_url + path)

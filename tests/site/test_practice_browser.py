@@ -7,6 +7,7 @@ tests show that the page, the worker and Pyodide give the learner what the engin
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,9 +17,18 @@ from playwright.sync_api import expect
 
 import lossref.practice as lp
 from lossref.practice._core import fmt_number
+from lossref.practice._sessions import session_of
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOT = 60_000  # ms: the first check waits for Python to start (a few seconds on a laptop)
+
+
+FIRST_PRACTICE_PAGE = "practice/session-0/"
+
+
+def practice_page(exercise_id):
+    """The practice page that holds an exercise: its session's."""
+    return f"practice/session-{session_of(lp.get(exercise_id))}/"
 
 
 def exercise(page, exercise_id):
@@ -42,7 +52,9 @@ def check(ex, answer, timeout=BOOT):
 
 
 def problem_of(ex):
-    """The Python problem an element shows, from its exercise id and seed."""
+    """The Python problem an element shows, from its exercise id and seed (once it is set up: a
+    built exercise is, when it comes near the viewport)."""
+    expect(ex).to_have_attribute("data-seed", re.compile(r"^\d+$"))
     return lp.get(ex.get_attribute("data-exercise")).generate(int(ex.get_attribute("data-seed")))
 
 
@@ -100,7 +112,7 @@ def test_a_hint_after_a_wrong_answer_keeps_the_verdict_and_its_diagnosis(page, b
     expect(status).to_have_text("Correct.")
 
 def test_the_solutions_answer_is_accepted(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + practice_page("cross_entropy.grad"))
     ex = exercise(page, "cross_entropy.grad")
     ex.scroll_into_view_if_needed()
     ex.get_by_role("button", name="Show solution").click()
@@ -114,7 +126,7 @@ def test_the_solutions_answer_is_accepted(page, base_url):
 
 
 def test_choices_are_radio_buttons_and_checked(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + practice_page("bce.choose_logits"))
     ex = exercise(page, "bce.choose_logits")
     ex.scroll_into_view_if_needed()
     problem = problem_of(ex)
@@ -133,7 +145,7 @@ def test_choices_are_radio_buttons_and_checked(page, base_url):
 
 
 def test_hints_appear_one_at_a_time(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + practice_page("huber.grad"))
     ex = exercise(page, "huber.grad")
     ex.scroll_into_view_if_needed()
     hints = lp.get("huber.grad").hints(problem_of(ex))
@@ -149,7 +161,7 @@ def test_hints_appear_one_at_a_time(page, base_url):
 
 
 def test_new_problem_changes_the_parameters(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + practice_page("mse.value"))
     ex = exercise(page, "mse.value")
     ex.scroll_into_view_if_needed()
     before = problem_of(ex)
@@ -166,7 +178,7 @@ def test_new_problem_changes_the_parameters(page, base_url):
 
 
 def test_changing_an_exercises_attributes_loads_the_problem_they_name(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + practice_page("mse.value"))
     exercise(page, "mse.value").evaluate("el => { el.id = 'probe'; }")
     ex = page.locator("#probe")
     ex.scroll_into_view_if_needed()
@@ -189,7 +201,7 @@ def test_changing_an_exercises_attributes_loads_the_problem_they_name(page, base
 
 
 def test_an_exercise_that_leaves_the_page_stops_listening_and_one_moved_keeps_working(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + practice_page("mse.value"))
     ex = exercise(page, "mse.value")
     ex.scroll_into_view_if_needed()
     # A state the worker's client announces reaches the elements on the page, and only those.
@@ -212,7 +224,7 @@ def test_an_exercise_that_leaves_the_page_stops_listening_and_one_moved_keeps_wo
 
 
 def test_a_timeout_that_is_not_the_learners_code_is_not_blamed_on_it(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + practice_page("mse.value"))
     ex = exercise(page, "mse.value")
     ex.scroll_into_view_if_needed()
     page.wait_for_function("el => el.dataset.engine === 'ready'", arg=ex.element_handle(), timeout=BOOT)
@@ -230,7 +242,7 @@ def test_a_timeout_that_is_not_the_learners_code_is_not_blamed_on_it(page, base_
 
 
 def test_seed_in_the_address_fixes_the_problems(page, base_url):
-    page.goto(base_url + "practice/?seed=7")
+    page.goto(base_url + practice_page("kl.soft_target") + "?seed=7")
     ex = exercise(page, "kl.soft_target")
     ex.scroll_into_view_if_needed()
     expect(ex).to_have_attribute("data-seed", "7", timeout=BOOT)
@@ -299,7 +311,7 @@ def _tab_to(page, predicate_js, limit=400):
 
 
 def test_the_whole_flow_works_with_the_keyboard(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + FIRST_PRACTICE_PAGE)
     first = page.locator("lossref-exercise").first
     exercise_id = first.get_attribute("exercise")
     problem = lp.get(exercise_id).generate(0)
@@ -351,7 +363,7 @@ def test_tab_leaves_the_code_editor(page, base_url):
 
 # ----------------------------------------------------------------------------------- loading
 def test_only_the_site_is_contacted(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + practice_page("prereq.softmax"))
     ex = exercise(page, "prereq.softmax")
     ex.scroll_into_view_if_needed()
     check(ex, "0.1, 0.2, 0.7")
@@ -371,7 +383,7 @@ def test_a_page_that_is_only_read_does_not_load_python(page, base_url):
 
 
 def test_a_returning_visitor_gets_python_as_the_page_loads(page, base_url):
-    page.goto(base_url + "practice/")
+    page.goto(base_url + FIRST_PRACTICE_PAGE)
     page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'ready'", timeout=BOOT)
     # The exercises of the Huber page are far below the fold: a first visit would load no Python
     # there (test above), a visitor who has used the exercises gets it started at once.
@@ -389,7 +401,7 @@ def test_python_boots_when_idle_without_long_tasks(page, base_url):
           for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
         }).observe({ type: "longtask", buffered: true });
     """)
-    page.goto(base_url + "practice/")
+    page.goto(base_url + FIRST_PRACTICE_PAGE)
     page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'booting'", timeout=10_000)
     booting = page.evaluate("performance.now()")
     page.wait_for_function("document.querySelector('lossref-exercise').dataset.engine === 'ready'", timeout=BOOT)
@@ -400,11 +412,12 @@ def test_python_boots_when_idle_without_long_tasks(page, base_url):
     assert ready - booting > 200, "Python was ready suspiciously fast"
 
 
-@pytest.mark.parametrize("path", ["practice/", "losses/cross-entropy/", "guides/stability/"])
+@pytest.mark.parametrize("path", ["practice/session-10/", "losses/cross-entropy/", "guides/stability/"])
 def test_no_serious_accessibility_violations(page, base_url, path):
     page.goto(base_url + path)
     ex = page.locator("lossref-exercise").first
     ex.scroll_into_view_if_needed()
+    page.read_through()
     if ex.get_by_label("Answer", exact=True).count():
         check(ex, "1")  # feedback shown, so that it is audited too
     page.add_script_tag(path=str(ROOT / "node_modules" / "axe-core" / "axe.min.js"))

@@ -15,6 +15,7 @@ import pytest
 
 import lossref.practice as lp
 from lossref.practice import bridge
+from lossref.practice._sessions import session_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,12 +26,32 @@ def _first_problems(page_html: str) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------------- pages
-def test_the_practice_page_has_every_exercise(built_site):
-    page = (built_site / "practice" / "index.html").read_text()
-    shown = re.findall(r'<lossref-exercise exercise="([^"]+)">', page)
-    assert shown == [ex.id for ex in lp.exercises()]
-    for skill in lp.skills():
-        assert f"<code>{skill}</code>" in page, f"the practice page has no heading for {skill}"
+def _practice_pages(built_site) -> dict[int, str]:
+    return {s.number: (built_site / "practice" / f"session-{s.number}" / "index.html").read_text()
+            for s in lp.sessions()}
+
+
+def test_each_sessions_practice_page_has_its_exercises_and_together_they_have_all(built_site):
+    pages = _practice_pages(built_site)
+    shown = {n: re.findall(r'<lossref-exercise exercise="([^"]+)">', page) for n, page in pages.items()}
+    for n, ids in shown.items():
+        assert ids == [ex.id for ex in lp.exercises() if session_of(ex) == n], f"practice page of session {n}"
+        for skill in {lp.get(i).skill for i in ids}:
+            assert f"<code>{skill}</code>" in pages[n], f"the practice page of session {n} does not name {skill}"
+    assert sorted(i for ids in shown.values() for i in ids) == sorted(ex.id for ex in lp.exercises())
+
+
+def test_the_practice_index_links_every_sessions_page_and_the_nav_lists_them(built_site):
+    index = (built_site / "practice" / "index.html").read_text()
+    assert "<lossref-exercise" not in index and "assets/practice" not in index, "the index loads no exercise"
+    article = index[index.index("<article"):index.index("</article>")]
+    for s in lp.sessions():
+        count = sum(session_of(ex) == s.number for ex in lp.exercises())
+        row = re.search(rf'<tr>\s*<td><a href="session-{s.number}/">[^<]*</a></td>.*?<td[^>]*>(\d+)</td>\s*</tr>',
+                        article, re.S)
+        assert row and int(row[1]) == count, f"the index's row for session {s.number}"
+        nav_link = f'href="session-{s.number}/"'
+        assert index.count(nav_link) >= 2, f"session {s.number}'s practice page is not in the navigation"
 
 
 @pytest.mark.parametrize("src", ["losses/bce.md", "losses/hinge.md", "losses/huber.md", "guides/stability.md"])
@@ -58,7 +79,7 @@ def test_pages_without_exercises_load_no_widget(built_site):
 
 
 def test_first_problems_are_the_engines_seed_zero(built_site):
-    page = (built_site / "practice" / "index.html").read_text()
+    page = "".join(_practice_pages(built_site).values())
     problems = _first_problems(page)
     assert len(problems) == len(lp.exercises())
     for reply in problems:

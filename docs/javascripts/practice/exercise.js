@@ -110,6 +110,20 @@ const idleBoot = new IntersectionObserver((entries) => {
   else setTimeout(boot, 1000);
 }, { rootMargin: "800px 0px" });
 
+// An exercise the build rendered (a static page) is set up, its answer field and buttons made,
+// once it comes within two screens of the viewport; until then it shows the statement as built.
+// Form controls cost more than their own layout: Chromium's autofill looks at every new one, and
+// to see whether a control is visible it lays out the section around it even when that section
+// is off screen (content-visibility skipped), so setting up all the exercises of a long page at
+// once lays the whole page out, in one long task.
+const nearViewport = new IntersectionObserver((entries) => {
+  for (const { target, isIntersecting } of entries) {
+    if (!isIntersecting) continue;
+    nearViewport.unobserve(target);
+    if (target.isConnected && !target.ui) target.setUp();
+  }
+}, { rootMargin: "200% 0px" });
+
 export class LossrefExercise extends HTMLElement {
   // A change of these after the element is set up loads the problem they name.
   static observedAttributes = ["exercise", "skill", "seed"];
@@ -138,6 +152,7 @@ export class LossrefExercise extends HTMLElement {
     this.connection?.abort();
     this.connection = null;
     idleBoot.unobserve(this);
+    nearViewport.unobserve(this);
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -156,7 +171,8 @@ export class LossrefExercise extends HTMLElement {
   connect(signal) {
     const client = practiceClient();
     if (!this.ui) {
-      this.setUp();
+      if (this.querySelector(":scope > section.lossref-ex")) nearViewport.observe(this); // rendered by the build
+      else this.setUp();
     } else if (this.stale) {
       this.stale = false;
       this.loadProblem(this.seed);
@@ -164,29 +180,43 @@ export class LossrefExercise extends HTMLElement {
       idleBoot.observe(this);
     }
     client.addEventListener("state", (event) => this.onWorkerState(event.detail), { signal });
+    this.showWorkerState();
+  }
+
+  showWorkerState() {
+    const client = practiceClient();
     if (client.state !== "idle") this.onWorkerState({ state: client.state, seconds: client.bootSeconds, error: client.error });
   }
 
   setUp() {
     ensureStylesheets();
-    const prerendered = this.querySelector("script.lossref-ex__problem");
-    const initial = prerendered ? JSON.parse(prerendered.textContent) : null;
-    // The statement rendered at build time stays as it is (no second parse of its math).
-    const statement = this.querySelector(".lossref-ex__statement");
-    this.replaceChildren();
-    this.build(statement);
+    const data = this.querySelector("script.lossref-ex__problem");
+    const initial = data ? JSON.parse(data.textContent) : null;
+    // The box rendered at build time stays, its title and statement as they are (no second parse
+    // of the math, and a reader's place on the page is kept: what scrolling anchors to stays).
+    const built = this.querySelector(":scope > section.lossref-ex");
+    const statement = built?.querySelector(".lossref-ex__statement") ?? null;
+    if (built) built.querySelectorAll(":scope > .lossref-ex__noscript, :scope > script").forEach((node) => node.remove());
+    else this.replaceChildren();
+    this.build(built);
     this.readAttributes();
     // In the course, the course chooses the next problem: no "New problem" button.
     this.ui.next.hidden = this.hasAttribute("course");
     this.addEventListener("focusin", () => practiceClient().start(), { once: true });
     this.addEventListener("pointerdown", () => practiceClient().start(), { once: true });
-    if (initial && statement && initial.problem.seed === this.seed) {
+    this.showWorkerState();
+    if (initial && statement && this.names(initial.problem)) {
       this.show(initial);
       this.waitsForIdle = !navigator.connection?.saveData;
       if (this.waitsForIdle) idleBoot.observe(this);
     } else {
       this.loadProblem(this.seed); // needs Python now: an embedding page, or ?seed=N
     }
+  }
+
+  /** Whether the attributes name this problem (the one rendered at build time, say). */
+  names(problem) {
+    return problem.seed === this.seed && (this.exerciseIds ? this.exerciseIds.includes(problem.exercise) : problem.skill === this.skill);
   }
 
   /** The problem the attributes name: `exercise` (or any exercise of `skill`) and `seed`. */
@@ -200,7 +230,8 @@ export class LossrefExercise extends HTMLElement {
     this.seed = this.fixedSeed ?? 0;
   }
 
-  build(statement) {
+  /** The answer field, buttons and feedback, in the box the build rendered (if any). */
+  build(built) {
     const id = `lossref-ex-${++uid}`;
     this.ids = { title: `${id}-title`, answer: `${id}-answer`, instructions: `${id}-instructions` };
     const button = (text, onClick) => {
@@ -209,8 +240,8 @@ export class LossrefExercise extends HTMLElement {
       return b;
     };
     this.ui = {
-      title: el("p", { className: "lossref-ex__title", id: this.ids.title }),
-      statement: statement ?? el("div", { className: "lossref-ex__statement" }),
+      title: built?.querySelector(".lossref-ex__title") ?? el("p", { className: "lossref-ex__title" }),
+      statement: built?.querySelector(".lossref-ex__statement") ?? el("div", { className: "lossref-ex__statement" }),
       answer: el("div", { className: "lossref-ex__answer" }),
       instructions: el("p", { className: "lossref-ex__instructions", id: this.ids.instructions }),
       check: el("button", { type: "submit", className: "lossref-ex__button lossref-ex__button--primary", textContent: "Check" }),
@@ -227,10 +258,11 @@ export class LossrefExercise extends HTMLElement {
       this.ui.answer, this.ui.instructions,
       el("div", { className: "lossref-ex__buttons" }, this.ui.check, this.ui.hint, this.ui.solution, this.ui.next));
     form.addEventListener("submit", (event) => { event.preventDefault(); this.check(); });
-    const box = el("section", { className: "lossref-ex" },
-      this.ui.title, this.ui.statement, form, this.ui.feedback, this.ui.hints, this.ui.worked, this.ui.engine);
+    this.ui.title.id = this.ids.title;
+    const box = built ?? el("section", { className: "lossref-ex" }, this.ui.title, this.ui.statement);
+    box.append(form, this.ui.feedback, this.ui.hints, this.ui.worked, this.ui.engine);
     box.setAttribute("aria-labelledby", this.ids.title);
-    this.append(box);
+    if (!built) this.append(box);
   }
 
   // ------------------------------------------------------------------------------ problems
@@ -494,7 +526,7 @@ export class LossrefExercise extends HTMLElement {
       // The client starts a fresh worker for the next request: checking again is trying again.
       failed: `Python could not start: ${error}. Checking again tries again, and so does reloading the page.`,
     };
-    this.ui.engine.textContent = messages[state] ?? "";
+    if (this.ui) this.ui.engine.textContent = messages[state] ?? "";
     this.dataset.engine = state;
   }
 }
