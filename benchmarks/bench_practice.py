@@ -101,7 +101,11 @@ class Recorder:
 
 
 def _first_exercise(page):
+    """The page's first exercise, scrolled to as a learner would, once it has its buttons (an
+    exercise the build rendered gets them when it nears the screen)."""
     ex = page.locator("lossref-exercise").first
+    ex.scroll_into_view_if_needed()
+    ex.locator("button[type=submit]").wait_for()
     return ex, lp.get(ex.get_attribute("exercise"))
 
 
@@ -157,6 +161,7 @@ def check_latencies(browser, base: str, path: str, exercise_id: str, answers: li
     page.goto(base + path)
     ex = page.locator(f'lossref-exercise[exercise="{exercise_id}"]')
     ex.scroll_into_view_if_needed()
+    ex.locator("button[type=submit]").wait_for()
     page.wait_for_function("el => el.dataset.engine === 'ready'", arg=ex.element_handle(), timeout=TIMEOUT)
     code = lp.get(exercise_id).kind == "code"
     if code:

@@ -176,6 +176,43 @@ def test_the_lock_file_lists_the_lossref_wheel_with_its_hash(built_site):
     assert "lossref/practice/bridge.py" in names and "lossref/practice/_core.py" in names
 
 
+def test_the_wheel_has_pyodides_bytecode_for_every_module_the_worker_imports(built_site):
+    """Compiled by Pyodide's Python, as unchecked-hash .pyc files (used whatever the files' dates)
+    of exactly the sources beside them, which stay (exercise hashes are computed from them)."""
+    import _imp
+    import base64
+    import csv
+    import subprocess
+    import sys
+
+    lock = json.loads((built_site / "pyodide" / "pyodide-lock.json").read_text())
+    major, minor = lock["info"]["python"].split(".")[:2]
+    tag = f"cpython-{major}{minor}"
+    code = ("import sys, lossref.practice.bridge; "
+            "print('\\n'.join(sorted(m.__file__ for n, m in sys.modules.items() if n.startswith('lossref'))))")
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    modules = {Path(f).relative_to(ROOT).as_posix() for f in imported}
+    with zipfile.ZipFile(built_site / "pyodide" / lock["packages"]["lossref"]["file_name"]) as zf:
+        names = set(zf.namelist())
+        for module in modules:
+            folder, name = module.rsplit("/", 1)
+            compiled = f"{folder}/__pycache__/{name[:-3]}.{tag}.pyc"
+            assert compiled in names, f"{module} has no bytecode for Pyodide's Python ({compiled})"
+            pyc, source = zf.read(compiled), zf.read(module)
+            assert int.from_bytes(pyc[4:8], "little") == 0b01, f"{compiled} is not an unchecked-hash .pyc"
+            assert pyc[8:16] == _imp.source_hash(int.from_bytes(pyc[:4], "little"), source), \
+                f"{compiled} was not compiled from the {module} beside it"
+        assert not {n for n in names if n.endswith(".pyc")} - {
+            f"{m.rsplit('/', 1)[0]}/__pycache__/{m.rsplit('/', 1)[1][:-3]}.{tag}.pyc" for m in modules}, \
+            "bytecode of modules the browser never imports (the NumPy losses) only makes the wheel bigger"
+        record = next(n for n in names if n.endswith(".dist-info/RECORD"))
+        rows = {row[0]: row[1] for row in csv.reader(zf.read(record).decode().splitlines())}
+        assert set(rows) == names
+        for name in names - {record}:
+            digest = base64.urlsafe_b64encode(hashlib.sha256(zf.read(name)).digest()).rstrip(b"=").decode()
+            assert rows[name] == f"sha256={digest}", f"RECORD's hash of {name}"
+
+
 def test_the_python_snapshot_is_served_with_its_hash(built_site):
     snapshot = built_site / "pyodide" / "python-snapshot.bin.gz"
     digest = hashlib.sha256(snapshot.read_bytes()).hexdigest()

@@ -18,6 +18,7 @@
 // not before: the worker begins fetching Pyodide as soon as it runs.
 const rendering = import("./render.js");
 
+/* global ENGINE_MODULE */ // the Python module that answers requests, set by the site build
 let bridge = null;
 let renderReply = null;
 const queue = [];
@@ -99,7 +100,7 @@ async function boot({ indexURL, lockFileURL, snapshotURL, snapshotSHA256, saveDa
     mark("python");
     await pyodide.loadPackage("lossref", { messageCallback: () => {} });
     mark("wheel");
-    bridge = pyodide.pyimport("lossref.practice.bridge");
+    bridge = pyodide.pyimport(ENGINE_MODULE);
     mark("engine");
     ({ renderReply } = await rendering);
     postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, phases });
