@@ -27,8 +27,7 @@ LONG_TASK_MS = 200
 
 # (page, colour scheme): the longest practice page, the course's dashboard (drawn by its script),
 # a notebook, in both schemes between them.
-GUARDED = [("practice/session-10/", "light"), ("practice/session-10/", "dark"),
-           ("learn/", "light"), ("notebooks/regression/", "dark")]
+GUARDED = [("practice/session-10/", "dark"), ("learn/", "light"), ("notebooks/regression/", "dark")]
 
 
 @pytest.fixture(scope="module")
