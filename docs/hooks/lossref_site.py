@@ -19,8 +19,9 @@
   (``content-visibility: auto``): a long page's formulas, code and plots cost nothing at load.
 * Practice exercises (``practice_assets.py``): loss and guide pages end with theirs, each session
   of the course has a practice page with its exercises (generated, under ``practice/``, and added
-  to the nav after the practice index), every ``<lossref-exercise>`` gets its first problem rendered at build time, and the built site gets the
-  widget's bundle, Pyodide's core, the lossref wheel and a Pyodide lock file that lists it.
+  to the nav after the practice index), every ``<lossref-exercise>`` gets its first problem
+  rendered at build time, and the built site gets the widget's bundle, Pyodide's core, the
+  lossref wheel and a Pyodide lock file that lists it.
 * Offline use (``offline_assets.py``): every page links the web app manifest and loads the module
   that registers the service worker on the course's pages; the worker, written last, lists every
   file of the build.

@@ -7,9 +7,10 @@
 * The widget's JavaScript is bundled from ``docs/javascripts/practice/`` with esbuild (CodeMirror,
   markdown-it and KaTeX come from npm, pinned in package-lock.json) into ``assets/practice/``.
 * Pyodide's core is copied from ``node_modules/pyodide`` into ``pyodide/``, next to a ``lossref``
-  wheel built from this checkout (with bytecode compiled by Pyodide's Python) and a lock file that lists it (pyodide-build's
-  ``lockfile add-wheels``), so the browser installs lossref with its sha256 checked, and a memory
-  snapshot of Python just after start-up, which the worker resumes from (sha256 checked too).
+  wheel built from this checkout (with bytecode compiled by Pyodide's Python) and a lock file
+  that lists it (pyodide-build's ``lockfile add-wheels``), so the browser installs lossref with
+  its sha256 checked, and a memory snapshot of Python just after start-up, which the worker
+  resumes from (sha256 checked too).
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def practice_sessions_table() -> str:
     rows = ["| Session | Skills | Exercises |", "|---|---|---:|"]
     for number, exercises in _exercises_by_session().items():
         skills = list(dict.fromkeys(ex.skill for ex in exercises))
-        link = f"[{number} · {SHORT_TITLES[number]}](session-{number}.md)"
+        link = f"[{number} · {SHORT_TITLES[number]}]({Path(practice_page(number)).name})"  # beside the index
         rows.append(f"| {link} | {'; '.join(SKILL_TITLES[s] for s in skills)} | {len(exercises)} |")
     return "\n".join(rows)
 
@@ -453,13 +454,14 @@ def build_wheel(out_dir: Path) -> Path:
     return out_dir / result.stdout.strip().splitlines()[-1]
 
 
-WORKER_IMPORTS = "lossref.practice.bridge"  # the module the browser's worker imports (ENGINE_MODULE in worker.js)
+WORKER_IMPORTS = "lossref.practice.bridge"  # what the browser's worker imports (ENGINE_MODULE in worker.js)
 
 
 def with_bytecode(wheel: Path) -> Path:
-    """``wheel`` with the bytecode of the modules the worker imports, compiled by Pyodide's Python (``pyodide_compile.mjs``),
-    cached in ``.cache/practice/`` by the wheel, the Pyodide build and the script. Importing
-    lossref.practice in the browser then compiles no source: 0.3 s less before the first check."""
+    """``wheel`` with the bytecode of the modules the worker imports, compiled by Pyodide's Python
+    (``pyodide_compile.mjs``), cached in ``.cache/practice/`` by the wheel, the Pyodide build and
+    the script. Importing lossref.practice in the browser then compiles no source: 0.4 s less per
+    start of Python."""
     digest = hashlib.sha256(wheel.read_bytes() + (PYODIDE_DIST / "pyodide.asm.wasm").read_bytes()
                             + (HOOKS_DIR / "pyodide_compile.mjs").read_bytes()).hexdigest()[:16]
     cached = CACHE / f"compiled-{digest}" / wheel.name

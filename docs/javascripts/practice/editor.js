@@ -33,7 +33,7 @@ export function createEditor(parent, doc, { label, describedBy, onSubmit }) {
       keymap.of([{ key: "Mod-Enter", run: () => { onSubmit(); return true; } }]),
       basicSetup,
       python(),
-      syntaxHighlighting(siteColours), // before basicSetup's default style, which is only a fallback
+      syntaxHighlighting(siteColours), // wins over basicSetup's default style, a fallback only
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ "aria-label": label, "aria-describedby": describedBy }),
     ],

@@ -171,7 +171,7 @@ export class LossrefExercise extends HTMLElement {
   connect(signal) {
     const client = practiceClient();
     if (!this.ui) {
-      if (this.querySelector(":scope > section.lossref-ex")) nearViewport.observe(this); // rendered by the build
+      if (this.builtBox()) nearViewport.observe(this);
       else this.setUp();
     } else if (this.stale) {
       this.stale = false;
@@ -194,8 +194,7 @@ export class LossrefExercise extends HTMLElement {
     const initial = data ? JSON.parse(data.textContent) : null;
     // The box rendered at build time stays, its title and statement as they are (no second parse
     // of the math, and a reader's place on the page is kept: what scrolling anchors to stays).
-    const built = this.querySelector(":scope > section.lossref-ex");
-    const statement = built?.querySelector(".lossref-ex__statement") ?? null;
+    const built = this.builtBox();
     if (built) built.querySelectorAll(":scope > .lossref-ex__noscript, :scope > script").forEach((node) => node.remove());
     else this.replaceChildren();
     this.build(built);
@@ -205,13 +204,18 @@ export class LossrefExercise extends HTMLElement {
     this.addEventListener("focusin", () => practiceClient().start(), { once: true });
     this.addEventListener("pointerdown", () => practiceClient().start(), { once: true });
     this.showWorkerState();
-    if (initial && statement && this.names(initial.problem)) {
+    if (initial && built && this.names(initial.problem)) {
       this.show(initial);
       this.waitsForIdle = !navigator.connection?.saveData;
       if (this.waitsForIdle) idleBoot.observe(this);
     } else {
       this.loadProblem(this.seed); // needs Python now: an embedding page, or ?seed=N
     }
+  }
+
+  /** The exercise's box as the build rendered it (title, statement, first problem), or null. */
+  builtBox() {
+    return this.querySelector(":scope > section.lossref-ex");
   }
 
   /** Whether the attributes name this problem (the one rendered at build time, say). */
